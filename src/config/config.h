@@ -1,0 +1,71 @@
+// feedd's configuration: one YAML file loaded into typed, validated values.
+// The key names are a public contract; config/feedd.yaml documents each of them.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedd {
+
+struct Person {
+    std::string name;
+    std::string email;
+
+    bool empty() const { return name.empty() && email.empty(); }
+    bool operator==(const Person&) const = default;
+};
+
+struct SiteConfig {
+    std::string title;        // required
+    std::string url;          // required; absolute http(s) URL, always ends with '/'
+    std::string description;
+    std::string language = "en";
+    Person author;
+    std::string permalink = "/{path}/";  // {path}: article path in content dir without extension
+};
+
+struct ContentConfig {
+    std::filesystem::path dir;  // required; absolute after loading
+    std::string timezone = "UTC";  // IANA name, checked against the tz database when loading
+    std::vector<std::string> cut_markers = {"Latest news"};
+    int debounce_ms = 200;
+    std::uintmax_t max_file_bytes = 16 * 1024 * 1024;
+};
+
+struct FeedsConfig {
+    int limit = 50;
+    bool full_content = true;
+};
+
+struct ServerConfig {
+    std::string listen = "127.0.0.1:8080";  // as written in the file
+    std::string host = "127.0.0.1";         // parsed from listen
+    std::uint16_t port = 8080;              // parsed from listen; 0 asks the kernel for a free port
+};
+
+struct Config {
+    std::filesystem::path file;  // the file it was loaded from (absolute)
+    SiteConfig site;
+    ContentConfig content;
+    FeedsConfig feeds;
+    ServerConfig server;
+    std::filesystem::path state_dir;  // absolute after loading
+};
+
+// "FILE:LINE:COLUMN: message" (LINE and COLUMN 1-based; omitted when unknown).
+struct ConfigError {
+    std::string message;
+};
+
+// Reads and validates a config file. Relative paths in it are resolved against the file's folder.
+std::expected<Config, ConfigError> load_config(const std::filesystem::path& file);
+
+// Same, from text already read; `file` names it in errors and anchors relative paths.
+std::expected<Config, ConfigError> parse_config(std::string_view yaml,
+                                                const std::filesystem::path& file);
+
+}  // namespace feedd

@@ -1,0 +1,71 @@
+// An article as read from one file of the content directory, and the problems found reading it.
+// Everything here is plain values: no I/O, no clock.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace feedd {
+
+using Seconds = std::chrono::sys_seconds;
+
+struct Enclosure {
+    std::string url;  // as written (may be relative to the article's link)
+    std::uint64_t length = 0;
+    std::string type;
+    bool operator==(const Enclosure&) const = default;
+};
+
+struct Article {
+    std::string path;  // relative to content.dir, '/'-separated, with extension: "world/space.txt"
+    std::string title;
+    Seconds date{};    // publication time; the file's mtime when the article has no date
+    std::optional<Seconds> updated;
+    Person author;     // empty: the site's author
+    std::vector<std::string> tags;
+    std::vector<std::string> categories;
+    std::string summary;       // plain text
+    std::string content_html;  // body as HTML, links as written in the source
+    bool draft = false;
+    std::string id;     // explicit id from metadata; empty: derived from path by the feed stage
+    std::string url;    // explicit link from metadata; empty: site.url + site.permalink
+    std::string image;  // as written
+    std::string lang;
+    std::optional<Enclosure> enclosure;
+};
+
+enum class Severity { warning, error };
+
+// A problem with one file. `error`: the file was skipped. `warning`: published anyway.
+struct Problem {
+    std::string path;  // relative to content.dir, like Article::path
+    int line = 0;      // 1-based; 0 when the problem has no line
+    std::string message;
+    Severity severity = Severity::error;
+};
+
+// "path:line: message" (or "path: message" without a line), the format `feedd check` prints.
+std::string to_string(const Problem& problem);
+
+// One source file with its optional sidecar, as read from disk.
+struct SourceFile {
+    std::string path;                    // relative to content.dir
+    std::string bytes;                   // the whole file
+    std::optional<std::string> sidecar;  // the bytes of NAME.yaml beside it, when present
+    Seconds mtime{};
+};
+
+struct ParseOutcome {
+    std::optional<Article> article;  // absent when the file was skipped
+    std::vector<Problem> problems;
+};
+
+// Parses a Markdown (.md, .markdown) or plain-text (.txt) article. Never throws.
+ParseOutcome parse_article(const SourceFile& source, const ContentConfig& content);
+
+}  // namespace feedd

@@ -1,0 +1,21 @@
+// Dates as articles write them: RFC 3339/ISO 8601, RFC 822/1123, and the forms news sites print,
+// including ones without a year ("5 Apr in 12:20"), which take the latest year not after `reference`.
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <string>
+#include <string_view>
+
+namespace feedd {
+
+// `timezone` (an IANA name) applies to times written without an offset, DST-correct.
+// The error says what was not understood.
+std::expected<std::chrono::sys_seconds, std::string> parse_date(std::string_view text,
+                                                                std::string_view timezone,
+                                                                std::chrono::sys_seconds reference);
+
+// True when `timezone` names a zone of the tz database.
+bool is_known_timezone(std::string_view timezone);
+
+}  // namespace feedd

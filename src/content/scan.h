@@ -1,0 +1,39 @@
+// The content directory: which files are articles, and reading them all.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "content/article.h"
+
+namespace feedd {
+
+// What identifies one version of an article file on disk (a rebuild re-reads it only when this changes).
+struct SourceStamp {
+    std::string path;  // relative to content.dir
+    std::int64_t mtime_ns = 0;
+    std::uintmax_t size = 0;
+    std::uintmax_t inode = 0;
+    std::int64_t sidecar_mtime_ns = -1;  // -1: no sidecar
+    bool operator==(const SourceStamp&) const = default;
+};
+
+struct ContentSet {
+    std::vector<Article> articles;  // every article read, drafts and future ones included, sorted by path
+    std::vector<Problem> problems;  // sorted by path, then line
+};
+
+// Lists the article files under content.dir (recursively; hidden, temporary and editor backup files
+// are skipped; symlinks are not followed). Problems with the directory itself go to `problems`.
+std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems);
+
+// Reads one listed file (and its sidecar) from disk and parses it.
+ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp);
+
+// list_sources + read_article for each.
+ContentSet scan_content(const ContentConfig& content);
+
+}  // namespace feedd

@@ -1,0 +1,52 @@
+// The feed model: everything a writer needs, already resolved (absolute URLs, ids, dates, order).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "content/article.h"
+
+namespace feedd {
+
+struct Entry {
+    std::string id;    // stable: Article::id, else derived from Article::path (docs/identity.md)
+    std::string title;
+    std::string link;  // absolute
+    Seconds published{};
+    Seconds updated{};  // == published when the article has no `updated`
+    Person author;      // the article's, else the site's (may be empty)
+    std::vector<std::string> categories;  // tags then categories, duplicates removed
+    std::string summary;       // plain text
+    std::string content_html;  // relative href/src made absolute against `link`; empty unless full_content
+    std::string image;         // absolute, or empty
+    std::string lang;
+    std::optional<Enclosure> enclosure;  // url absolute
+};
+
+struct FeedUrls {
+    std::string home;  // site.url
+    std::string rss;   // site.url + "feed.xml"
+    std::string atom;  // site.url + "atom.xml"
+    std::string json;  // site.url + "feed.json"
+};
+
+struct Feed {
+    std::string title;
+    std::string description;
+    std::string language;
+    Person author;
+    FeedUrls urls;
+    Seconds updated{};  // newest entry's updated time; never the build time
+    std::vector<Entry> entries;  // newest first, at most feeds.limit
+};
+
+// Published articles only: no drafts, nothing dated after `now`. Deterministic for the same inputs.
+Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now);
+
+// The earliest date after `now` at which an article becomes due (a timer can rebuild then).
+std::optional<Seconds> next_publication(const std::vector<Article>& articles, Seconds now);
+
+}  // namespace feedd

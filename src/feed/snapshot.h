@@ -1,0 +1,54 @@
+// The immutable set of documents that one build produced, and the slot that publishes it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "feed/feed.h"
+
+namespace feedd {
+
+struct Resource {
+    std::string content_type;
+    std::string body;
+    std::string gzip_body;  // gzip of body, computed once per snapshot
+    std::string etag;       // strong, quoted: "\"…\"", from the body's bytes
+    std::string gzip_etag;  // distinct ETag for the gzip variant
+    Seconds last_modified{};
+};
+
+struct BuildInfo {
+    std::size_t articles = 0;   // published entries
+    std::size_t problems = 0;
+    std::chrono::system_clock::time_point built_at{};
+    std::chrono::microseconds duration{};
+};
+
+struct Snapshot {
+    std::map<std::string, Resource, std::less<>> resources;  // by URL path: "/feed.xml"
+    BuildInfo info;
+
+    const Resource* find(std::string_view path) const;
+};
+
+// Renders every document of the feed: /feed.xml, /atom.xml, /feed.json and / (index.html).
+Snapshot make_snapshot(const Feed& feed);
+
+// Where the current snapshot lives. Readers take a reference that keeps their snapshot alive
+// while a rebuild swaps in the next one.
+class SnapshotSlot {
+public:
+    std::shared_ptr<const Snapshot> load() const { return current_.load(std::memory_order_acquire); }
+    void store(std::shared_ptr<const Snapshot> next) {
+        current_.store(std::move(next), std::memory_order_release);
+    }
+
+private:
+    std::atomic<std::shared_ptr<const Snapshot>> current_;
+};
+
+}  // namespace feedd
