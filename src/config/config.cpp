@@ -1,0 +1,267 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <date/tz.h>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace feedd {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Thrown inside this file only, so that the validation code reads top to bottom;
+// parse_config turns it into a ConfigError.
+struct Invalid {
+    std::string message;
+};
+
+class Reader {
+public:
+    explicit Reader(std::string file) : file_(std::move(file)) {}
+
+    [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
+        std::ostringstream out;
+        out << file_;
+        if (!mark.is_null()) out << ':' << mark.line + 1 << ':' << mark.column + 1;
+        out << ": " << message;
+        throw Invalid{out.str()};
+    }
+
+    // Walks a mapping, calling the handler registered for each key; any other key is an error.
+    void read_map(const YAML::Node& node, const std::string& where,
+                  const std::map<std::string, std::function<void(const YAML::Node&,
+                                                                 const std::string&)>>& handlers)
+        const {
+        if (!node.IsMap()) fail(node.Mark(), "'" + where + "' must be a mapping");
+        for (const auto& item : node) {
+            const auto key = item.first.as<std::string>();
+            const auto full = where.empty() ? key : where + "." + key;
+            const auto handler = handlers.find(key);
+            if (handler == handlers.end()) {
+                std::string known;
+                for (const auto& [name, _] : handlers) known += (known.empty() ? "" : ", ") + name;
+                fail(item.first.Mark(), "unknown key '" + full + "' (expected one of: " + known + ")");
+            }
+            handler->second(item.second, full);
+        }
+    }
+
+    void require(const YAML::Node& map, const std::string& where, const char* key) const {
+        if (!map[key]) {
+            fail(map.Mark(), "missing required key '" + (where.empty() ? "" : where + ".") + key + "'");
+        }
+    }
+
+    std::string string(const YAML::Node& node, const std::string& key) const {
+        if (!node.IsScalar()) fail(node.Mark(), "'" + key + "' must be a string");
+        return node.Scalar();
+    }
+
+    std::string non_empty_string(const YAML::Node& node, const std::string& key) const {
+        auto value = string(node, key);
+        if (value.empty()) fail(node.Mark(), "'" + key + "' must not be empty");
+        return value;
+    }
+
+    bool boolean(const YAML::Node& node, const std::string& key) const {
+        bool value = false;
+        if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
+            fail(node.Mark(), "'" + key + "' must be true or false");
+        }
+        return value;
+    }
+
+    long long integer(const YAML::Node& node, const std::string& key, long long min,
+                      long long max) const {
+        long long value = 0;
+        const std::string text = node.IsScalar() ? node.Scalar() : std::string{};
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (!node.IsScalar() || text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+            fail(node.Mark(), "'" + key + "' must be a whole number");
+        }
+        if (value < min || value > max) {
+            fail(node.Mark(), "'" + key + "' must be between " + std::to_string(min) + " and " +
+                                  std::to_string(max));
+        }
+        return value;
+    }
+
+    std::vector<std::string> string_list(const YAML::Node& node, const std::string& key) const {
+        if (node.IsScalar()) return {node.Scalar()};
+        if (!node.IsSequence()) fail(node.Mark(), "'" + key + "' must be a list of strings");
+        std::vector<std::string> out;
+        for (const auto& item : node) out.push_back(non_empty_string(item, key + " item"));
+        return out;
+    }
+
+private:
+    std::string file_;
+};
+
+bool starts_with_http_scheme(std::string_view url) {
+    return url.starts_with("http://") || url.starts_with("https://");
+}
+
+// "host:port", "[v6]:port" or ":port" (all interfaces).
+void parse_listen(const Reader& reader, const YAML::Node& node, ServerConfig& server) {
+    const auto text = reader.non_empty_string(node, "server.listen");
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) {
+        reader.fail(node.Mark(), "'server.listen' must be HOST:PORT, e.g. 127.0.0.1:8080");
+    }
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    if (host.empty()) host = "0.0.0.0";
+    const auto port_text = text.substr(colon + 1);
+    unsigned port = 0;
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (port_text.empty() || ec != std::errc{} || end != port_text.data() + port_text.size() ||
+        port > 65535) {
+        reader.fail(node.Mark(), "'server.listen' has an invalid port '" + port_text + "'");
+    }
+    server.listen = text;
+    server.host = host;
+    server.port = static_cast<std::uint16_t>(port);
+}
+
+Config read_config(const YAML::Node& root, const Reader& reader, const fs::path& file) {
+    Config config;
+    config.file = file;
+    const auto base = file.parent_path();
+    auto resolve = [&](const std::string& path) { return (base / path).lexically_normal(); };
+
+    if (!root || root.IsNull()) reader.fail(YAML::Mark::null_mark(), "the file is empty");
+    if (!root.IsMap()) reader.fail(root.Mark(), "the top level must be a mapping");
+
+    reader.read_map(
+        root, "",
+        {{"site",
+          [&](const YAML::Node& site, const std::string& where) {
+              reader.read_map(
+                  site, where,
+                  {{"title", [&](auto& n, auto& k) { config.site.title = reader.non_empty_string(n, k); }},
+                   {"url",
+                    [&](auto& n, auto& k) {
+                        auto url = reader.non_empty_string(n, k);
+                        if (!starts_with_http_scheme(url) || url.find("://") + 3 >= url.size()) {
+                            reader.fail(n.Mark(), "'" + k + "' must be an absolute http(s) URL, got '" +
+                                                      url + "'");
+                        }
+                        if (!url.ends_with('/')) url += '/';
+                        config.site.url = url;
+                    }},
+                   {"description", [&](auto& n, auto& k) { config.site.description = reader.string(n, k); }},
+                   {"language", [&](auto& n, auto& k) { config.site.language = reader.string(n, k); }},
+                   {"permalink",
+                    [&](auto& n, auto& k) {
+                        auto pattern = reader.non_empty_string(n, k);
+                        if (pattern.find("{path}") == std::string::npos) {
+                            reader.fail(n.Mark(), "'" + k + "' must contain {path}, got '" + pattern + "'");
+                        }
+                        config.site.permalink = pattern;
+                    }},
+                   {"author", [&](const YAML::Node& author, const std::string& k) {
+                        if (author.IsScalar()) {
+                            config.site.author.name = author.Scalar();
+                            return;
+                        }
+                        reader.read_map(
+                            author, k,
+                            {{"name", [&](auto& n, auto& kk) { config.site.author.name = reader.string(n, kk); }},
+                             {"email",
+                              [&](auto& n, auto& kk) { config.site.author.email = reader.string(n, kk); }}});
+                    }}});
+              reader.require(site, where, "title");
+              reader.require(site, where, "url");
+          }},
+         {"content",
+          [&](const YAML::Node& content, const std::string& where) {
+              reader.read_map(
+                  content, where,
+                  {{"dir", [&](auto& n, auto& k) { config.content.dir = resolve(reader.non_empty_string(n, k)); }},
+                   {"timezone",
+                    [&](auto& n, auto& k) {
+                        auto zone = reader.non_empty_string(n, k);
+                        try {
+                            date::locate_zone(zone);
+                        } catch (const std::exception&) {
+                            reader.fail(n.Mark(), "'" + k + "': unknown time zone '" + zone +
+                                                      "' (use an IANA name such as Europe/Berlin)");
+                        }
+                        config.content.timezone = zone;
+                    }},
+                   {"cut_markers",
+                    [&](auto& n, auto& k) { config.content.cut_markers = reader.string_list(n, k); }},
+                   {"debounce_ms",
+                    [&](auto& n, auto& k) {
+                        config.content.debounce_ms = static_cast<int>(reader.integer(n, k, 0, 60'000));
+                    }},
+                   {"max_file_bytes", [&](auto& n, auto& k) {
+                        config.content.max_file_bytes =
+                            static_cast<std::uintmax_t>(reader.integer(n, k, 1, 1LL << 40));
+                    }}});
+              reader.require(content, where, "dir");
+          }},
+         {"feeds",
+          [&](const YAML::Node& feeds, const std::string& where) {
+              reader.read_map(
+                  feeds, where,
+                  {{"limit",
+                    [&](auto& n, auto& k) { config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000)); }},
+                   {"full_content",
+                    [&](auto& n, auto& k) { config.feeds.full_content = reader.boolean(n, k); }}});
+          }},
+         {"server",
+          [&](const YAML::Node& server, const std::string& where) {
+              reader.read_map(server, where,
+                              {{"listen", [&](auto& n, auto&) { parse_listen(reader, n, config.server); }}});
+          }},
+         {"state_dir", [&](auto& n, auto& k) { config.state_dir = resolve(reader.non_empty_string(n, k)); }}});
+
+    reader.require(root, "", "site");
+    reader.require(root, "", "content");
+    if (config.state_dir.empty()) config.state_dir = resolve("state");
+    return config;
+}
+
+}  // namespace
+
+std::expected<Config, ConfigError> parse_config(std::string_view yaml, const fs::path& file) {
+    const auto absolute = fs::absolute(file).lexically_normal();
+    const Reader reader(absolute.string());
+    try {
+        const auto root = YAML::Load(std::string(yaml));
+        return read_config(root, reader, absolute);
+    } catch (const Invalid& invalid) {
+        return std::unexpected(ConfigError{invalid.message});
+    } catch (const YAML::Exception& error) {
+        std::ostringstream out;
+        out << absolute.string();
+        if (!error.mark.is_null()) out << ':' << error.mark.line + 1 << ':' << error.mark.column + 1;
+        out << ": " << error.msg;
+        return std::unexpected(ConfigError{out.str()});
+    }
+}
+
+std::expected<Config, ConfigError> load_config(const fs::path& file) {
+    std::error_code ec;
+    std::ifstream in;
+    if (fs::is_regular_file(file, ec)) in.open(file, std::ios::binary);
+    if (!in.is_open()) {
+        return std::unexpected(
+            ConfigError{fs::absolute(file).lexically_normal().string() + ": cannot read the config file"});
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file);
+}
+
+}  // namespace feedd

@@ -1,0 +1,175 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace feedd {
+namespace {
+
+const std::filesystem::path kFile = "/etc/feedd/feedd.yaml";
+
+constexpr const char* kMinimal = R"(site:
+  title: Example News
+  url: https://news.example.org
+content:
+  dir: ./content
+)";
+
+Config parse_ok(const std::string& yaml) {
+    auto config = parse_config(yaml, kFile);
+    EXPECT_TRUE(config.has_value()) << (config ? "" : config.error().message);
+    return config.value_or(Config{});
+}
+
+std::string parse_error(const std::string& yaml) {
+    auto config = parse_config(yaml, kFile);
+    EXPECT_FALSE(config.has_value());
+    return config ? std::string{} : config.error().message;
+}
+
+TEST(Config, MinimalFileGetsDocumentedDefaults) {
+    const auto config = parse_ok(kMinimal);
+    EXPECT_EQ(config.site.title, "Example News");
+    EXPECT_EQ(config.site.url, "https://news.example.org/");  // a trailing slash is added
+    EXPECT_EQ(config.site.permalink, "/{path}/");
+    EXPECT_EQ(config.site.language, "en");
+    EXPECT_EQ(config.content.timezone, "UTC");
+    EXPECT_EQ(config.content.cut_markers, std::vector<std::string>{"Latest news"});
+    EXPECT_EQ(config.content.debounce_ms, 200);
+    EXPECT_EQ(config.feeds.limit, 50);
+    EXPECT_TRUE(config.feeds.full_content);
+    EXPECT_EQ(config.server.host, "127.0.0.1");
+    EXPECT_EQ(config.server.port, 8080);
+}
+
+TEST(Config, RelativePathsAreRelativeToTheConfigFile) {
+    const auto config = parse_ok(std::string(kMinimal) + "state_dir: ../var/feedd\n");
+    EXPECT_EQ(config.content.dir, "/etc/feedd/content");
+    EXPECT_EQ(config.state_dir, "/etc/var/feedd");
+    EXPECT_EQ(config.file, kFile);
+}
+
+TEST(Config, DefaultStateDirIsBesideTheConfigFile) {
+    EXPECT_EQ(parse_ok(kMinimal).state_dir, "/etc/feedd/state");
+}
+
+TEST(Config, ReadsEveryDocumentedKey) {
+    const auto config = parse_ok(R"(site:
+  title: T
+  url: http://localhost:8080/blog/
+  description: D
+  language: de
+  author: { name: Ada, email: ada@example.org }
+  permalink: "/posts/{path}.html"
+content:
+  dir: /srv/content
+  timezone: Europe/Berlin
+  cut_markers: ["Latest news", "Read more"]
+  debounce_ms: 50
+  max_file_bytes: 1000
+feeds:
+  limit: 10
+  full_content: false
+server:
+  listen: "[::1]:0"
+state_dir: /var/lib/feedd
+)");
+    EXPECT_EQ(config.site.url, "http://localhost:8080/blog/");
+    EXPECT_EQ(config.site.description, "D");
+    EXPECT_EQ(config.site.language, "de");
+    EXPECT_EQ(config.site.author, (Person{"Ada", "ada@example.org"}));
+    EXPECT_EQ(config.site.permalink, "/posts/{path}.html");
+    EXPECT_EQ(config.content.dir, "/srv/content");
+    EXPECT_EQ(config.content.timezone, "Europe/Berlin");
+    EXPECT_EQ(config.content.cut_markers, (std::vector<std::string>{"Latest news", "Read more"}));
+    EXPECT_EQ(config.content.debounce_ms, 50);
+    EXPECT_EQ(config.content.max_file_bytes, 1000u);
+    EXPECT_EQ(config.feeds.limit, 10);
+    EXPECT_FALSE(config.feeds.full_content);
+    EXPECT_EQ(config.server.host, "::1");
+    EXPECT_EQ(config.server.port, 0);
+    EXPECT_EQ(config.state_dir, "/var/lib/feedd");
+}
+
+TEST(Config, AuthorMayBeAPlainName) {
+    const auto config = parse_ok(std::string(kMinimal) + "");
+    EXPECT_TRUE(config.site.author.empty());
+    const auto named = parse_ok(R"(site: {title: T, url: "https://a.example/", author: Grace}
+content: {dir: c}
+)");
+    EXPECT_EQ(named.site.author.name, "Grace");
+}
+
+TEST(Config, UnknownKeyNamesFileLineColumnAndKey) {
+    const auto error = parse_error(std::string(kMinimal) + "feeds:\n  limitt: 5\n");
+    EXPECT_EQ(error.rfind("/etc/feedd/feedd.yaml:7:3: unknown key 'feeds.limitt'", 0), 0u) << error;
+}
+
+TEST(Config, WrongTypeNamesTheKeyAndItsPosition) {
+    const auto error = parse_error(std::string(kMinimal) + "feeds:\n  limit: lots\n");
+    EXPECT_EQ(error, "/etc/feedd/feedd.yaml:7:10: 'feeds.limit' must be a whole number");
+    const auto boolean = parse_error(std::string(kMinimal) + "feeds:\n  full_content: maybe\n");
+    EXPECT_EQ(boolean, "/etc/feedd/feedd.yaml:7:17: 'feeds.full_content' must be true or false");
+    const auto mapping = parse_error("site: [a, b]\ncontent: {dir: c}\n");
+    EXPECT_EQ(mapping, "/etc/feedd/feedd.yaml:1:7: 'site' must be a mapping");
+}
+
+TEST(Config, MissingRequiredKeysAreNamed) {
+    EXPECT_NE(parse_error("content: {dir: c}\n").find("missing required key 'site'"), std::string::npos);
+    EXPECT_NE(parse_error("site: {title: T}\ncontent: {dir: c}\n").find("missing required key 'site.url'"),
+              std::string::npos);
+    EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/'}\ncontent: {timezone: UTC}\n")
+                  .find("missing required key 'content.dir'"),
+              std::string::npos);
+}
+
+TEST(Config, RejectsValuesThatCannotWork) {
+    EXPECT_NE(parse_error("site: {title: T, url: news.example.org}\ncontent: {dir: c}\n")
+                  .find("must be an absolute http(s) URL"),
+              std::string::npos);
+    EXPECT_NE(parse_error(std::string(kMinimal) + "  timezone: Mars/Olympus\n").find("unknown time zone"),
+              std::string::npos);
+    EXPECT_NE(parse_error(std::string(kMinimal) + "feeds: {limit: 0}\n").find("between 1 and"),
+              std::string::npos);
+    EXPECT_NE(parse_error(std::string(kMinimal) + "server: {listen: 'localhost'}\n").find("HOST:PORT"),
+              std::string::npos);
+    EXPECT_NE(parse_error(std::string(kMinimal) + "server: {listen: '127.0.0.1:99999'}\n")
+                  .find("invalid port"),
+              std::string::npos);
+    EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/', permalink: /posts/}\ncontent: {dir: c}\n")
+                  .find("must contain {path}"),
+              std::string::npos);
+}
+
+TEST(Config, SyntaxErrorsCarryLineAndColumn) {
+    const auto error = parse_error("site:\n  title: [unclosed\ncontent: {dir: c}\n");
+    EXPECT_EQ(error.rfind("/etc/feedd/feedd.yaml:", 0), 0u);
+    EXPECT_NE(error.find(":3:"), std::string::npos) << error;
+}
+
+TEST(Config, EmptyFileIsAnError) {
+    EXPECT_EQ(parse_error(""), "/etc/feedd/feedd.yaml: the file is empty");
+}
+
+TEST(Config, LoadsTheDocumentedExampleConfig) {
+    const auto config = load_config(FEEDD_SOURCE_DIR "/config/feedd.yaml");
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    EXPECT_FALSE(config->site.title.empty());
+}
+
+TEST(Config, LoadsTheBundledExampleSite) {
+    const auto config = load_config(FEEDD_SOURCE_DIR "/examples/site/feedd.yaml");
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    EXPECT_TRUE(std::filesystem::is_directory(config->content.dir)) << config->content.dir;
+}
+
+TEST(Config, MissingFileIsNamed) {
+    const auto config = load_config("/nonexistent/feedd.yaml");
+    ASSERT_FALSE(config.has_value());
+    EXPECT_EQ(config.error().message, "/nonexistent/feedd.yaml: cannot read the config file");
+}
+
+}  // namespace
+}  // namespace feedd
