@@ -1,0 +1,26 @@
+// The subcommands. This is the one place that wires config, content, feed and http together.
+#pragma once
+
+#include <filesystem>
+
+#include "config/config.h"
+
+namespace feedd {
+
+// Exit codes, documented in README.md.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitProblems = 1,  // check: some articles have problems; serve/build: a runtime failure
+    kExitConfig = 2,    // the config (or the command line) is invalid
+};
+
+// Builds, serves on config.server.listen until SIGTERM/SIGINT, then returns kExitOk.
+int serve(const Config& config);
+
+// Writes every document of the snapshot into `out_dir` (feed.xml, atom.xml, feed.json, index.html).
+int build_to_directory(const Config& config, const std::filesystem::path& out_dir);
+
+// Prints one line per problem ("path:line: message") to stdout; kExitProblems when there is any.
+int check(const Config& config);
+
+}  // namespace feedd
