@@ -1,0 +1,95 @@
+// The command line, as an operator uses it: feedd check / build / --help / --version.
+#include <gtest/gtest.h>
+
+#include <feedd/version.h>
+
+#include "daemon/site_fixture.h"
+#include "support/process.h"
+
+namespace feedd::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+RunResult feedd(std::vector<std::string> args) {
+    args.insert(args.begin(), FEEDD_BINARY);
+    return run_program(args);
+}
+
+TEST(Cli, VersionAndHelp) {
+    const auto version = feedd({"--version"});
+    EXPECT_EQ(version.exit_code, 0);
+    EXPECT_EQ(version.out, std::string("feedd ") + kVersion + "\n");
+    const auto help = feedd({"--help"});
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_NE(help.out.find("Usage: feedd"), std::string::npos);
+}
+
+TEST(Cli, BadArgumentsExitWithTwo) {
+    EXPECT_EQ(feedd({"--frobnicate"}).exit_code, 2);
+    EXPECT_EQ(feedd({"check"}).exit_code, 2);  // no -c
+    const SiteFixture site;
+    EXPECT_EQ(feedd({"build", "-c", site.config().string()}).exit_code, 2);  // no -o
+}
+
+TEST(Cli, CheckOnCleanContentExitsZero) {
+    const SiteFixture site;
+    const auto result = feedd({"check", "-c", site.config().string()});
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(result.out, "");
+}
+
+TEST(Cli, CheckNamesEachBrokenFileWithLineAndReason) {
+    const SiteFixture site;
+    write_file(site.content() / "news" / "broken.md", "---\ntitle: Fine\ndate: [unclosed\n---\nBody\n");
+    write_file(site.content() / "empty.txt", "");
+    write_file(site.content() / "binary.md", std::string("---\ntitle: x\n---\n\0\0", 20));
+    const auto result = feedd({"check", "-c", site.config().string()});
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    const auto content = site.content().string();
+    EXPECT_NE(result.out.find(content + "/news/broken.md:3: "), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find(content + "/empty.txt: "), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find(content + "/binary.md: "), std::string::npos) << result.out;
+    // Exactly one line per problem.
+    EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 3) << result.out;
+}
+
+TEST(Cli, InvalidConfigExitsTwoNamingFileLineAndColumn) {
+    const SiteFixture site;
+    write_file(site.config(), "site:\n  title: T\n  url: https://a.example/\n  colour: blue\ncontent: {dir: c}\n");
+    for (const char* command : {"check", "serve"}) {
+        const auto result = feedd({command, "-c", site.config().string()});
+        EXPECT_EQ(result.exit_code, 2) << command;
+        EXPECT_NE(result.err.find(site.config().string() + ":4:3: unknown key 'site.colour'"),
+                  std::string::npos)
+            << result.err;
+    }
+}
+
+TEST(Cli, BuildWritesEveryDocumentAndIsDeterministic) {
+    const SiteFixture site;
+    const auto first = site.root() / "out1";
+    const auto second = site.root() / "out2";
+    ASSERT_EQ(feedd({"build", "-c", site.config().string(), "-o", first.string()}).exit_code, 0);
+    ASSERT_EQ(feedd({"build", "-c", site.config().string(), "-o", second.string()}).exit_code, 0);
+    for (const char* name : {"feed.xml", "atom.xml", "feed.json", "index.html"}) {
+        const auto bytes = read_file(first / name);
+        EXPECT_GT(bytes.size(), 200u) << name;
+        EXPECT_EQ(bytes, read_file(second / name)) << name << " differs between two builds";
+    }
+    // No temporary files are left behind.
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(first)) ++files;
+    EXPECT_EQ(files, 4u);
+}
+
+TEST(Cli, BuildReportsAnUnwritableOutputDirectory) {
+    const SiteFixture site;
+    write_file(site.root() / "a-file", "x");
+    const auto result = feedd({"build", "-c", site.config().string(), "-o", (site.root() / "a-file").string()});
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find((site.root() / "a-file").string()), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace feedd::test

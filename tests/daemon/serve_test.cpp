@@ -1,0 +1,136 @@
+// `feedd serve` started for real on 127.0.0.1 and spoken to over real HTTP.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <memory>
+#include <regex>
+
+#include "daemon/site_fixture.h"
+#include "support/http_client.h"
+#include "support/process.h"
+
+namespace feedd::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Serve : public ::testing::Test {
+protected:
+    void SetUp() override {
+        daemon_ = std::make_unique<ChildProcess>(
+            std::vector<std::string>{FEEDD_BINARY, "serve", "-c", site_.config().string()});
+        const auto line = daemon_->wait_for_line("serving http://", 20s);
+        ASSERT_FALSE(line.empty()) << "feedd did not start:\n" << daemon_->stderr_text();
+        std::smatch match;
+        ASSERT_TRUE(std::regex_search(line, match, std::regex(R"(http://127\.0\.0\.1:(\d+)/)"))) << line;
+        port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+    }
+
+    void TearDown() override {
+        if (daemon_) {
+            daemon_->signal(SIGTERM);
+            daemon_->wait(5s);
+        }
+    }
+
+    HttpResponse get(const std::string& target, const std::map<std::string, std::string>& headers = {},
+                     const std::string& method = "GET") {
+        return http_request("127.0.0.1", port_, method, target, headers);
+    }
+
+    SiteFixture site_;
+    std::unique_ptr<ChildProcess> daemon_;
+    std::uint16_t port_ = 0;
+};
+
+TEST_F(Serve, ServesEachFeedWithItsTypeAndValidators) {
+    const std::map<std::string, std::string> types = {
+        {"/feed.xml", "application/rss+xml; charset=utf-8"},
+        {"/atom.xml", "application/atom+xml; charset=utf-8"},
+        {"/feed.json", "application/feed+json; charset=utf-8"},
+        {"/", "text/html; charset=utf-8"},
+    };
+    for (const auto& [path, type] : types) {
+        const auto response = get(path);
+        EXPECT_EQ(response.status, 200) << path;
+        EXPECT_EQ(response.header("content-type"), type) << path;
+        EXPECT_EQ(response.header("content-length"), std::to_string(response.body.size())) << path;
+        EXPECT_TRUE(std::regex_match(response.header("etag"), std::regex(R"("[^"]+")"))) << path;
+        EXPECT_TRUE(response.header("last-modified").ends_with(" GMT")) << path;
+    }
+    const auto rss = get("/feed.xml").body;
+    EXPECT_NE(rss.find("<rss"), std::string::npos);
+    EXPECT_NE(rss.find("Russia and Turkey may sign space cooperation agreement soon</title>"), std::string::npos);
+    EXPECT_EQ(rss.find("Latest news"), std::string::npos);
+    EXPECT_EQ(rss.find("Market opening hours"), std::string::npos) << "a draft was published";
+    EXPECT_EQ(rss.find("Coastal marathon route"), std::string::npos) << "a future article was published";
+}
+
+TEST_F(Serve, HeadHasTheHeadersOfGetAndNoBody) {
+    const auto full = get("/atom.xml");
+    const auto head = get("/atom.xml", {}, "HEAD");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.body, "");
+    for (const char* name : {"content-type", "content-length", "etag", "last-modified", "cache-control"}) {
+        EXPECT_EQ(head.header(name), full.header(name)) << name;
+    }
+}
+
+TEST_F(Serve, ConditionalRequestsAnswerNotModified) {
+    const auto first = get("/feed.xml");
+    const auto by_etag = get("/feed.xml", {{"If-None-Match", first.header("etag")}});
+    EXPECT_EQ(by_etag.status, 304);
+    EXPECT_EQ(by_etag.body, "");
+    EXPECT_EQ(by_etag.header("etag"), first.header("etag"));
+    EXPECT_EQ(get("/feed.xml", {{"If-None-Match", "\"other\", W/" + first.header("etag")}}).status, 304);
+    EXPECT_EQ(get("/feed.xml", {{"If-None-Match", "*"}}).status, 304);
+    EXPECT_EQ(get("/feed.xml", {{"If-None-Match", "\"stale\""}}).status, 200);
+    EXPECT_EQ(get("/feed.xml", {{"If-Modified-Since", first.header("last-modified")}}).status, 304);
+    EXPECT_EQ(get("/feed.xml", {{"If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT"}}).status, 200);
+}
+
+TEST_F(Serve, GzipIsNegotiated) {
+    const auto plain = get("/feed.xml");
+    const auto gzip = get("/feed.xml", {{"Accept-Encoding", "br;q=1.0, gzip;q=0.8"}});
+    EXPECT_EQ(gzip.status, 200);
+    EXPECT_EQ(gzip.header("content-encoding"), "gzip");
+    EXPECT_LT(gzip.body.size(), plain.body.size());
+    EXPECT_NE(gzip.header("etag"), plain.header("etag"));
+    EXPECT_NE(gzip.header("vary").find("Accept-Encoding"), std::string::npos);
+    EXPECT_EQ(get("/feed.xml", {{"Accept-Encoding", "gzip;q=0"}}).header("content-encoding"), "");
+}
+
+TEST_F(Serve, UnknownPathsAndMethodsAreRefused) {
+    EXPECT_EQ(get("/nope.xml").status, 404);
+    EXPECT_EQ(get("/../etc/passwd").status, 400);
+    const auto post = get("/feed.xml", {}, "POST");
+    EXPECT_EQ(post.status, 405);
+    EXPECT_EQ(post.header("allow"), "GET, HEAD");
+    EXPECT_EQ(get("/feed.xml", {}, "DELETE").status, 405);
+}
+
+TEST_F(Serve, SigtermStopsWithExitZero) {
+    EXPECT_EQ(get("/feed.xml").status, 200);
+    daemon_->signal(SIGTERM);
+    EXPECT_EQ(daemon_->wait(5s), 0) << daemon_->stderr_text();
+    daemon_.reset();
+}
+
+TEST(ServeStartup, PortInUseIsAClearError) {
+    SiteFixture first_site;
+    ChildProcess first({FEEDD_BINARY, "serve", "-c", first_site.config().string()});
+    const auto line = first.wait_for_line("serving http://", 20s);
+    ASSERT_FALSE(line.empty()) << first.stderr_text();
+    const auto address = line.substr(line.find("http://") + 7);
+    const auto listen = address.substr(0, address.find('/'));
+
+    SiteFixture second_site(listen);
+    const auto second = run_program({FEEDD_BINARY, "serve", "-c", second_site.config().string()});
+    EXPECT_EQ(second.exit_code, 1);
+    EXPECT_NE(second.err.find("cannot listen on " + listen), std::string::npos) << second.err;
+    first.signal(SIGTERM);
+    EXPECT_EQ(first.wait(5s), 0);
+}
+
+}  // namespace
+}  // namespace feedd::test
