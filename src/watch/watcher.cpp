@@ -1,0 +1,260 @@
+#include "watch/watcher.h"
+
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <system_error>
+#include <unordered_map>
+
+namespace feedd::watch {
+namespace {
+
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// Files are reported when closed after writing or moved, never on create or modify: a file still being
+// written must not be read half-way. Directories are reported on create so their contents get watched.
+constexpr std::uint32_t kDirMask = IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+                                   IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW |
+                                   IN_EXCL_UNLINK;
+constexpr std::uint32_t kParentMask = IN_CREATE | IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW;
+
+std::string join(const std::string& dir, std::string_view name) {
+    return dir.empty() ? std::string(name) : dir + "/" + std::string(name);
+}
+
+bool is_below(const std::string& path, const std::string& dir) {
+    return dir.empty() || path == dir || (path.starts_with(dir) && path[dir.size()] == '/');
+}
+
+}  // namespace
+
+struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
+    Impl(asio::io_context& io, fs::path root_path, WatchOptions opts, Handler handler)
+        : root(std::move(root_path)),
+          options(std::move(opts)),
+          on_change(std::move(handler)),
+          stream(io),
+          timer(io) {}
+
+    fs::path root;
+    WatchOptions options;
+    Handler on_change;
+    asio::posix::stream_descriptor stream;
+    asio::steady_timer timer;
+    std::unordered_map<int, std::string> watched;  // watch descriptor → folder relative to root
+    int parent_watch = -1;                          // set while the root is missing
+    bool stopped = false;
+
+    // The batch being collected.
+    std::set<std::string> pending;
+    bool rescan = false;
+    std::vector<std::string> warnings;
+    bool collecting = false;
+    bool timer_waiting = false;
+    Clock::time_point first_event{};
+    Clock::time_point deadline{};
+
+    alignas(inotify_event) char buffer[64 * 1024];
+
+    void open() {
+        const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (fd < 0) throw std::system_error(errno, std::generic_category(), "inotify_init1");
+        stream.assign(fd);
+        watch_root();
+        read();
+    }
+
+    int fd() { return stream.native_handle(); }
+
+    void watch_root() {
+        std::error_code ec;
+        if (fs::is_directory(root, ec)) {
+            if (parent_watch >= 0) {
+                inotify_rm_watch(fd(), parent_watch);
+                parent_watch = -1;
+            }
+            add_tree("");
+            return;
+        }
+        // The root is missing (or not a folder): watch its parent for it to appear.
+        warnings.push_back(root.string() + ": content directory is missing; waiting for it to appear");
+        const auto parent = root.parent_path();
+        parent_watch = inotify_add_watch(fd(), parent.c_str(), kParentMask);
+        if (parent_watch < 0) {
+            warnings.push_back(parent.string() + ": cannot watch: " + std::strerror(errno));
+        }
+    }
+
+    void add_tree(const std::string& relative) {
+        const auto folder = relative.empty() ? root : root / relative;
+        const int wd = inotify_add_watch(fd(), folder.c_str(), kDirMask);
+        if (wd < 0) {
+            // ENOSPC: fs.inotify.max_user_watches reached. The receiver rescans, so nothing is missed
+            // now; later changes in this folder are only seen by the next rescan.
+            warnings.push_back(folder.string() + ": cannot watch: " + std::strerror(errno) +
+                               (errno == ENOSPC ? " (raise fs.inotify.max_user_watches)" : ""));
+            rescan = true;
+            return;
+        }
+        watched[wd] = relative;
+        std::error_code ec;
+        for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+            const auto name = it->path().filename().string();
+            if (options.ignore_name && options.ignore_name(name)) continue;
+            if (it->is_directory(ec) && !it->is_symlink(ec)) add_tree(join(relative, name));
+        }
+    }
+
+    void forget_tree(const std::string& relative) {
+        for (auto it = watched.begin(); it != watched.end();) {
+            if (is_below(it->second, relative)) {
+                inotify_rm_watch(fd(), it->first);
+                it = watched.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+
+    void read() {
+        stream.async_read_some(asio::buffer(buffer),
+                               [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                                   if (self->stopped || ec == asio::error::operation_aborted) return;
+                                   if (ec) {
+                                       self->warnings.push_back(std::string("inotify read failed: ") +
+                                                                ec.message());
+                                       self->note_rescan();
+                                       return;
+                                   }
+                                   self->parse(n);
+                                   self->read();
+                               });
+    }
+
+    void parse(std::size_t size) {
+        for (std::size_t offset = 0; offset + sizeof(inotify_event) <= size;) {
+            inotify_event event;
+            std::memcpy(&event, buffer + offset, sizeof event);
+            const std::string_view name(buffer + offset + sizeof event,
+                                        event.len ? std::strlen(buffer + offset + sizeof event) : 0);
+            handle(event, name);
+            offset += sizeof(inotify_event) + event.len;
+        }
+    }
+
+    void handle(const inotify_event& event, std::string_view name) {
+        if (event.mask & IN_Q_OVERFLOW) {
+            warnings.push_back("inotify queue overflowed (events were lost)");
+            note_rescan();
+            return;
+        }
+        if (event.wd == parent_watch) {
+            if ((event.mask & IN_ISDIR) && name == root.filename().string()) {
+                watch_root();
+                warnings.push_back(root.string() + ": content directory appeared");
+                note_rescan();
+            }
+            return;
+        }
+        const auto found = watched.find(event.wd);
+        if (found == watched.end()) return;
+        const auto folder = found->second;
+        if (event.mask & IN_IGNORED) {
+            watched.erase(found);
+            return;
+        }
+        if (event.mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+            if (folder.empty()) {  // the root itself went away
+                forget_tree("");
+                watch_root();
+                note_rescan();
+            }
+            return;  // a subfolder's removal is reported by its parent's event
+        }
+        if (name.empty() || (options.ignore_name && options.ignore_name(name))) return;
+        const auto path = join(folder, name);
+        if (event.mask & IN_ISDIR) {
+            if (event.mask & (IN_CREATE | IN_MOVED_TO)) add_tree(path);
+            if (event.mask & (IN_DELETE | IN_MOVED_FROM)) forget_tree(path);
+            note(path);
+        } else if (event.mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) {
+            note(path);
+        }
+    }
+
+    void note_rescan() {
+        rescan = true;
+        arm();
+    }
+
+    void note(std::string path) {
+        pending.insert(std::move(path));
+        arm();
+    }
+
+    // Debounce: a batch ends after `debounce` without events, or `max_delay` after its first event.
+    void arm() {
+        const auto now = Clock::now();
+        if (!collecting) {
+            collecting = true;
+            first_event = now;
+        }
+        deadline = std::min(now + options.debounce, first_event + options.max_delay);
+        if (timer_waiting) return;  // the running wait re-checks the deadline when it fires
+        wait_until_deadline();
+    }
+
+    void wait_until_deadline() {
+        timer_waiting = true;
+        timer.expires_at(deadline);
+        timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            self->timer_waiting = false;
+            if (self->stopped || ec) return;
+            if (Clock::now() < self->deadline) {
+                self->wait_until_deadline();
+                return;
+            }
+            self->flush();
+        });
+    }
+
+    void flush() {
+        Changes changes;
+        changes.paths.assign(pending.begin(), pending.end());
+        changes.rescan = rescan;
+        changes.warnings = std::move(warnings);
+        pending.clear();
+        rescan = false;
+        warnings.clear();
+        collecting = false;
+        on_change(std::move(changes));
+    }
+};
+
+DirectoryWatcher::DirectoryWatcher(asio::io_context& io, fs::path root, WatchOptions options,
+                                   Handler on_change)
+    : impl_(std::make_shared<Impl>(io, std::move(root), std::move(options), std::move(on_change))) {
+    impl_->open();
+    // Problems met while setting up (a missing root, a folder that could not be watched) are
+    // reported through the handler like any later ones.
+    if (impl_->rescan || !impl_->warnings.empty()) impl_->note_rescan();
+}
+
+DirectoryWatcher::~DirectoryWatcher() {
+    impl_->stopped = true;
+    boost::system::error_code ec;
+    impl_->timer.cancel();
+    impl_->stream.close(ec);
+}
+
+std::size_t DirectoryWatcher::watch_count() const { return impl_->watched.size(); }
+
+}  // namespace feedd::watch
