@@ -16,8 +16,11 @@ struct ServerLimits {
     std::chrono::seconds keep_alive_timeout{60}; // idle time between requests
     std::size_t header_limit = 8 * 1024;         // bytes of request line + headers
     std::size_t body_limit = 0;                  // feed requests carry no body
+    std::chrono::seconds write_timeout{30};      // to send one whole response
 };
 
+// All handlers run on `io` without strands: call io.run() from one thread only. `snapshots` must
+// outlive the io_context's handlers.
 class Server {
 public:
     // Binds and listens immediately (throws boost::system::system_error when it cannot).
@@ -28,7 +31,9 @@ public:
     Server& operator=(const Server&) = delete;
 
     void start();  // begins accepting on the io_context
-    void stop();   // stops accepting; sessions in flight finish their current response
+    // Stops accepting and closes idle connections; a response being written is finished first.
+    // Safe to call from any thread (it is dispatched onto the io_context).
+    void stop();
     boost::asio::ip::tcp::endpoint local_endpoint() const;
 
 private:
