@@ -1,0 +1,270 @@
+#include "content/markdown.h"
+
+#include <md4c-html.h>
+#include <md4c.h>
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+
+#include "content/text_clean.h"
+
+namespace feedd {
+namespace {
+
+constexpr unsigned kParserFlags =
+    MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS;
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
+        cp == 0xFFFF || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')) {
+        cp = 0xFFFD;  // what CommonMark prescribes for &#0; and friends
+    }
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// md4c hands entities over verbatim and does not export its entity table, so plain-text
+// summaries decode the numeric ones and the few named ones prose actually uses; any other
+// stays as written (harmless in a plain-text summary).
+void append_entity(std::string& out, std::string_view entity) {
+    if (entity.size() > 3 && entity[1] == '#') {
+        std::string_view digits = entity.substr(2, entity.size() - 3);
+        int base = 10;
+        if (!digits.empty() && (digits[0] == 'x' || digits[0] == 'X')) {
+            base = 16;
+            digits.remove_prefix(1);
+        }
+        std::uint32_t cp = 0;
+        const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, base);
+        if (ec == std::errc{} && ptr == digits.data() + digits.size()) {
+            append_utf8(out, cp);
+            return;
+        }
+        out += entity;
+        return;
+    }
+    struct Named {
+        std::string_view name;
+        std::uint32_t cp;
+    };
+    static constexpr std::array<Named, 15> kNamed = {{{"&amp;", '&'},
+                                                      {"&lt;", '<'},
+                                                      {"&gt;", '>'},
+                                                      {"&quot;", '"'},
+                                                      {"&apos;", '\''},
+                                                      {"&nbsp;", 0xA0},
+                                                      {"&copy;", 0xA9},
+                                                      {"&reg;", 0xAE},
+                                                      {"&ndash;", 0x2013},
+                                                      {"&mdash;", 0x2014},
+                                                      {"&lsquo;", 0x2018},
+                                                      {"&rsquo;", 0x2019},
+                                                      {"&ldquo;", 0x201C},
+                                                      {"&rdquo;", 0x201D},
+                                                      {"&hellip;", 0x2026}}};
+    for (const auto& n : kNamed) {
+        if (entity == n.name) {
+            append_utf8(out, n.cp);
+            return;
+        }
+    }
+    out += entity;
+}
+
+// Collects the plain text of the first level-1 heading and of the first paragraph, and whether
+// the document starts with that heading.
+struct PlainWalker {
+    int depth = 0;  // block nesting; 1 = children of MD_BLOCK_DOC
+    int image_depth = 0;
+    bool first_block_seen = false;
+    bool starts_with_h1 = false;
+    enum class Target { none, heading, paragraph } target = Target::none;
+    bool heading_done = false;
+    bool paragraph_done = false;
+    std::string heading;
+    std::string paragraph;
+
+    std::string* sink() {
+        if (image_depth > 0) return nullptr;  // alt text is not part of the prose
+        if (target == Target::heading) return &heading;
+        if (target == Target::paragraph) return &paragraph;
+        return nullptr;
+    }
+
+    static int enter_block(MD_BLOCKTYPE type, void* detail, void* self_ptr) {
+        auto& self = *static_cast<PlainWalker*>(self_ptr);
+        ++self.depth;
+        const bool h1 = type == MD_BLOCK_H && static_cast<MD_BLOCK_H_DETAIL*>(detail)->level == 1;
+        if (self.depth == 2 && !self.first_block_seen) {
+            self.first_block_seen = true;
+            self.starts_with_h1 = h1;
+        }
+        if (self.target == Target::none) {
+            if (h1 && !self.heading_done) self.target = Target::heading;
+            if (type == MD_BLOCK_P && !self.paragraph_done) self.target = Target::paragraph;
+        }
+        return 0;
+    }
+    static int leave_block(MD_BLOCKTYPE type, void*, void* self_ptr) {
+        auto& self = *static_cast<PlainWalker*>(self_ptr);
+        --self.depth;
+        if (self.target == Target::heading && type == MD_BLOCK_H) {
+            self.heading_done = true;
+            self.target = Target::none;
+        } else if (self.target == Target::paragraph && type == MD_BLOCK_P) {
+            self.paragraph_done = true;
+            self.target = Target::none;
+        }
+        return 0;
+    }
+    static int enter_span(MD_SPANTYPE type, void*, void* self_ptr) {
+        if (type == MD_SPAN_IMG) ++static_cast<PlainWalker*>(self_ptr)->image_depth;
+        return 0;
+    }
+    static int leave_span(MD_SPANTYPE type, void*, void* self_ptr) {
+        if (type == MD_SPAN_IMG) --static_cast<PlainWalker*>(self_ptr)->image_depth;
+        return 0;
+    }
+    static int text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* self_ptr) {
+        auto& self = *static_cast<PlainWalker*>(self_ptr);
+        std::string* out = self.sink();
+        if (!out) return 0;
+        const std::string_view s(text, size);
+        switch (type) {
+            case MD_TEXT_ENTITY: append_entity(*out, s); break;
+            case MD_TEXT_NULLCHAR: append_utf8(*out, 0xFFFD); break;
+            case MD_TEXT_BR:
+            case MD_TEXT_SOFTBR: *out += ' '; break;
+            case MD_TEXT_HTML: break;  // inline tags are markup, not prose
+            default: *out += s;
+        }
+        return 0;
+    }
+};
+
+PlainWalker walk(std::string_view markdown) {
+    PlainWalker walker;
+    MD_PARSER parser{};
+    parser.abi_version = 0;
+    parser.flags = kParserFlags;
+    parser.enter_block = &PlainWalker::enter_block;
+    parser.leave_block = &PlainWalker::leave_block;
+    parser.enter_span = &PlainWalker::enter_span;
+    parser.leave_span = &PlainWalker::leave_span;
+    parser.text = &PlainWalker::text;
+    md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &walker);
+    return walker;
+}
+
+bool is_fence_line(std::string_view line, std::string_view fence) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    return line == fence;
+}
+
+// Offset just past the leading heading's source lines (ATX: one line; setext: up to the "==="
+// underline). Only called when md4c says the document starts with a level-1 heading.
+std::size_t leading_heading_end(std::string_view body) {
+    std::size_t pos = 0;
+    bool first = true;
+    while (pos < body.size()) {
+        auto end = body.find('\n', pos);
+        if (end == std::string_view::npos) end = body.size();
+        const auto line = body.substr(pos, end - pos);
+        const auto t = trim(line);
+        const std::size_t next = end < body.size() ? end + 1 : end;
+        if (t.empty() && first) {  // blank lines before the heading
+            pos = next;
+            continue;
+        }
+        if (first && t.starts_with('#')) return next;
+        first = false;
+        if (!t.empty() && t.find_first_not_of('=') == std::string_view::npos) return next;
+        pos = next;
+    }
+    return body.size();
+}
+
+}  // namespace
+
+std::string markdown_to_html(std::string_view markdown) {
+    std::string html;
+    html.reserve(markdown.size() + markdown.size() / 4);
+    const int rc = md_html(
+        markdown.data(), static_cast<MD_SIZE>(markdown.size()),
+        [](const MD_CHAR* text, MD_SIZE size, void* out) {
+            static_cast<std::string*>(out)->append(text, size);
+        },
+        &html, kParserFlags, MD_HTML_FLAG_XHTML);
+    if (rc != 0) return "<pre>" + escape_html(markdown) + "</pre>\n";  // md4c fails only on OOM
+    return html;
+}
+
+std::optional<ParsedBody> parse_markdown(std::string_view text, const MetadataSource& source,
+                                         std::vector<Problem>& problems) {
+    ParsedBody out;
+    out.reference = source.reference;
+    std::string_view body = text;
+
+    const auto first_end = text.find('\n');
+    if (is_fence_line(text.substr(0, first_end), "---")) {
+        // Front matter: from line 2 up to the next "---" (or YAML's "...") line.
+        std::size_t pos = first_end == std::string_view::npos ? text.size() : first_end + 1;
+        const std::size_t yaml_start = pos;
+        std::optional<std::size_t> yaml_end;
+        while (pos < text.size()) {
+            auto end = text.find('\n', pos);
+            if (end == std::string_view::npos) end = text.size();
+            const auto line = text.substr(pos, end - pos);
+            if (is_fence_line(line, "---") || is_fence_line(line, "...")) {
+                yaml_end = pos;
+                pos = end < text.size() ? end + 1 : end;
+                break;
+            }
+            pos = end + 1;
+        }
+        if (!yaml_end) {
+            problems.push_back({std::string(source.path), 1,
+                                "front matter is not closed: no '---' line after the one on line 1",
+                                Severity::error});
+            return std::nullopt;
+        }
+        MetadataSource fm = source;
+        fm.first_line = 2;
+        auto meta = parse_metadata(text.substr(yaml_start, *yaml_end - yaml_start), fm, problems);
+        if (!meta) return std::nullopt;
+        out.meta = std::move(*meta);
+        body = text.substr(std::min(pos, text.size()));
+    }
+
+    const PlainWalker plain = walk(body);
+    if (plain.heading_done) out.derived_title = collapse_spaces(plain.heading);
+    if (plain.paragraph_done) {
+        out.derived_summary = truncate_words(collapse_spaces(plain.paragraph), kSummaryChars);
+    }
+    if (plain.starts_with_h1) {
+        // Rendered apart so the heading can be dropped when it becomes the title (a feed reader
+        // shows the title already); rendering it alone gives the same HTML as in context.
+        const auto cut = leading_heading_end(body);
+        out.heading_html = markdown_to_html(body.substr(0, cut));
+        out.html = markdown_to_html(body.substr(cut));
+    } else {
+        out.html = markdown_to_html(body);
+    }
+    return out;
+}
+
+}  // namespace feedd

@@ -1,0 +1,223 @@
+#include "content/scan.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <expected>
+#include <filesystem>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace feedd {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Editors' and tools' droppings, and hidden files: never content, never worth a warning.
+bool ignored_name(std::string_view name) {
+    return name.empty() || name.front() == '.' || name.back() == '~' || name.ends_with(".swp") ||
+           name.ends_with(".tmp");
+}
+
+std::string lower_extension(std::string_view name) {
+    const auto dot = name.rfind('.');
+    if (dot == std::string_view::npos) return {};
+    std::string ext(name.substr(dot));
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
+
+bool is_article_name(std::string_view name) {
+    const auto ext = lower_extension(name);
+    return ext == ".md" || ext == ".markdown" || ext == ".txt";
+}
+
+std::string without_extension(std::string_view path) {
+    const auto slash = path.rfind('/');
+    const auto dot = path.rfind('.');
+    if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) {
+        return std::string(path);
+    }
+    return std::string(path.substr(0, dot));
+}
+
+std::int64_t mtime_ns(const struct stat& st) {
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+// One open, one fstat, one read (looping only on short reads). O_NOFOLLOW: a file replaced by a
+// symlink after listing is refused, not followed.
+std::expected<std::string, std::string> read_whole(const fs::path& file, std::uintmax_t max_bytes,
+                                                   std::int64_t* mtime) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return std::unexpected("cannot open: " + errno_text(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int err = errno;
+        ::close(fd);
+        return std::unexpected("cannot stat: " + errno_text(err));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return std::unexpected("not a regular file");
+    }
+    const auto size = static_cast<std::uintmax_t>(st.st_size);
+    if (size > max_bytes) {
+        ::close(fd);
+        return std::unexpected("file is larger than content.max_file_bytes (" +
+                               std::to_string(size) + " > " + std::to_string(max_bytes) +
+                               " bytes); skipped");
+    }
+    if (mtime) *mtime = mtime_ns(st);
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+        const auto n = ::read(fd, bytes.data() + got, bytes.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            return std::unexpected("cannot read: " + errno_text(err));
+        }
+        if (n == 0) break;  // shrank since fstat
+        got += static_cast<std::size_t>(n);
+    }
+    bytes.resize(got);
+    ::close(fd);
+    return bytes;
+}
+
+}  // namespace
+
+std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems) {
+    std::vector<SourceStamp> stamps;
+    const fs::path& root = content.dir;
+    std::error_code ec;
+    const auto root_status = fs::status(root, ec);  // the configured dir itself may be a symlink
+    if (!fs::exists(root_status)) {
+        problems.push_back({"", 0, "content directory " + root.string() + " does not exist",
+                            Severity::error});
+        return stamps;
+    }
+    if (!fs::is_directory(root_status)) {
+        problems.push_back({"", 0, "content directory " + root.string() + " is not a directory",
+                            Severity::error});
+        return stamps;
+    }
+
+    std::vector<std::string> articles;
+    std::unordered_set<std::string> sidecars;
+    std::vector<std::string> pending{""};  // directories to read, relative to root
+    while (!pending.empty()) {
+        const std::string dir = std::move(pending.back());
+        pending.pop_back();
+        fs::directory_iterator it(dir.empty() ? root : root / dir, ec);
+        if (ec) {
+            problems.push_back({dir, 0, "cannot read directory: " + ec.message(), Severity::error});
+            continue;
+        }
+        for (; it != fs::directory_iterator(); it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            if (ignored_name(name)) continue;
+            std::string rel = dir.empty() ? name : dir + "/" + name;
+            std::error_code type_ec;
+            const auto type = it->symlink_status(type_ec).type();  // from d_type: no extra stat
+            if (type == fs::file_type::symlink) {
+                problems.push_back({rel, 0, "symlink not followed", Severity::warning});
+            } else if (type == fs::file_type::directory) {
+                pending.push_back(std::move(rel));
+            } else if (type == fs::file_type::regular) {
+                if (is_article_name(name)) articles.push_back(std::move(rel));
+                else if (lower_extension(name) == ".yaml") sidecars.insert(std::move(rel));
+            }
+        }
+        if (ec) {
+            problems.push_back({dir, 0, "cannot read directory: " + ec.message(), Severity::error});
+        }
+    }
+
+    std::unordered_set<std::string> sidecars_used;
+    stamps.reserve(articles.size());
+    for (auto& rel : articles) {
+        struct stat st {};
+        if (::lstat((root / rel).c_str(), &st) != 0) {
+            problems.push_back({rel, 0, "cannot stat: " + errno_text(errno), Severity::error});
+            continue;
+        }
+        SourceStamp stamp;
+        stamp.mtime_ns = mtime_ns(st);
+        stamp.size = static_cast<std::uintmax_t>(st.st_size);
+        stamp.inode = static_cast<std::uintmax_t>(st.st_ino);
+        const std::string side = without_extension(rel) + ".yaml";
+        if (sidecars.contains(side)) {
+            struct stat side_st {};
+            if (::lstat((root / side).c_str(), &side_st) == 0) stamp.sidecar_mtime_ns = mtime_ns(side_st);
+            sidecars_used.insert(side);
+        }
+        stamp.path = std::move(rel);
+        stamps.push_back(std::move(stamp));
+    }
+    for (const auto& side : sidecars) {
+        if (!sidecars_used.contains(side)) {
+            problems.push_back({side, 0, "sidecar without an article (no .md, .markdown or .txt "
+                                         "of the same name); ignored",
+                                Severity::warning});
+        }
+    }
+    std::sort(stamps.begin(), stamps.end(),
+              [](const SourceStamp& a, const SourceStamp& b) { return a.path < b.path; });
+    return stamps;
+}
+
+ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp) {
+    SourceFile source;
+    source.path = stamp.path;
+    std::int64_t mtime = stamp.mtime_ns;
+    auto bytes = read_whole(content.dir / stamp.path, content.max_file_bytes, &mtime);
+    if (!bytes) {
+        ParseOutcome out;
+        out.problems.push_back({stamp.path, 0, bytes.error(), Severity::error});
+        return out;
+    }
+    source.bytes = std::move(*bytes);
+    source.mtime = std::chrono::floor<std::chrono::seconds>(
+        std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(mtime)));
+    if (stamp.sidecar_mtime_ns >= 0) {
+        const std::string side = without_extension(stamp.path) + ".yaml";
+        auto side_bytes = read_whole(content.dir / side, content.max_file_bytes, nullptr);
+        if (side_bytes) {
+            source.sidecar = std::move(*side_bytes);
+        } else if (std::error_code ec; fs::exists(fs::symlink_status(content.dir / side, ec))) {
+            // Removed since listing: read without it (the watcher triggers another rebuild).
+            ParseOutcome out;
+            out.problems.push_back({side, 0, side_bytes.error(), Severity::error});
+            return out;
+        }
+    }
+    return parse_article(source, content);
+}
+
+ContentSet scan_content(const ContentConfig& content) {
+    ContentSet set;
+    const auto stamps = list_sources(content, set.problems);
+    set.articles.reserve(stamps.size());
+    for (const auto& stamp : stamps) {
+        auto outcome = read_article(content, stamp);
+        if (outcome.article) set.articles.push_back(std::move(*outcome.article));
+        for (auto& p : outcome.problems) set.problems.push_back(std::move(p));
+    }
+    std::stable_sort(set.problems.begin(), set.problems.end(), [](const Problem& a, const Problem& b) {
+        if (a.path != b.path) return a.path < b.path;
+        return a.line < b.line;
+    });
+    return set;
+}
+
+}  // namespace feedd

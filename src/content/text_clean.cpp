@@ -1,0 +1,208 @@
+// UTF-8 validation is hand-written: it is a few dozen lines of well-specified rules (Unicode 15,
+// table 3-7), and the policy around it is feedd's own — replace ill-formed sequences with U+FFFD
+// (one per maximal subpart, as Unicode recommends), drop what XML 1.0 forbids, count both so the
+// caller can warn with a line number. A library (ICU, utfcpp) would still leave that policy to us.
+#include "content/text_clean.h"
+
+#include <cstdint>
+
+namespace feedd {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+bool in(unsigned char c, unsigned char lo, unsigned char hi) { return c >= lo && c <= hi; }
+
+// Valid range for the second byte of a sequence starting with `lead` (table 3-7).
+bool second_ok(unsigned char lead, unsigned char c) {
+    switch (lead) {
+        case 0xE0: return in(c, 0xA0, 0xBF);
+        case 0xED: return in(c, 0x80, 0xBF);  // surrogates (A0..BF) are accepted here, removed later
+        case 0xF0: return in(c, 0x90, 0xBF);
+        case 0xF4: return in(c, 0x80, 0x8F);
+        default: return in(c, 0x80, 0xBF);
+    }
+}
+
+int sequence_length(unsigned char lead) {
+    if (lead < 0x80) return 1;
+    if (in(lead, 0xC2, 0xDF)) return 2;
+    if (in(lead, 0xE0, 0xEF)) return 3;
+    if (in(lead, 0xF0, 0xF4)) return 4;
+    return 0;  // C0, C1, F5..FF and stray continuation bytes never start a sequence
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+}  // namespace
+
+CleanText clean_text(std::string_view bytes) {
+    CleanText out;
+    out.text.reserve(bytes.size());
+    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+
+    int line = 1;
+    auto removed = [&] {
+        if (out.removed_count++ == 0) out.removed_line = line;
+    };
+    auto invalid = [&] {
+        if (out.invalid_utf8_count++ == 0) out.invalid_utf8_line = line;
+        out.text += kReplacement;
+    };
+
+    const std::size_t n = bytes.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        if (c < 0x80) {
+            if (c == '\r') {
+                out.text += '\n';
+                ++line;
+                i += (i + 1 < n && bytes[i + 1] == '\n') ? 2 : 1;
+                continue;
+            }
+            if (c == '\n') {
+                out.text += '\n';
+                ++line;
+            } else if (c < 0x20 && c != '\t') {
+                removed();
+            } else {
+                out.text += static_cast<char>(c);
+            }
+            ++i;
+            continue;
+        }
+        const int len = sequence_length(c);
+        if (len == 0) {
+            invalid();
+            ++i;
+            continue;
+        }
+        // Consume the longest well-formed prefix; if it is incomplete, that prefix is one
+        // maximal subpart and becomes one U+FFFD.
+        int got = 1;
+        while (got < len && i + got < n) {
+            const auto b = static_cast<unsigned char>(bytes[i + got]);
+            if (got == 1 ? !second_ok(c, b) : !in(b, 0x80, 0xBF)) break;
+            ++got;
+        }
+        if (got < len) {
+            invalid();
+            i += got;
+            continue;
+        }
+        const auto b1 = static_cast<unsigned char>(bytes[i + 1]);
+        const bool surrogate = c == 0xED && b1 >= 0xA0;
+        const bool nonchar = c == 0xEF && b1 == 0xBF &&
+                             (static_cast<unsigned char>(bytes[i + 2]) & 0xFE) == 0xBE;
+        if (surrogate || nonchar) {
+            removed();
+        } else {
+            out.text.append(bytes.substr(i, len));
+        }
+        i += len;
+    }
+    return out;
+}
+
+int first_nul_line(std::string_view bytes) {
+    const auto nul = bytes.find('\0');
+    if (nul == std::string_view::npos) return 0;
+    int line = 1;
+    for (std::size_t i = 0; i < nul; ++i) {
+        if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 >= nul || bytes[i + 1] != '\n'))) {
+            ++line;
+        }
+    }
+    return line;
+}
+
+bool is_blank(std::string_view text) {
+    for (char c : text) {
+        if (!is_space(c)) return false;
+    }
+    return true;
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+    return text;
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto end = text.find('\n', start);
+        if (end == std::string_view::npos) {
+            lines.push_back(text.substr(start));
+            break;
+        }
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string escape_html(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string collapse_spaces(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    bool pending_space = false;
+    for (char c : text) {
+        if (is_space(c)) {
+            pending_space = !out.empty();
+            continue;
+        }
+        if (pending_space) out += ' ';
+        pending_space = false;
+        out += c;
+    }
+    return out;
+}
+
+std::string truncate_words(std::string_view text, std::size_t max_chars) {
+    // Find the byte offset just past `max_chars` code points (continuation bytes don't count).
+    std::size_t chars = 0;
+    std::size_t cut = 0;
+    for (; cut < text.size(); ++cut) {
+        if ((static_cast<unsigned char>(text[cut]) & 0xC0) != 0x80) {
+            if (chars == max_chars) break;
+            ++chars;
+        }
+    }
+    if (cut >= text.size()) return std::string(text);
+    // Leave room for the ellipsis, then back up to the last space so no word is split.
+    std::string_view head = text.substr(0, cut);
+    const auto space = head.find_last_of(' ');
+    if (space != std::string_view::npos && space > cut / 2) head = head.substr(0, space);
+    else {
+        // One enormous word: cut at a code point boundary anyway.
+        while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) {
+            head.remove_suffix(1);
+        }
+        if (!head.empty()) head.remove_suffix(1);
+    }
+    head = trim(head);
+    while (!head.empty() && (head.back() == ',' || head.back() == ';' || head.back() == ':')) {
+        head.remove_suffix(1);
+    }
+    return std::string(head) + "\xE2\x80\xA6";
+}
+
+}  // namespace feedd

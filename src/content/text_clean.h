@@ -1,0 +1,41 @@
+// Turning the bytes of a file into text feedd can publish: UTF-8 without a BOM, LF line ends, and
+// only characters XML 1.0 allows. Plus the small string helpers the article parsers share.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedd {
+
+struct CleanText {
+    std::string text;             // valid UTF-8, '\n' line ends, no BOM, no XML-forbidden characters
+    int invalid_utf8_count = 0;   // ill-formed sequences replaced by U+FFFD
+    int invalid_utf8_line = 0;    // 1-based line of the first one
+    int removed_count = 0;        // XML-forbidden characters removed
+    int removed_line = 0;         // 1-based line of the first one
+};
+
+// Never fails: anything unusable is replaced or removed and counted.
+CleanText clean_text(std::string_view bytes);
+
+// 1-based line of the first NUL byte, 0 when there is none.
+int first_nul_line(std::string_view bytes);
+
+bool is_blank(std::string_view text);
+std::string_view trim(std::string_view text);
+
+// Splits on '\n' (text already cleaned); a final empty piece after a trailing '\n' is dropped.
+std::vector<std::string_view> split_lines(std::string_view text);
+
+// Escapes &, <, > and " for HTML text and attribute values.
+std::string escape_html(std::string_view text);
+
+// Collapses runs of whitespace to one space and trims.
+std::string collapse_spaces(std::string_view text);
+
+// At most `max_chars` code points, cut at a word boundary and ended with "…" when shortened.
+std::string truncate_words(std::string_view text, std::size_t max_chars);
+
+}  // namespace feedd
