@@ -11,17 +11,23 @@
 
 namespace feedd {
 
+// Identity (docs/identity.md): Entry::id is Article::id when the article sets one, else the
+// article's default permalink: site.url + site.permalink with {path} = Article::path without its
+// extension, percent-encoded ("world/space.txt" → "https://news.example.org/world/space/"). It
+// ignores Article::url, dates, mtime and the text, so rebuilds, touches and edits keep it; only a
+// rename/move of the file, or a change of site.url or site.permalink, gives a new id.
 struct Entry {
-    std::string id;    // stable: Article::id, else derived from Article::path (docs/identity.md)
+    std::string id;  // stable: Article::id, else derived from Article::path (see above)
     std::string title;
     std::string link;  // absolute
     Seconds published{};
-    Seconds updated{};  // == published when the article has no `updated`
-    Person author;      // the article's, else the site's (may be empty)
+    Seconds updated{};                    // == published when the article has no `updated`
+    Person author;                        // the article's, else the site's (may be empty)
     std::vector<std::string> categories;  // tags then categories, duplicates removed
-    std::string summary;       // plain text
-    std::string content_html;  // relative href/src made absolute against `link`; empty unless full_content
-    std::string image;         // absolute, or empty
+    std::string summary;                  // plain text
+    // Relative href/src/srcset made absolute against `link`; empty unless feeds.full_content.
+    std::string content_html;
+    std::string image;  // absolute, or empty
     std::string lang;
     std::optional<Enclosure> enclosure;  // url absolute
 };
@@ -39,7 +45,7 @@ struct Feed {
     std::string language;
     Person author;
     FeedUrls urls;
-    Seconds updated{};  // newest entry's updated time; never the build time
+    Seconds updated{};           // newest entry's updated time; never the build time
     std::vector<Entry> entries;  // newest first, at most feeds.limit
 };
 

@@ -1,0 +1,144 @@
+#include "feed/feed.h"
+
+#include <algorithm>
+#include <set>
+
+#include "feed/html_links.h"
+#include "feed/url.h"
+
+namespace feedd {
+namespace {
+
+bool published(const Article& a, Seconds now) {
+    return !a.draft && a.date <= now;
+}
+
+// "world/space.txt" → "world/space"; a leading dot (".profile") is a name, not an extension.
+std::string_view without_extension(std::string_view path) {
+    const std::size_t slash = path.rfind('/');
+    const std::size_t name = slash == std::string_view::npos ? 0 : slash + 1;
+    const std::size_t dot = path.rfind('.');
+    if (dot == std::string_view::npos || dot <= name) return path;
+    return path.substr(0, dot);
+}
+
+std::string collapse_slashes(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        if (c == '/' && !out.empty() && out.back() == '/') continue;
+        out += c;
+    }
+    return out;
+}
+
+// Joins so there is exactly one '/' between the two parts.
+std::string join_site_url(std::string_view site_url, std::string_view tail) {
+    std::string url(site_url);
+    if (url.empty() || url.back() != '/') url += '/';
+    if (!tail.empty() && tail.front() == '/') tail.remove_prefix(1);
+    url += tail;
+    return url;
+}
+
+// site.url + permalink, {path} filled in. Concatenation, not URL resolution, so a site living
+// under a path ("https://example.org/blog/") keeps it.
+std::string default_permalink(const SiteConfig& site, std::string_view article_path) {
+    const std::string path = detail::encode_path(without_extension(article_path));
+    std::string expanded;
+    const std::string_view pattern = site.permalink;
+    for (std::size_t i = 0; i < pattern.size();) {
+        if (pattern.compare(i, 6, "{path}") == 0) {
+            expanded += path;
+            i += 6;
+        } else {
+            expanded += pattern[i++];
+        }
+    }
+    return join_site_url(site.url, collapse_slashes(expanded));
+}
+
+std::string absolute_or_empty(std::string_view base, std::string_view ref) {
+    if (ref.empty()) return {};
+    std::string resolved = detail::resolve_url(base, ref);
+    return resolved.empty() ? std::string(ref) : resolved;
+}
+
+Entry make_entry(const Article& a, const Config& config) {
+    Entry e;
+    const std::string permalink = default_permalink(config.site, a.path);
+    e.id = a.id.empty() ? permalink : a.id;
+    e.link = permalink;
+    if (!a.url.empty()) {
+        std::string resolved = detail::resolve_url(config.site.url, a.url);
+        if (!resolved.empty()) e.link = std::move(resolved);
+    }
+    e.title = a.title;
+    e.published = a.date;
+    e.updated = a.updated.value_or(a.date);
+    e.author = a.author.empty() ? config.site.author : a.author;
+    std::set<std::string_view> seen;
+    for (const auto* list : {&a.tags, &a.categories}) {
+        for (const std::string& name : *list) {
+            if (!name.empty() && seen.insert(name).second) e.categories.push_back(name);
+        }
+    }
+    e.summary = a.summary;
+    if (config.feeds.full_content)
+        e.content_html = detail::absolutize_links(a.content_html, e.link);
+    e.image = absolute_or_empty(e.link, a.image);
+    e.lang = a.lang;
+    if (a.enclosure) {
+        e.enclosure = *a.enclosure;
+        e.enclosure->url = absolute_or_empty(e.link, a.enclosure->url);
+    }
+    return e;
+}
+
+}  // namespace
+
+Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now) {
+    Feed feed;
+    feed.title = config.site.title;
+    feed.description = config.site.description;
+    feed.language = config.site.language;
+    feed.author = config.site.author;
+    feed.urls.home = config.site.url;
+    feed.urls.rss = join_site_url(config.site.url, "feed.xml");
+    feed.urls.atom = join_site_url(config.site.url, "atom.xml");
+    feed.urls.json = join_site_url(config.site.url, "feed.json");
+
+    std::vector<const Article*> chosen;
+    for (const Article& a : articles) {
+        if (published(a, now)) chosen.push_back(&a);
+    }
+    std::sort(chosen.begin(), chosen.end(), [](const Article* x, const Article* y) {
+        if (x->date != y->date) return x->date > y->date;
+        return x->path < y->path;
+    });
+    const std::size_t limit = static_cast<std::size_t>(std::max(config.feeds.limit, 0));
+    if (chosen.size() > limit) chosen.resize(limit);
+
+    feed.entries.reserve(chosen.size());
+    for (const Article* a : chosen) feed.entries.push_back(make_entry(*a, config));
+
+    // Never the build time: the same content must give the same bytes (and ETags).
+    Seconds updated{};
+    if (!feed.entries.empty()) {
+        for (const Entry& e : feed.entries) updated = std::max(updated, e.updated);
+    } else {
+        for (const Article& a : articles) updated = std::max(updated, a.date);
+    }
+    feed.updated = updated;
+    return feed;
+}
+
+std::optional<Seconds> next_publication(const std::vector<Article>& articles, Seconds now) {
+    std::optional<Seconds> next;
+    for (const Article& a : articles) {
+        if (!a.draft && a.date > now && (!next || a.date < *next)) next = a.date;
+    }
+    return next;
+}
+
+}  // namespace feedd

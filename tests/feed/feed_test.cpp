@@ -1,0 +1,236 @@
+#include "feed/feed.h"
+
+#include <gtest/gtest.h>
+
+#include "feed/feed_test_support.h"
+
+namespace feedd {
+namespace {
+
+using test::article;
+using test::at;
+using test::site_config;
+
+const Seconds kNow = at(2024, 4, 10, 12);
+
+TEST(MakeFeed, DropsDraftsAndFutureArticles) {
+    Article draft = article("draft.md", "Draft", at(2024, 4, 1));
+    draft.draft = true;
+    const std::vector<Article> articles = {
+        article("old.md", "Old", at(2024, 4, 1)),
+        draft,
+        article("future.md", "Future", kNow + std::chrono::seconds{1}),
+        article("now.md", "Exactly now", kNow),
+    };
+    const Feed feed = make_feed(articles, site_config(), kNow);
+    ASSERT_EQ(feed.entries.size(), 2u);
+    EXPECT_EQ(feed.entries[0].title, "Exactly now");
+    EXPECT_EQ(feed.entries[1].title, "Old");
+}
+
+TEST(MakeFeed, SortsNewestFirstWithPathBreakingTies) {
+    const std::vector<Article> articles = {
+        article("b.md", "B", at(2024, 4, 2)),
+        article("c.md", "C", at(2024, 4, 3)),
+        article("a.md", "A", at(2024, 4, 2)),
+        article("d.md", "D", at(2024, 4, 1)),
+    };
+    const Feed feed = make_feed(articles, site_config(), kNow);
+    ASSERT_EQ(feed.entries.size(), 4u);
+    EXPECT_EQ(feed.entries[0].title, "C");
+    EXPECT_EQ(feed.entries[1].title, "A");
+    EXPECT_EQ(feed.entries[2].title, "B");
+    EXPECT_EQ(feed.entries[3].title, "D");
+}
+
+TEST(MakeFeed, KeepsOnlyTheNewestUpToTheLimit) {
+    Config config = site_config();
+    config.feeds.limit = 2;
+    const std::vector<Article> articles = {
+        article("a.md", "A", at(2024, 4, 1)),
+        article("b.md", "B", at(2024, 4, 3)),
+        article("c.md", "C", at(2024, 4, 2)),
+    };
+    const Feed feed = make_feed(articles, config, kNow);
+    ASSERT_EQ(feed.entries.size(), 2u);
+    EXPECT_EQ(feed.entries[0].title, "B");
+    EXPECT_EQ(feed.entries[1].title, "C");
+}
+
+TEST(MakeFeed, LinkAndIdComeFromThePermalinkWithoutExtension) {
+    const Feed feed =
+        make_feed({article("world/space.txt", "Space", at(2024, 4, 1))}, site_config(), kNow);
+    ASSERT_EQ(feed.entries.size(), 1u);
+    EXPECT_EQ(feed.entries[0].link, "https://news.example.org/world/space/");
+    EXPECT_EQ(feed.entries[0].id, "https://news.example.org/world/space/");
+}
+
+TEST(MakeFeed, PermalinkJoinsWithoutDoubleSlashes) {
+    Config config = site_config();
+    config.site.url = "https://example.org/blog/";
+    config.site.permalink = "//posts//{path}.html";
+    const Feed feed = make_feed({article("a/b.md", "B", at(2024, 4, 1))}, config, kNow);
+    EXPECT_EQ(feed.entries[0].link, "https://example.org/blog/posts/a/b.html");
+
+    config.site.permalink = "{path}";
+    EXPECT_EQ(make_feed({article("a/b.md", "B", at(2024, 4, 1))}, config, kNow).entries[0].link,
+              "https://example.org/blog/a/b");
+}
+
+TEST(MakeFeed, PercentEncodesPathCharactersIncludingUtf8) {
+    // "café au lait?.md": é is C3 A9 in UTF-8; space and '?' are not allowed in a path segment.
+    const Feed feed = make_feed({article("notes/caf\xC3\xA9 au lait?.md", "Cafe", at(2024, 4, 1))},
+                                site_config(), kNow);
+    EXPECT_EQ(feed.entries[0].link, "https://news.example.org/notes/caf%C3%A9%20au%20lait%3F/");
+}
+
+TEST(MakeFeed, ExplicitUrlIsMadeAbsoluteAndDoesNotChangeTheId) {
+    Article a = article("world/space.txt", "Space", at(2024, 4, 1));
+    a.url = "/special/space-story";
+    Article b = article("b.md", "B", at(2024, 4, 2));
+    b.url = "https://elsewhere.example.com/b?x=1";
+    const Feed feed = make_feed({a, b}, site_config(), kNow);
+    EXPECT_EQ(feed.entries[1].link, "https://news.example.org/special/space-story");
+    EXPECT_EQ(feed.entries[1].id, "https://news.example.org/world/space/");
+    EXPECT_EQ(feed.entries[0].link, "https://elsewhere.example.com/b?x=1");
+}
+
+TEST(MakeFeed, ExplicitIdWins) {
+    Article a = article("a.md", "A", at(2024, 4, 1));
+    a.id = "tag:news.example.org,2024:a";
+    EXPECT_EQ(make_feed({a}, site_config(), kNow).entries[0].id, "tag:news.example.org,2024:a");
+}
+
+TEST(MakeFeed, IdIsStableAcrossEditsAndDateChanges) {
+    Article a = article("world/space.txt", "Space", at(2024, 4, 1));
+    const std::string before = make_feed({a}, site_config(), kNow).entries[0].id;
+    a.title = "Space, corrected";
+    a.content_html = "<p>New text</p>";
+    a.date = at(2024, 4, 2);
+    a.updated = at(2024, 4, 3);
+    EXPECT_EQ(make_feed({a}, site_config(), kNow).entries[0].id, before);
+}
+
+TEST(MakeFeed, MakesRelativeLinksInContentAbsolute) {
+    Article a = article("world/space.txt", "Space", at(2024, 4, 1));
+    a.content_html =
+        "<p><a href=\"../moon/\">moon</a> <a href=\"https://other.example/x\">abs</a> "
+        "<a href=\"mailto:ed@example.org\">mail</a> <a href=\"#notes\">notes</a> "
+        "<a href='/about?a=1&amp;b=2'>about</a></p>\n"
+        "<p><img src=\"img/rocket.png\" alt=\"a &lt;rocket&gt;\" "
+        "srcset=\"img/r1.png 1x, img/r2.png 2x\"></p>\n"
+        "<pre><code>&lt;a href=\"kept.html\"&gt;</code></pre>\n";
+    const Feed feed = make_feed({a}, site_config(), kNow);
+    EXPECT_EQ(feed.entries[0].content_html,
+              "<p><a href=\"https://news.example.org/world/moon/\">moon</a> "
+              "<a href=\"https://other.example/x\">abs</a> "
+              "<a href=\"mailto:ed@example.org\">mail</a> "
+              "<a href=\"https://news.example.org/world/space/#notes\">notes</a> "
+              "<a href=\"https://news.example.org/about?a=1&amp;b=2\">about</a></p>\n"
+              "<p><img src=\"https://news.example.org/world/space/img/rocket.png\" "
+              "alt=\"a &lt;rocket&gt;\" "
+              "srcset=\"https://news.example.org/world/space/img/r1.png 1x, "
+              "https://news.example.org/world/space/img/r2.png 2x\"></p>\n"
+              "<pre><code>&lt;a href=\"kept.html\"&gt;</code></pre>\n");
+}
+
+TEST(MakeFeed, LeavesCommentsScriptsAndOtherAttributesAlone) {
+    Article a = article("p.md", "P", at(2024, 4, 1));
+    a.content_html =
+        "<!-- <a href=\"c.html\"> --><div data-href=\"x.html\" title=\"src=y\">"
+        "<script>var s = '<img src=\"z.png\">';</script><link href=\"l.css\"></div>";
+    const Feed feed = make_feed({a}, site_config(), kNow);
+    EXPECT_EQ(feed.entries[0].content_html, a.content_html);
+}
+
+TEST(MakeFeed, EncodesSpacesAndNonAsciiInRelativeLinks) {
+    Article a = article("p.md", "P", at(2024, 4, 1));
+    a.content_html = "<a href=\"my file \xC3\xA9.pdf\">f</a><a href=HTTP://x.example/>y</a>";
+    const Feed feed = make_feed({a}, site_config(), kNow);
+    EXPECT_EQ(feed.entries[0].content_html,
+              "<a href=\"https://news.example.org/p/my%20file%20%C3%A9.pdf\">f</a>"
+              "<a href=HTTP://x.example/>y</a>");
+}
+
+TEST(MakeFeed, NoContentWithoutFullContent) {
+    Config config = site_config();
+    config.feeds.full_content = false;
+    const Feed feed = make_feed({article("a.md", "A", at(2024, 4, 1))}, config, kNow);
+    EXPECT_TRUE(feed.entries[0].content_html.empty());
+    EXPECT_EQ(feed.entries[0].summary, "Summary of A");
+}
+
+TEST(MakeFeed, AuthorFallsBackToTheSite) {
+    Config config = site_config();
+    config.site.author = {"Site Editor", "editor@example.org"};
+    Article own = article("own.md", "Own", at(2024, 4, 2));
+    own.author = {"Ada", ""};
+    const Feed feed = make_feed({own, article("site.md", "Site", at(2024, 4, 1))}, config, kNow);
+    EXPECT_EQ(feed.entries[0].author, (Person{"Ada", ""}));
+    EXPECT_EQ(feed.entries[1].author, (Person{"Site Editor", "editor@example.org"}));
+    EXPECT_EQ(feed.author, (Person{"Site Editor", "editor@example.org"}));
+}
+
+TEST(MakeFeed, CategoriesAreTagsThenCategoriesWithoutDuplicates) {
+    Article a = article("a.md", "A", at(2024, 4, 1));
+    a.tags = {"space", "nasa", "space", ""};
+    a.categories = {"Science", "nasa", "World"};
+    const Feed feed = make_feed({a}, site_config(), kNow);
+    EXPECT_EQ(feed.entries[0].categories,
+              (std::vector<std::string>{"space", "nasa", "Science", "World"}));
+}
+
+TEST(MakeFeed, ImageAndEnclosureBecomeAbsolute) {
+    Article a = article("world/space.txt", "Space", at(2024, 4, 1));
+    a.image = "/images/rocket.jpg";
+    a.enclosure = Enclosure{"audio/launch.mp3", 1234, "audio/mpeg"};
+    const Feed feed = make_feed({a}, site_config(), kNow);
+    EXPECT_EQ(feed.entries[0].image, "https://news.example.org/images/rocket.jpg");
+    ASSERT_TRUE(feed.entries[0].enclosure.has_value());
+    EXPECT_EQ(feed.entries[0].enclosure->url,
+              "https://news.example.org/world/space/audio/launch.mp3");
+    EXPECT_EQ(feed.entries[0].enclosure->length, 1234u);
+    EXPECT_EQ(feed.entries[0].enclosure->type, "audio/mpeg");
+}
+
+TEST(MakeFeed, UpdatedIsTheNewestEntryUpdate) {
+    Article old = article("old.md", "Old", at(2024, 4, 1));
+    old.updated = at(2024, 4, 9);
+    const Feed feed =
+        make_feed({old, article("new.md", "New", at(2024, 4, 5))}, site_config(), kNow);
+    EXPECT_EQ(feed.entries[0].updated, at(2024, 4, 5));  // == published without `updated`
+    EXPECT_EQ(feed.entries[1].updated, at(2024, 4, 9));
+    EXPECT_EQ(feed.updated, at(2024, 4, 9));
+}
+
+TEST(MakeFeed, EmptyFeedUpdatedIsStableNotTheBuildTime) {
+    Article future = article("f.md", "F", kNow + std::chrono::hours{5});
+    const Feed feed = make_feed({future}, site_config(), kNow);
+    EXPECT_TRUE(feed.entries.empty());
+    EXPECT_EQ(feed.updated, future.date);
+    EXPECT_EQ(make_feed({}, site_config(), kNow).updated, Seconds{});
+}
+
+TEST(MakeFeed, FeedUrlsHangOffTheSiteUrl) {
+    const Feed feed = make_feed({}, site_config(), kNow);
+    EXPECT_EQ(feed.urls.home, "https://news.example.org/");
+    EXPECT_EQ(feed.urls.rss, "https://news.example.org/feed.xml");
+    EXPECT_EQ(feed.urls.atom, "https://news.example.org/atom.xml");
+    EXPECT_EQ(feed.urls.json, "https://news.example.org/feed.json");
+}
+
+TEST(NextPublication, IsTheEarliestFutureNonDraft) {
+    Article draft = article("d.md", "D", kNow + std::chrono::minutes{1});
+    draft.draft = true;
+    const std::vector<Article> articles = {
+        article("past.md", "P", kNow - std::chrono::minutes{1}),
+        draft,
+        article("later.md", "L", kNow + std::chrono::hours{2}),
+        article("soon.md", "S", kNow + std::chrono::minutes{30}),
+    };
+    EXPECT_EQ(next_publication(articles, kNow), kNow + std::chrono::minutes{30});
+    EXPECT_EQ(next_publication({articles[0]}, kNow), std::nullopt);
+}
+
+}  // namespace
+}  // namespace feedd
