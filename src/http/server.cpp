@@ -98,11 +98,12 @@ private:
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket socket, std::shared_ptr<Listener> listener)
-        : stream_(std::move(socket)), listener_(std::move(listener)) {}
+        : stream_(std::move(socket)),
+          listener_(std::move(listener)),
+          registration_(listener_->enroll()) {}
     ~Session() { listener_->withdraw(registration_); }
 
     void start() {
-        registration_ = listener_->enroll();
         *registration_ = weak_from_this();
         error_code ec;
         stream_.socket().set_option(tcp::no_delay(true), ec);
@@ -132,10 +133,16 @@ private:
     }
 
     void on_read(error_code ec) {
-        if (ec) return on_read_error(ec);
-        snapshot_ = listener_->snapshots().load();  // once: the whole response uses this one
-        response_ = route(parser_->get(), snapshot_.get());
-        do_write();
+        // Nothing may escape a handler (it would leave io_context::run()); the only thing that can
+        // throw here is allocation, and dropping the connection is the answer to that.
+        try {
+            if (ec) return on_read_error(ec);
+            snapshot_ = listener_->snapshots().load();  // once: the whole response uses this one
+            response_ = route(parser_->get(), snapshot_.get());
+            do_write();
+        } catch (...) {
+            close();
+        }
     }
 
     void on_read_error(error_code ec) {
@@ -176,7 +183,11 @@ private:
         snapshot_.reset();  // an idle connection must not pin an old snapshot
         if (!again) return linger_ && !ec ? linger() : close();
         ++served_;
-        do_read();
+        try {
+            do_read();
+        } catch (...) {
+            close();
+        }
     }
 
     void linger() {
@@ -229,7 +240,13 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
         });
         return;
     }
-    if (!ec) std::make_shared<Session>(std::move(socket), shared_from_this())->start();
+    if (!ec) {
+        try {
+            std::make_shared<Session>(std::move(socket), shared_from_this())->start();
+        } catch (...) {
+            // Out of memory for one more connection: the socket closes as it goes out of scope.
+        }
+    }
     accept();
 }
 

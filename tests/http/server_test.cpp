@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -30,7 +31,7 @@ std::shared_ptr<const Snapshot> snapshot_with(std::string feed_body) {
     auto snapshot = std::make_shared<Snapshot>();
     Resource rss;
     rss.content_type = "application/rss+xml; charset=utf-8";
-    rss.etag = "\"" + feed_body + "\"";
+    rss.etag = "\"" + (feed_body.size() <= 64 ? feed_body : std::string("big")) + "\"";
     rss.body = std::move(feed_body);
     rss.last_modified = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1};
     snapshot->resources.emplace("/feed.xml", std::move(rss));
@@ -83,11 +84,14 @@ public:
     };
     Reply read(std::chrono::seconds limit = 5s) {
         Reply reply;
+        bhttp::response_parser<bhttp::string_body> parser;
+        parser.body_limit(boost::none);
         stream_.expires_after(limit);
-        bhttp::async_read(stream_, buffer_, reply.response,
+        bhttp::async_read(stream_, buffer_, parser,
                           [&](error_code ec, std::size_t) { reply.ec = ec; });
         io_.restart();
         io_.run();
+        if (parser.is_header_done()) reply.response = parser.release();
         return reply;
     }
 
@@ -239,6 +243,27 @@ TEST(Server, StopClosesIdleConnectionsAndLetsRunReturn) {
     error_code ec;
     late.connect(endpoint, ec);
     EXPECT_TRUE(ec) << "the listener should be closed";
+}
+
+TEST(Server, StopAndSwapMidWriteStillDeliverTheWholeResponse) {
+    TestServer server;
+    std::string big(16 * 1024 * 1024, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+    server.slot.store(snapshot_with(big));
+    Client client{server.endpoint()};
+    client.get("/feed.xml");
+    // The client does not read yet, so the server's write stalls on full socket buffers.
+    std::this_thread::sleep_for(200ms);
+    server.slot.store(snapshot_with("replacement"));  // the old snapshot now lives only in the session
+    server.server->stop();
+    EXPECT_FALSE(server.finishes_within(100ms)) << "stop() must wait for the response in flight";
+
+    const auto reply = client.read();
+    ASSERT_FALSE(reply.ec) << reply.ec.message();
+    EXPECT_EQ(reply.response.result(), bhttp::status::ok);
+    EXPECT_TRUE(reply.response.body() == big) << "body damaged after the snapshot was swapped";
+    EXPECT_EQ(client.read().ec, bhttp::error::end_of_stream);
+    EXPECT_TRUE(server.finishes_within(5000ms));
 }
 
 }  // namespace
