@@ -126,7 +126,9 @@ struct PlainWalker {
             self.heading_done = true;
             self.target = Target::none;
         } else if (self.target == Target::paragraph && type == MD_BLOCK_P) {
-            self.paragraph_done = true;
+            // A paragraph with no prose (only an image, only inline HTML) is no summary.
+            self.paragraph_done = !is_blank(self.paragraph);
+            if (!self.paragraph_done) self.paragraph.clear();
             self.target = Target::none;
         }
         return 0;

@@ -1,0 +1,177 @@
+#include "content/scan.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "content/test_util.h"
+
+namespace feedd {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::find_problem;
+
+// A fresh directory under the system temp dir, removed with everything in it afterwards.
+class ScanTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::random_device rd;
+        dir_ = fs::temp_directory_path() /
+               ("feedd-scan-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+        fs::create_directories(dir_ / "content");
+        config_.dir = dir_ / "content";
+    }
+    void TearDown() override {
+        std::error_code ec;
+        fs::permissions(config_.dir / "locked", fs::perms::owner_all, ec);
+        fs::remove_all(dir_, ec);
+    }
+    void write(const std::string& rel, const std::string& bytes) {
+        const fs::path p = config_.dir / rel;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p, std::ios::binary) << bytes;
+    }
+    std::vector<std::string> listed(std::vector<Problem>& problems) {
+        std::vector<std::string> paths;
+        for (const auto& s : list_sources(config_, problems)) paths.push_back(s.path);
+        return paths;
+    }
+
+    fs::path dir_;
+    ContentConfig config_;
+};
+
+const char* kMd = "---\ntitle: T\ndate: 2021-04-05\n---\nx\n";
+
+TEST_F(ScanTest, ListsArticlesRecursivelySortedAndSkipsJunkSilently) {
+    write("b.md", kMd);
+    write("a.markdown", kMd);
+    write("world/space.txt", "Title 5 Apr 2021\nBody.\n");
+    write("world/deep/er/c.md", kMd);
+    write(".hidden.md", kMd);
+    write(".git/config.md", kMd);
+    write("world/.drafts/d.md", kMd);
+    write("b.md~", kMd);
+    write("world/.space.txt.swp", kMd);
+    write("e.md.swp", kMd);
+    write("f.tmp", kMd);
+    write("picture.png", "png");
+    write("notes.pdf", "pdf");
+    std::vector<Problem> problems;
+    EXPECT_EQ(listed(problems), (std::vector<std::string>{"a.markdown", "b.md", "world/deep/er/c.md",
+                                                          "world/space.txt"}));
+    EXPECT_TRUE(problems.empty()) << to_string(problems[0]);
+}
+
+TEST_F(ScanTest, SymlinksAreNotFollowed) {
+    write("real.md", kMd);
+    fs::create_directories(dir_ / "outside");
+    std::ofstream(dir_ / "outside" / "secret.md") << kMd;
+    fs::create_symlink(config_.dir / "real.md", config_.dir / "link.md");
+    fs::create_directory_symlink(dir_ / "outside", config_.dir / "linked-dir");
+    std::vector<Problem> problems;
+    EXPECT_EQ(listed(problems), (std::vector<std::string>{"real.md"}));
+    ASSERT_EQ(problems.size(), 2u);
+    std::sort(problems.begin(), problems.end(),
+              [](const Problem& a, const Problem& b) { return a.path < b.path; });
+    EXPECT_EQ(to_string(problems[0]), "link.md: symlink not followed");
+    EXPECT_EQ(to_string(problems[1]), "linked-dir: symlink not followed");
+    EXPECT_EQ(problems[0].severity, Severity::warning);
+}
+
+TEST_F(ScanTest, SidecarsAreStampedNotListedAndOrphansWarned) {
+    write("news/ferry.txt", "Ferry 5 Apr 2021\nBody.\n");
+    write("news/ferry.yaml", "title: From sidecar\n");
+    write("news/orphan.yaml", "title: Nobody\n");
+    std::vector<Problem> problems;
+    const auto stamps = list_sources(config_, problems);
+    ASSERT_EQ(stamps.size(), 1u);
+    EXPECT_EQ(stamps[0].path, "news/ferry.txt");
+    EXPECT_GE(stamps[0].sidecar_mtime_ns, 0);
+    EXPECT_GT(stamps[0].mtime_ns, 0);
+    EXPECT_EQ(stamps[0].size, fs::file_size(config_.dir / "news/ferry.txt"));
+    EXPECT_NE(stamps[0].inode, 0u);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, "news/orphan.yaml");
+    EXPECT_EQ(problems[0].severity, Severity::warning);
+
+    const auto outcome = read_article(config_, stamps[0]);
+    ASSERT_TRUE(outcome.article);
+    EXPECT_EQ(outcome.article->title, "From sidecar");
+}
+
+TEST_F(ScanTest, MissingDirectoryIsAProblemNotAnException) {
+    config_.dir = dir_ / "nope";
+    std::vector<Problem> problems;
+    EXPECT_TRUE(list_sources(config_, problems).empty());
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, "");
+    EXPECT_NE(problems[0].message.find("does not exist"), std::string::npos);
+
+    const auto set = scan_content(config_);
+    EXPECT_TRUE(set.articles.empty());
+    EXPECT_EQ(set.problems.size(), 1u);
+}
+
+TEST_F(ScanTest, FileAsContentDirIsAProblem) {
+    write("plain.md", kMd);
+    config_.dir = config_.dir / "plain.md";
+    std::vector<Problem> problems;
+    EXPECT_TRUE(list_sources(config_, problems).empty());
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_NE(problems[0].message.find("is not a directory"), std::string::npos);
+}
+
+TEST_F(ScanTest, UnreadableSubdirectoryIsReportedAndTheRestScanned) {
+    if (::geteuid() == 0) GTEST_SKIP() << "root reads everything";
+    write("ok.md", kMd);
+    write("locked/inside.md", kMd);
+    fs::permissions(config_.dir / "locked", fs::perms::none);
+    std::vector<Problem> problems;
+    EXPECT_EQ(listed(problems), (std::vector<std::string>{"ok.md"}));
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, "locked");
+    EXPECT_NE(problems[0].message.find("cannot read directory"), std::string::npos);
+}
+
+TEST_F(ScanTest, OversizedFileIsSkippedBeforeReading) {
+    write("big.md", std::string(2000, 'x'));
+    write("small.md", kMd);
+    config_.max_file_bytes = 1000;
+    const auto set = scan_content(config_);
+    ASSERT_EQ(set.articles.size(), 1u);
+    EXPECT_EQ(set.articles[0].path, "small.md");
+    ASSERT_EQ(set.problems.size(), 1u);
+    EXPECT_EQ(set.problems[0].path, "big.md");
+    EXPECT_NE(set.problems[0].message.find("larger than content.max_file_bytes (2000 > 1000"),
+              std::string::npos);
+}
+
+TEST_F(ScanTest, ScanContentReadsEverythingSortedWithProblems) {
+    write("z.md", kMd);
+    write("a/broken.md", "---\ntitle: [\n---\nx\n");
+    write("a/fine.txt", "Fine title 5 Apr 2021\nBody.\n");
+    write("m/empty.txt", "");
+    write("m/nodate.md", "# Undated\n\nText.\n");
+    const auto set = scan_content(config_);
+    std::vector<std::string> paths;
+    for (const auto& a : set.articles) paths.push_back(a.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"a/fine.txt", "m/nodate.md", "z.md"}));
+    ASSERT_EQ(set.problems.size(), 3u);
+    EXPECT_EQ(set.problems[0].path, "a/broken.md");
+    EXPECT_EQ(set.problems[0].severity, Severity::error);
+    EXPECT_EQ(set.problems[1].path, "m/empty.txt");
+    EXPECT_EQ(set.problems[2].path, "m/nodate.md");
+    EXPECT_EQ(set.problems[2].severity, Severity::warning);
+    // The article date falls back to the file's mtime.
+    const auto mtime = fs::last_write_time(config_.dir / "m/nodate.md");
+    const auto sys = std::chrono::file_clock::to_sys(mtime);
+    EXPECT_EQ(set.articles[1].date, std::chrono::floor<std::chrono::seconds>(sys));
+}
+
+}  // namespace
+}  // namespace feedd
