@@ -58,10 +58,18 @@ std::string default_permalink(const SiteConfig& site, std::string_view article_p
     return join_site_url(site.url, collapse_slashes(expanded));
 }
 
+// For values feedd publishes as URLs (link, image, enclosure): relative ones are resolved, and
+// absolute ones get their stray spaces/non-ASCII percent-encoded, since a feed must carry valid URIs.
+// Empty when `ref` cannot be understood.
+std::string absolute_url(std::string_view base, std::string_view ref) {
+    if (detail::has_scheme(ref)) return detail::escape_uri_reference(ref);
+    return detail::resolve_url(base, ref);
+}
+
 std::string absolute_or_empty(std::string_view base, std::string_view ref) {
     if (ref.empty()) return {};
-    std::string resolved = detail::resolve_url(base, ref);
-    return resolved.empty() ? std::string(ref) : resolved;
+    std::string resolved = absolute_url(base, ref);
+    return resolved.empty() ? detail::escape_uri_reference(ref) : resolved;
 }
 
 Entry make_entry(const Article& a, const Config& config) {
@@ -70,7 +78,7 @@ Entry make_entry(const Article& a, const Config& config) {
     e.id = a.id.empty() ? permalink : a.id;
     e.link = permalink;
     if (!a.url.empty()) {
-        std::string resolved = detail::resolve_url(config.site.url, a.url);
+        std::string resolved = absolute_url(config.site.url, a.url);
         if (!resolved.empty()) e.link = std::move(resolved);
     }
     e.title = a.title;

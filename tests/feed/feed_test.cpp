@@ -95,6 +95,15 @@ TEST(MakeFeed, ExplicitUrlIsMadeAbsoluteAndDoesNotChangeTheId) {
     EXPECT_EQ(feed.entries[0].link, "https://elsewhere.example.com/b?x=1");
 }
 
+TEST(MakeFeed, ExplicitAbsoluteUrlIsPercentEncodedWhereNeeded) {
+    Article a = article("a.md", "A", at(2024, 4, 1));
+    a.url = "https://example.com/caf\xC3\xA9 menu?q=a b#top";
+    a.image = "https://example.com/img/a%20b.png";
+    const Feed feed = make_feed({a}, site_config(), kNow);
+    EXPECT_EQ(feed.entries[0].link, "https://example.com/caf%C3%A9%20menu?q=a%20b#top");
+    EXPECT_EQ(feed.entries[0].image, "https://example.com/img/a%20b.png");  // already encoded
+}
+
 TEST(MakeFeed, ExplicitIdWins) {
     Article a = article("a.md", "A", at(2024, 4, 1));
     a.id = "tag:news.example.org,2024:a";
