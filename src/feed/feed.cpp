@@ -59,8 +59,8 @@ std::string default_permalink(const SiteConfig& site, std::string_view article_p
 }
 
 // For values feedd publishes as URLs (link, image, enclosure): relative ones are resolved, and
-// absolute ones get their stray spaces/non-ASCII percent-encoded, since a feed must carry valid URIs.
-// Empty when `ref` cannot be understood.
+// absolute ones get their stray spaces/non-ASCII percent-encoded, since a feed must carry valid
+// URIs. Empty when `ref` cannot be understood.
 std::string absolute_url(std::string_view base, std::string_view ref) {
     if (detail::has_scheme(ref)) return detail::escape_uri_reference(ref);
     return detail::resolve_url(base, ref);
