@@ -13,9 +13,8 @@ std::string format_http_date(std::chrono::sys_seconds time) {
     using namespace std::chrono;
     static constexpr std::array<const char*, 7> kDays{"Sun", "Mon", "Tue", "Wed",
                                                       "Thu", "Fri", "Sat"};
-    static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr",
-                                                         "May", "Jun", "Jul", "Aug",
-                                                         "Sep", "Oct", "Nov", "Dec"};
+    static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const auto day = floor<days>(time);
     const year_month_day ymd{day};
     const hh_mm_ss hms{time - day};

@@ -39,7 +39,9 @@ namespace {
 constexpr std::size_t kMaxTarget = 2048;
 constexpr std::string_view kCacheControl = "public, max-age=300";
 
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
+bool is_ows(char c) {
+    return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
@@ -205,8 +207,8 @@ Response route_unchecked(const Request& request, const Snapshot* snapshot) {
     const Resource& resource = found->second;
 
     const auto accept = request.find(field::accept_encoding);
-    const bool gzip = !resource.gzip_body.empty() && accept != request.end() &&
-                      accepts_gzip(accept->value());
+    const bool gzip =
+        !resource.gzip_body.empty() && accept != request.end() && accepts_gzip(accept->value());
     const std::string& body = gzip ? resource.gzip_body : resource.body;
 
     Response res{status::ok, version};

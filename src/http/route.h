@@ -1,4 +1,5 @@
-// Request → response against one snapshot. Pure and total: every request gets a response, nothing throws.
+// Request → response against one snapshot. Pure and total: every request gets a response, nothing
+// throws.
 #pragma once
 
 #include <boost/beast/http/message.hpp>

@@ -41,7 +41,7 @@ class Session;
 // Everything the sessions share. Handlers run on the io_context without a strand, so run() must
 // be called from one thread only.
 class Listener : public std::enable_shared_from_this<Listener> {
-public:
+  public:
     Listener(asio::io_context& io, const tcp::endpoint& endpoint, const SnapshotSlot& snapshots,
              ServerLimits limits)
         : io_(io), acceptor_(io), retry_timer_(io), snapshots_(snapshots), limits_(limits) {
@@ -78,7 +78,7 @@ public:
     Registration enroll() { return sessions_.emplace(sessions_.end()); }
     void withdraw(Registration at) { sessions_.erase(at); }
 
-private:
+  private:
     void accept();
     void on_accept(error_code ec, tcp::socket socket);
 
@@ -96,7 +96,7 @@ private:
 
 // One connection: read a request, answer it, repeat while keep-alive holds.
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket socket, std::shared_ptr<Listener> listener)
         : stream_(std::move(socket)),
           listener_(std::move(listener)),
@@ -116,7 +116,7 @@ public:
         if (!writing_) stream_.cancel();
     }
 
-private:
+  private:
     void do_read() {
         const ServerLimits& limits = listener_->limits();
         parser_.emplace();
@@ -126,10 +126,9 @@ private:
         // (first on the connection, or pipelined bytes waiting) must arrive within read_timeout.
         const bool idle = served_ > 0 && buffer_.size() == 0;
         stream_.expires_after(idle ? limits.keep_alive_timeout : limits.read_timeout);
-        bhttp::async_read(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](error_code ec, std::size_t) {
-                              self->on_read(ec);
-                          });
+        bhttp::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(error_code ec) {
@@ -155,11 +154,11 @@ private:
             response_ = text_response(bhttp::status::request_header_fields_too_large,
                                       "Request header fields too large.\n", 11, false);
         } else if (ec == error::body_limit) {
-            response_ = text_response(bhttp::status::payload_too_large,
-                                      "Request body too large.\n", 11, false);
+            response_ = text_response(bhttp::status::payload_too_large, "Request body too large.\n",
+                                      11, false);
         } else {
-            response_ = text_response(bhttp::status::bad_request, "Malformed request.\n", 11,
-                                      false);
+            response_ =
+                text_response(bhttp::status::bad_request, "Malformed request.\n", 11, false);
         }
         linger_ = true;
         do_write();
@@ -170,10 +169,9 @@ private:
         if (listener_->stopped()) response_.keep_alive(false);
         writing_ = true;
         stream_.expires_after(listener_->limits().write_timeout);
-        bhttp::async_write(stream_, response_,
-                           [self = shared_from_this()](error_code ec, std::size_t) {
-                               self->on_write(ec);
-                           });
+        bhttp::async_write(
+            stream_, response_,
+            [self = shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(error_code ec) {
@@ -277,12 +275,20 @@ Server::Server(asio::io_context& io, const tcp::endpoint& endpoint, const Snapsh
     : impl_(std::make_shared<Impl>(
           Impl{std::make_shared<Listener>(io, endpoint, snapshots, limits)})) {}
 
-Server::~Server() { impl_->listener->stop(); }
+Server::~Server() {
+    impl_->listener->stop();
+}
 
-void Server::start() { impl_->listener->start(); }
+void Server::start() {
+    impl_->listener->start();
+}
 
-void Server::stop() { impl_->listener->stop(); }
+void Server::stop() {
+    impl_->listener->stop();
+}
 
-tcp::endpoint Server::local_endpoint() const { return impl_->listener->local_endpoint(); }
+tcp::endpoint Server::local_endpoint() const {
+    return impl_->listener->local_endpoint();
+}
 
 }  // namespace feedd::http

@@ -43,11 +43,15 @@ Request request(std::string_view target, verb method = verb::get) {
     return req;
 }
 
-std::string header(const Response& res, field name) { return std::string(res[name]); }
-std::string body(const Response& res) { return std::string(res.body().data(), res.body().size()); }
+std::string header(const Response& res, field name) {
+    return std::string(res[name]);
+}
+std::string body(const Response& res) {
+    return std::string(res.body().data(), res.body().size());
+}
 
 class RouteTest : public ::testing::Test {
-protected:
+  protected:
     Snapshot snapshot = sample_snapshot();
     const Resource& rss = snapshot.resources.at("/feed.xml");
     Response get(const Request& req) { return route(req, &snapshot); }

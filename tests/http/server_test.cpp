@@ -40,7 +40,7 @@ std::shared_ptr<const Snapshot> snapshot_with(std::string feed_body) {
 
 // A server on 127.0.0.1:<kernel's port> with its io_context running on its own thread.
 class TestServer {
-public:
+  public:
     explicit TestServer(ServerLimits limits = {}) {
         slot.store(snapshot_with("first"));
         server.emplace(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0}, slot, limits);
@@ -62,13 +62,13 @@ public:
     SnapshotSlot slot;
     std::optional<Server> server;
 
-private:
+  private:
     std::future<void> finished_;
 };
 
 // A blocking client whose reads give up after a deadline instead of hanging the test.
 class Client {
-public:
+  public:
     explicit Client(const tcp::endpoint& endpoint) { stream_.connect(endpoint); }
 
     void send(std::string_view raw) { asio::write(stream_.socket(), asio::buffer(raw)); }
@@ -95,7 +95,7 @@ public:
         return reply;
     }
 
-private:
+  private:
     asio::io_context io_;
     beast::tcp_stream stream_{io_};
     beast::flat_buffer buffer_;
@@ -254,7 +254,8 @@ TEST(Server, StopAndSwapMidWriteStillDeliverTheWholeResponse) {
     client.get("/feed.xml");
     // The client does not read yet, so the server's write stalls on full socket buffers.
     std::this_thread::sleep_for(200ms);
-    server.slot.store(snapshot_with("replacement"));  // the old snapshot now lives only in the session
+    server.slot.store(
+        snapshot_with("replacement"));  // the old snapshot now lives only in the session
     server.server->stop();
     EXPECT_FALSE(server.finishes_within(100ms)) << "stop() must wait for the response in flight";
 
