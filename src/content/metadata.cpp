@@ -242,9 +242,15 @@ std::optional<Metadata> parse_metadata(std::string_view yaml, const MetadataSour
         const YAML::Node root = YAML::Load(std::string(yaml));
         reader.read(root, m);
     } catch (const YAML::Exception& e) {
-        const int line = e.mark.is_null() ? source.first_line : source.first_line + e.mark.line;
+        // yaml-cpp marks "not found" errors at the end of the input, which is the closing "---"
+        // line; the last line of YAML is where the unfinished thing actually is.
+        const int yaml_lines = static_cast<int>(split_lines(yaml).size());
+        const int mark_line = e.mark.is_null() ? 0 : std::min(e.mark.line, std::max(yaml_lines - 1, 0));
+        const int line = source.first_line + mark_line;
         std::string message = "invalid YAML: " + e.msg;
-        if (!e.mark.is_null()) message += " (column " + std::to_string(e.mark.column + 1) + ")";
+        if (!e.mark.is_null() && mark_line == e.mark.line) {
+            message += " (column " + std::to_string(e.mark.column + 1) + ")";
+        }
         problems.push_back({std::string(source.path), line, std::move(message), Severity::error});
         return std::nullopt;
     } catch (const std::exception& e) {

@@ -128,6 +128,13 @@ TEST(Markdown, BrokenYamlReportsTheLineInTheFile) {
     EXPECT_EQ(out.problems[0].severity, Severity::error);
     EXPECT_NE(out.problems[0].message.find("invalid YAML"), std::string::npos);
 
+    // An unclosed list is noticed at the end of the YAML: reported on its last line, not on
+    // the closing "---".
+    out = parse("a.md", "---\ntitle: Hello\ntags: [a, b\n---\nBody\n");
+    EXPECT_FALSE(out.article);
+    ASSERT_EQ(out.problems.size(), 1u);
+    EXPECT_EQ(out.problems[0].line, 3);
+
     out = parse("a.md", "---\ntitle: Hello\ndate: 2021-04-05\n\nfoo: bar: baz\n---\nBody\n");
     EXPECT_FALSE(out.article);
     ASSERT_EQ(out.problems.size(), 1u);

@@ -175,3 +175,56 @@ TEST_F(ScanTest, ScanContentReadsEverythingSortedWithProblems) {
 
 }  // namespace
 }  // namespace feedd
+
+namespace feedd {
+namespace {
+
+// The shared site fixture (tests/data/site/content) other modules' golden and integration tests
+// build on: this pins down what it contains.
+TEST(SiteFixture, ParsesAsDocumented) {
+    ContentConfig config;
+    config.dir = FEEDD_TEST_DATA_DIR "/site/content";
+    const auto set = scan_content(config);
+
+    std::vector<std::string> paths;
+    for (const auto& a : set.articles) paths.push_back(a.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{
+                         "drafts/unfinished.md", "future/time-capsule.md",
+                         "guides/relative-links.md", "hello-world.md", "news/harbour-ferries.txt",
+                         "news/library-opening.txt"}));
+    ASSERT_EQ(set.problems.size(), 1u);
+    EXPECT_EQ(set.problems[0].path, "broken/bad-front-matter.md");
+    EXPECT_EQ(set.problems[0].severity, Severity::error);
+
+    auto get = [&](std::string_view path) -> const Article& {
+        return *std::find_if(set.articles.begin(), set.articles.end(),
+                             [&](const Article& a) { return a.path == path; });
+    };
+    EXPECT_TRUE(get("drafts/unfinished.md").draft);
+    EXPECT_EQ(testing::iso(get("future/time-capsule.md").date), "2099-01-01T00:00:00Z");
+    EXPECT_EQ(testing::iso(get("hello-world.md").date), "2024-03-01T08:00:00Z");
+    EXPECT_EQ(get("hello-world.md").author, (Person{"Mira Falk", "mira@example.org"}));
+
+    const Article& links = get("guides/relative-links.md");
+    EXPECT_EQ(links.tags, (std::vector<std::string>{"guides", "links", "html"}));
+    EXPECT_NE(links.content_html.find("href=\"../hello-world/\""), std::string::npos);
+    EXPECT_NE(links.content_html.find("src=\"images/diagram.png\""), std::string::npos);
+    ASSERT_TRUE(links.enclosure);
+    EXPECT_EQ(links.enclosure->url, "media/walkthrough.mp3");
+
+    const Article& ferries = get("news/harbour-ferries.txt");
+    EXPECT_EQ(ferries.title, "Harbour ferries switch to electric engines");
+    EXPECT_EQ(testing::iso(ferries.date), "2024-03-03T09:45:00Z");  // year from the footer
+    EXPECT_EQ(testing::count(ferries.content_html, "<p>"), 3);
+    EXPECT_EQ(ferries.content_html.find("cycle lanes"), std::string::npos);
+
+    const Article& library = get("news/library-opening.txt");
+    EXPECT_EQ(library.title, "Reading room reopens after roof repairs");
+    EXPECT_EQ(testing::iso(library.date), "2024-02-12T00:00:00Z");
+    EXPECT_EQ(library.tags, (std::vector<std::string>{"library", "city"}));  // from the sidecar
+    EXPECT_EQ(library.author.name, "Ruth Okafor");
+    EXPECT_EQ(testing::count(library.content_html, "<p>"), 3);
+}
+
+}  // namespace
+}  // namespace feedd
