@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -89,7 +90,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const SnapshotSlot& snapshots_;
     const ServerLimits limits_;
     std::list<std::weak_ptr<Session>> sessions_;
-    bool stopped_ = false;
+    std::atomic<bool> stop_requested_{false};  // stop() may come from any thread
+    bool stopped_ = false;                     // only touched on the io_context
     std::chrono::sys_seconds date_at_{};
     std::string date_;
 };
@@ -249,8 +251,9 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
 }
 
 void Listener::stop() {
+    // The flag spares ~Server from queueing a second, pointless stop after a signal's.
+    if (stop_requested_.exchange(true)) return;
     asio::dispatch(io_, [self = shared_from_this()] {
-        if (self->stopped_) return;
         self->stopped_ = true;
         error_code ignored;
         self->acceptor_.close(ignored);
