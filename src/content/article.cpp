@@ -47,15 +47,16 @@ std::string sidecar_path(std::string_view path) {
 std::optional<std::string> clean_bytes(std::string_view bytes, const std::string& path,
                                        std::vector<Problem>& problems) {
     if (const int line = first_nul_line(bytes)) {
-        problems.push_back({path, line, "contains NUL bytes (a binary file?); skipped",
-                            Severity::error});
+        problems.push_back(
+            {path, line, "contains NUL bytes (a binary file?); skipped", Severity::error});
         return std::nullopt;
     }
     CleanText clean = clean_text(bytes);
     if (clean.invalid_utf8_count > 0) {
         problems.push_back({path, clean.invalid_utf8_line,
                             "invalid UTF-8 replaced by U+FFFD (" +
-                                std::to_string(clean.invalid_utf8_count) + " sequence(s), first here)",
+                                std::to_string(clean.invalid_utf8_count) +
+                                " sequence(s), first here)",
                             Severity::warning});
     }
     if (clean.removed_count > 0) {
@@ -95,8 +96,8 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         // A broken sidecar skips its article: it may have been what marks it a draft.
         const std::string side_path = sidecar_path(source.path);
         if (source.sidecar->size() > content.max_file_bytes) {
-            problems.push_back({side_path, 0, "sidecar is larger than content.max_file_bytes",
-                                Severity::error});
+            problems.push_back(
+                {side_path, 0, "sidecar is larger than content.max_file_bytes", Severity::error});
             return std::nullopt;
         }
         const auto side_text = clean_bytes(*source.sidecar, side_path, problems);
@@ -125,8 +126,8 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         a.date = *meta.date;
     } else {
         a.date = source.mtime;
-        problems.push_back({source.path, 0, "no date; using the file's modification time",
-                            Severity::warning});
+        problems.push_back(
+            {source.path, 0, "no date; using the file's modification time", Severity::warning});
     }
     a.updated = meta.updated;
     if (meta.author) a.author = *meta.author;
@@ -158,8 +159,8 @@ ParseOutcome parse_article(const SourceFile& source, const ContentConfig& conten
     } catch (const std::exception& e) {
         // Only allocation failures and library bugs get here; one file must not stop a rebuild.
         out.article.reset();
-        out.problems.push_back({source.path, 0, std::string("cannot parse: ") + e.what(),
-                                Severity::error});
+        out.problems.push_back(
+            {source.path, 0, std::string("cannot parse: ") + e.what(), Severity::error});
     }
     if (std::any_of(out.problems.begin(), out.problems.end(),
                     [](const Problem& p) { return p.severity == Severity::error; })) {

@@ -24,9 +24,9 @@ struct Enclosure {
 struct Article {
     std::string path;  // relative to content.dir, '/'-separated, with extension: "world/space.txt"
     std::string title;
-    Seconds date{};    // publication time; the file's mtime when the article has no date
+    Seconds date{};  // publication time; the file's mtime when the article has no date
     std::optional<Seconds> updated;
-    Person author;     // empty: the site's author
+    Person author;  // empty: the site's author
     std::vector<std::string> tags;
     std::vector<std::string> categories;
     std::string summary;       // plain text
@@ -50,6 +50,7 @@ struct Problem {
 };
 
 // "path:line: message" (or "path: message" without a line), the format `feedd check` prints.
+// An empty path (a problem with the content directory itself) gives just the message.
 std::string to_string(const Problem& problem);
 
 // One source file with its optional sidecar, as read from disk.

@@ -25,9 +25,8 @@ struct DateFields {
 std::optional<DateFields> parse_date_fields(std::string_view text);
 
 // Checks the values and turns them into an instant. `text` is only used in messages.
-std::expected<std::chrono::sys_seconds, std::string> resolve_date(const DateFields& fields,
-                                                                  std::string_view text,
-                                                                  std::string_view timezone,
-                                                                  std::chrono::sys_seconds reference);
+std::expected<std::chrono::sys_seconds, std::string> resolve_date(
+    const DateFields& fields, std::string_view text, std::string_view timezone,
+    std::chrono::sys_seconds reference);
 
 }  // namespace feedd

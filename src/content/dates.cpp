@@ -15,8 +15,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "content/dates.h"
 #include "content/date_fields.h"
+#include "content/dates.h"
 
 namespace feedd {
 namespace {
@@ -29,12 +29,18 @@ constexpr std::array<std::string_view, 12> kMonths = {
 constexpr std::array<std::string_view, 7> kDays = {"monday", "tuesday",  "wednesday", "thursday",
                                                    "friday", "saturday", "sunday"};
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+char lower(char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
 
 class Cursor {
-public:
+  public:
     explicit Cursor(std::string_view s) : s_(s) {}
 
     bool done() const { return i_ == s_.size(); }
@@ -103,7 +109,7 @@ public:
         return false;
     }
 
-private:
+  private:
     std::string_view s_;
     std::size_t i_ = 0;
 };
@@ -133,8 +139,10 @@ bool parse_time(Cursor& c, DateFields& f) {
     if (w == "am" || w == "pm") {
         c.skip(2);
         // 12-hour clock: 12am is midnight, 12pm noon; hour 0 or >12 is reported by resolve_date.
-        if (f.hour >= 1 && f.hour <= 12) f.hour = f.hour % 12 + (w == "pm" ? 12 : 0);
-        else f.hour = 99;
+        if (f.hour >= 1 && f.hour <= 12)
+            f.hour = f.hour % 12 + (w == "pm" ? 12 : 0);
+        else
+            f.hour = 99;
     } else {
         c = before_ampm;
     }
@@ -347,7 +355,9 @@ std::optional<DateFields> parse_numeric_dotted(Cursor c) {
     return f;
 }
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string quoted(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
 
 const date::time_zone* find_zone(std::string_view timezone, std::string& error) {
     try {
@@ -416,7 +426,8 @@ std::expected<sys_seconds, std::string> resolve_date(const DateFields& f, std::s
     auto instant = [&](date::year year) {
         const date::local_seconds local{date::local_days{year / month / day}.time_since_epoch() +
                                         time_of_day};
-        if (f.offset_minutes) return sys_seconds{local.time_since_epoch() - minutes{*f.offset_minutes}};
+        if (f.offset_minutes)
+            return sys_seconds{local.time_since_epoch() - minutes{*f.offset_minutes}};
         return local_to_sys(*zone, local);
     };
     auto month_name = [&] {

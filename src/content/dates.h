@@ -1,5 +1,6 @@
 // Dates as articles write them: RFC 3339/ISO 8601, RFC 822/1123, and the forms news sites print,
-// including ones without a year ("5 Apr in 12:20"), which take the latest year not after `reference`.
+// including ones without a year ("5 Apr in 12:20"), which take the latest year not after
+// `reference`.
 #pragma once
 
 #include <chrono>
@@ -9,7 +10,9 @@
 
 namespace feedd {
 
-// `timezone` (an IANA name) applies to times written without an offset, DST-correct.
+// `timezone` (an IANA name) applies to times written without an offset, DST-correct: a time in a
+// DST gap is read with the offset before the gap (RFC 5545; Berlin 02:30 → 03:30 CEST), an
+// ambiguous one is the earlier instant. A date alone means 00:00 local time.
 // The error says what was not understood.
 std::expected<std::chrono::sys_seconds, std::string> parse_date(std::string_view text,
                                                                 std::string_view timezone,

@@ -49,7 +49,8 @@ void append_entity(std::string& out, std::string_view entity) {
             digits.remove_prefix(1);
         }
         std::uint32_t cp = 0;
-        const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, base);
+        const auto [ptr, ec] =
+            std::from_chars(digits.data(), digits.data() + digits.size(), cp, base);
         if (ec == std::errc{} && ptr == digits.data() + digits.size()) {
             append_utf8(out, cp);
             return;
@@ -147,12 +148,20 @@ struct PlainWalker {
         if (!out) return 0;
         const std::string_view s(text, size);
         switch (type) {
-            case MD_TEXT_ENTITY: append_entity(*out, s); break;
-            case MD_TEXT_NULLCHAR: append_utf8(*out, 0xFFFD); break;
+            case MD_TEXT_ENTITY:
+                append_entity(*out, s);
+                break;
+            case MD_TEXT_NULLCHAR:
+                append_utf8(*out, 0xFFFD);
+                break;
             case MD_TEXT_BR:
-            case MD_TEXT_SOFTBR: *out += ' '; break;
-            case MD_TEXT_HTML: break;  // inline tags are markup, not prose
-            default: *out += s;
+            case MD_TEXT_SOFTBR:
+                *out += ' ';
+                break;
+            case MD_TEXT_HTML:
+                break;  // inline tags are markup, not prose
+            default:
+                *out += s;
         }
         return 0;
     }

@@ -14,7 +14,7 @@ namespace feedd {
 namespace {
 
 class Reader {
-public:
+  public:
     Reader(const MetadataSource& source, std::vector<Problem>& problems)
         : source_(source), problems_(problems) {}
 
@@ -25,13 +25,13 @@ public:
         return mark.is_null() ? source_.first_line : source_.first_line + mark.line;
     }
     void error(const YAML::Node& at, std::string message) {
-        problems_.push_back({std::string(source_.path), line_of(at), std::move(message),
-                             Severity::error});
+        problems_.push_back(
+            {std::string(source_.path), line_of(at), std::move(message), Severity::error});
         failed_ = true;
     }
     void warning(const YAML::Node& at, std::string message) {
-        problems_.push_back({std::string(source_.path), line_of(at), std::move(message),
-                             Severity::warning});
+        problems_.push_back(
+            {std::string(source_.path), line_of(at), std::move(message), Severity::warning});
     }
 
     static std::string kind(const YAML::Node& node) {
@@ -82,8 +82,8 @@ public:
                 raw.emplace_back(trim(item.Scalar()));
             }
         } else {
-            error(key_node, "'" + key + "' must be a list or a comma-separated string, not " +
-                                kind(value));
+            error(key_node,
+                  "'" + key + "' must be a list or a comma-separated string, not " + kind(value));
             return std::nullopt;
         }
         std::vector<std::string> out;
@@ -130,7 +130,8 @@ public:
 
     std::optional<Enclosure> enclosure(const YAML::Node& key_node, const YAML::Node& value) {
         if (!value.IsMap()) {
-            error(key_node, "'enclosure' must be a mapping {url, length, type}, not " + kind(value));
+            error(key_node,
+                  "'enclosure' must be a mapping {url, length, type}, not " + kind(value));
             return std::nullopt;
         }
         Enclosure e;
@@ -148,8 +149,8 @@ public:
                 const auto* end = v->data() + v->size();
                 const auto [ptr, ec] = std::from_chars(v->data(), end, e.length);
                 if (v->empty() || ec != std::errc{} || ptr != end) {
-                    error(kv.first, "'enclosure.length' must be a whole number of bytes, not '" +
-                                        *v + "'");
+                    error(kv.first,
+                          "'enclosure.length' must be a whole number of bytes, not '" + *v + "'");
                     return std::nullopt;
                 }
             }
@@ -180,18 +181,30 @@ public:
                 warning(k, "duplicate key '" + key + "'; the last one wins");
             }
             if (v.IsNull()) continue;  // "summary:" with nothing after it: as if absent
-            if (key == "title") m.title = text(key, k, v);
-            else if (key == "date") m.date = date(key, k, v);
-            else if (key == "updated") m.updated = date(key, k, v);
-            else if (key == "author") m.author = person(k, v);
-            else if (key == "tags") m.tags = words(key, k, v);
-            else if (key == "categories") m.categories = words(key, k, v);
-            else if (key == "summary") m.summary = text(key, k, v);
-            else if (key == "id") m.id = text(key, k, v);
-            else if (key == "url") m.url = text(key, k, v);
-            else if (key == "image") m.image = text(key, k, v);
-            else if (key == "lang") m.lang = text(key, k, v);
-            else if (key == "enclosure") m.enclosure = enclosure(k, v);
+            if (key == "title")
+                m.title = text(key, k, v);
+            else if (key == "date")
+                m.date = date(key, k, v);
+            else if (key == "updated")
+                m.updated = date(key, k, v);
+            else if (key == "author")
+                m.author = person(k, v);
+            else if (key == "tags")
+                m.tags = words(key, k, v);
+            else if (key == "categories")
+                m.categories = words(key, k, v);
+            else if (key == "summary")
+                m.summary = text(key, k, v);
+            else if (key == "id")
+                m.id = text(key, k, v);
+            else if (key == "url")
+                m.url = text(key, k, v);
+            else if (key == "image")
+                m.image = text(key, k, v);
+            else if (key == "lang")
+                m.lang = text(key, k, v);
+            else if (key == "enclosure")
+                m.enclosure = enclosure(k, v);
             else if (key == "draft") {
                 bool b = false;
                 if (v.IsScalar() && YAML::convert<bool>::decode(v, b)) {
@@ -206,7 +219,7 @@ public:
         }
     }
 
-private:
+  private:
     const MetadataSource& source_;
     std::vector<Problem>& problems_;
     bool failed_ = false;
@@ -245,7 +258,8 @@ std::optional<Metadata> parse_metadata(std::string_view yaml, const MetadataSour
         // yaml-cpp marks "not found" errors at the end of the input, which is the closing "---"
         // line; the last line of YAML is where the unfinished thing actually is.
         const int yaml_lines = static_cast<int>(split_lines(yaml).size());
-        const int mark_line = e.mark.is_null() ? 0 : std::min(e.mark.line, std::max(yaml_lines - 1, 0));
+        const int mark_line =
+            e.mark.is_null() ? 0 : std::min(e.mark.line, std::max(yaml_lines - 1, 0));
         const int line = source.first_line + mark_line;
         std::string message = "invalid YAML: " + e.msg;
         if (!e.mark.is_null() && mark_line == e.mark.line) {

@@ -44,12 +44,12 @@ std::optional<Metadata> parse_metadata(std::string_view yaml, const MetadataSour
 
 // What a body parser found besides the metadata.
 struct ParsedBody {
-    Metadata meta;               // from front matter (Markdown) or the title line (text)
-    std::string html;            // the body (without heading_html)
-    std::string heading_html;    // a leading level-1 heading; dropped when it became the title
-    std::string derived_title;   // first heading (Markdown); empty when none
+    Metadata meta;                // from front matter (Markdown) or the title line (text)
+    std::string html;             // the body (without heading_html)
+    std::string heading_html;     // a leading level-1 heading; dropped when it became the title
+    std::string derived_title;    // first heading (Markdown); empty when none
     std::string derived_summary;  // first paragraph, plain, already shortened
-    Seconds reference{};         // for yearless dates in a sidecar: footer date or mtime
+    Seconds reference{};          // for yearless dates in a sidecar: footer date or mtime
 };
 
 // Summary length when it is taken from the body.

@@ -11,7 +11,9 @@ namespace {
 // A title date is at most this many words ("Mon, 05 Apr 2021 12:20:00 +0000" is six).
 constexpr std::size_t kMaxDateWords = 8;
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t';
+}
 
 // What sites put between a title and its date: "Title | 5 Apr 2021", "Title — 5 Apr".
 std::string_view trim_separators(std::string_view s) {
@@ -65,7 +67,9 @@ bool starts_with_marker(std::string_view line, const std::vector<std::string>& m
     return false;
 }
 
-bool is_lone_date(std::string_view line) { return parse_date_fields(line).has_value(); }
+bool is_lone_date(std::string_view line) {
+    return parse_date_fields(line).has_value();
+}
 
 }  // namespace
 
@@ -103,8 +107,8 @@ std::optional<ParsedBody> parse_plain_text(std::string_view text, const Metadata
                 footer->minute = 59;
                 footer->second = 59;
             }
-            const auto when = resolve_date(*footer, trim(lines[footer_at]), source.timezone,
-                                           source.reference);
+            const auto when =
+                resolve_date(*footer, trim(lines[footer_at]), source.timezone, source.reference);
             if (when) out.reference = *when;
         }
     }
@@ -133,8 +137,10 @@ std::optional<ParsedBody> parse_plain_text(std::string_view text, const Metadata
     }
     if (fields) {
         const auto when = resolve_date(*fields, date_text, source.timezone, out.reference);
-        if (when) out.meta.date = *when;
-        else warn(date_at, when.error());
+        if (when)
+            out.meta.date = *when;
+        else
+            warn(date_at, when.error());
     }
 
     // Body: up to the first boilerplate marker, without a trailing lone date (the footer's).

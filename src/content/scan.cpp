@@ -50,7 +50,9 @@ std::int64_t mtime_ns(const struct stat& st) {
     return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+    return std::strerror(err);
+}
 
 // One open, one fstat, one read (looping only on short reads). O_NOFOLLOW: a file replaced by a
 // symlink after listing is refused, not followed.
@@ -96,19 +98,20 @@ std::expected<std::string, std::string> read_whole(const fs::path& file, std::ui
 
 }  // namespace
 
-std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems) {
+std::vector<SourceStamp> list_sources(const ContentConfig& content,
+                                      std::vector<Problem>& problems) {
     std::vector<SourceStamp> stamps;
     const fs::path& root = content.dir;
     std::error_code ec;
     const auto root_status = fs::status(root, ec);  // the configured dir itself may be a symlink
     if (!fs::exists(root_status)) {
-        problems.push_back({"", 0, "content directory " + root.string() + " does not exist",
-                            Severity::error});
+        problems.push_back(
+            {"", 0, "content directory " + root.string() + " does not exist", Severity::error});
         return stamps;
     }
     if (!fs::is_directory(root_status)) {
-        problems.push_back({"", 0, "content directory " + root.string() + " is not a directory",
-                            Severity::error});
+        problems.push_back(
+            {"", 0, "content directory " + root.string() + " is not a directory", Severity::error});
         return stamps;
     }
 
@@ -134,8 +137,10 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
             } else if (type == fs::file_type::directory) {
                 pending.push_back(std::move(rel));
             } else if (type == fs::file_type::regular) {
-                if (is_article_name(name)) articles.push_back(std::move(rel));
-                else if (lower_extension(name) == ".yaml") sidecars.insert(std::move(rel));
+                if (is_article_name(name))
+                    articles.push_back(std::move(rel));
+                else if (lower_extension(name) == ".yaml")
+                    sidecars.insert(std::move(rel));
             }
         }
         if (ec) {
@@ -158,7 +163,8 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
         const std::string side = without_extension(rel) + ".yaml";
         if (sidecars.contains(side)) {
             struct stat side_st {};
-            if (::lstat((root / side).c_str(), &side_st) == 0) stamp.sidecar_mtime_ns = mtime_ns(side_st);
+            if (::lstat((root / side).c_str(), &side_st) == 0)
+                stamp.sidecar_mtime_ns = mtime_ns(side_st);
             sidecars_used.insert(side);
         }
         stamp.path = std::move(rel);
@@ -166,8 +172,9 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
     }
     for (const auto& side : sidecars) {
         if (!sidecars_used.contains(side)) {
-            problems.push_back({side, 0, "sidecar without an article (no .md, .markdown or .txt "
-                                         "of the same name); ignored",
+            problems.push_back({side, 0,
+                                "sidecar without an article (no .md, .markdown or .txt "
+                                "of the same name); ignored",
                                 Severity::warning});
         }
     }
@@ -213,10 +220,11 @@ ContentSet scan_content(const ContentConfig& content) {
         if (outcome.article) set.articles.push_back(std::move(*outcome.article));
         for (auto& p : outcome.problems) set.problems.push_back(std::move(p));
     }
-    std::stable_sort(set.problems.begin(), set.problems.end(), [](const Problem& a, const Problem& b) {
-        if (a.path != b.path) return a.path < b.path;
-        return a.line < b.line;
-    });
+    std::stable_sort(set.problems.begin(), set.problems.end(),
+                     [](const Problem& a, const Problem& b) {
+                         if (a.path != b.path) return a.path < b.path;
+                         return a.line < b.line;
+                     });
     return set;
 }
 

@@ -11,7 +11,8 @@
 
 namespace feedd {
 
-// What identifies one version of an article file on disk (a rebuild re-reads it only when this changes).
+// What identifies one version of an article file on disk (a rebuild re-reads it only when this
+// changes).
 struct SourceStamp {
     std::string path;  // relative to content.dir
     std::int64_t mtime_ns = 0;
@@ -22,7 +23,8 @@ struct SourceStamp {
 };
 
 struct ContentSet {
-    std::vector<Article> articles;  // every article read, drafts and future ones included, sorted by path
+    std::vector<Article>
+        articles;  // every article read, drafts and future ones included, sorted by path
     std::vector<Problem> problems;  // sorted by path, then line
 };
 

@@ -11,16 +11,23 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-bool in(unsigned char c, unsigned char lo, unsigned char hi) { return c >= lo && c <= hi; }
+bool in(unsigned char c, unsigned char lo, unsigned char hi) {
+    return c >= lo && c <= hi;
+}
 
 // Valid range for the second byte of a sequence starting with `lead` (table 3-7).
 bool second_ok(unsigned char lead, unsigned char c) {
     switch (lead) {
-        case 0xE0: return in(c, 0xA0, 0xBF);
-        case 0xED: return in(c, 0x80, 0xBF);  // surrogates (A0..BF) are accepted here, removed later
-        case 0xF0: return in(c, 0x90, 0xBF);
-        case 0xF4: return in(c, 0x80, 0x8F);
-        default: return in(c, 0x80, 0xBF);
+        case 0xE0:
+            return in(c, 0xA0, 0xBF);
+        case 0xED:
+            return in(c, 0x80, 0xBF);  // surrogates (A0..BF) are accepted here, removed later
+        case 0xF0:
+            return in(c, 0x90, 0xBF);
+        case 0xF4:
+            return in(c, 0x80, 0x8F);
+        default:
+            return in(c, 0x80, 0xBF);
     }
 }
 
@@ -32,7 +39,9 @@ int sequence_length(unsigned char lead) {
     return 0;  // C0, C1, F5..FF and stray continuation bytes never start a sequence
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 }  // namespace
 
@@ -93,8 +102,8 @@ CleanText clean_text(std::string_view bytes) {
         }
         const auto b1 = static_cast<unsigned char>(bytes[i + 1]);
         const bool surrogate = c == 0xED && b1 >= 0xA0;
-        const bool nonchar = c == 0xEF && b1 == 0xBF &&
-                             (static_cast<unsigned char>(bytes[i + 2]) & 0xFE) == 0xBE;
+        const bool nonchar =
+            c == 0xEF && b1 == 0xBF && (static_cast<unsigned char>(bytes[i + 2]) & 0xFE) == 0xBE;
         if (surrogate || nonchar) {
             removed();
         } else {
@@ -150,11 +159,20 @@ std::string escape_html(std::string_view text) {
     out.reserve(text.size() + text.size() / 8);
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -190,7 +208,8 @@ std::string truncate_words(std::string_view text, std::size_t max_chars) {
     // Leave room for the ellipsis, then back up to the last space so no word is split.
     std::string_view head = text.substr(0, cut);
     const auto space = head.find_last_of(' ');
-    if (space != std::string_view::npos && space > cut / 2) head = head.substr(0, space);
+    if (space != std::string_view::npos && space > cut / 2)
+        head = head.substr(0, space);
     else {
         // One enormous word: cut at a code point boundary anyway.
         while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) {

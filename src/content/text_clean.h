@@ -10,11 +10,11 @@
 namespace feedd {
 
 struct CleanText {
-    std::string text;             // valid UTF-8, '\n' line ends, no BOM, no XML-forbidden characters
-    int invalid_utf8_count = 0;   // ill-formed sequences replaced by U+FFFD
-    int invalid_utf8_line = 0;    // 1-based line of the first one
-    int removed_count = 0;        // XML-forbidden characters removed
-    int removed_line = 0;         // 1-based line of the first one
+    std::string text;            // valid UTF-8, '\n' line ends, no BOM, no XML-forbidden characters
+    int invalid_utf8_count = 0;  // ill-formed sequences replaced by U+FFFD
+    int invalid_utf8_line = 0;   // 1-based line of the first one
+    int removed_count = 0;       // XML-forbidden characters removed
+    int removed_line = 0;        // 1-based line of the first one
 };
 
 // Never fails: anything unusable is replaced or removed and counted.

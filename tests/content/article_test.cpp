@@ -58,7 +58,8 @@ TEST(ParseArticle, InvalidUtf8IsReplacedWithWarning) {
 }
 
 TEST(ParseArticle, ForbiddenControlCharactersAreRemoved) {
-    const auto out = parse("a.md", "---\ntitle: \"Bell\x07 title\"\ndate: 2021-04-05\n---\nText\x1B.\n");
+    const auto out =
+        parse("a.md", "---\ntitle: \"Bell\x07 title\"\ndate: 2021-04-05\n---\nText\x1B.\n");
     ASSERT_TRUE(out.article);
     EXPECT_EQ(out.article->title, "Bell title");
     EXPECT_EQ(out.article->content_html, "<p>Text.</p>\n");
@@ -116,8 +117,9 @@ TEST(Sidecar, OverridesAndAddsMetadata) {
 }
 
 TEST(Sidecar, OverridesFrontMatter) {
-    const auto out = parse_with_sidecar("p.md", "---\ntitle: FM\ndate: 2021-04-05\nlang: en\n---\nx\n",
-                                        "date: 2022-01-02T03:04:05Z\n");
+    const auto out =
+        parse_with_sidecar("p.md", "---\ntitle: FM\ndate: 2021-04-05\nlang: en\n---\nx\n",
+                           "date: 2022-01-02T03:04:05Z\n");
     ASSERT_TRUE(out.article);
     EXPECT_EQ(out.article->title, "FM");
     EXPECT_EQ(out.article->lang, "en");
@@ -142,7 +144,8 @@ TEST(Sidecar, ProblemsNameTheSidecarFile) {
 }
 
 TEST(Sidecar, YearlessDateUsesFooterReference) {
-    const auto out = parse_with_sidecar("a.txt", "Title\nBody.\n14 Jan 2026\n", "date: 5 Apr 12:20\n");
+    const auto out =
+        parse_with_sidecar("a.txt", "Title\nBody.\n14 Jan 2026\n", "date: 5 Apr 12:20\n");
     ASSERT_TRUE(out.article);
     EXPECT_EQ(iso(out.article->date), "2025-04-05T12:20:00Z");
 }

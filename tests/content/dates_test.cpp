@@ -42,7 +42,8 @@ TEST(ParseDate, LocalTimesUseTheConfiguredZone) {
 
 TEST(ParseDate, Rfc822And1123) {
     EXPECT_EQ(parsed("Mon, 05 Apr 2021 12:20:00 +0000"), "2021-04-05T12:20:00Z");
-    EXPECT_EQ(parsed("Mon, 05 Apr 2021 12:20:00 +0200", "America/New_York"), "2021-04-05T10:20:00Z");
+    EXPECT_EQ(parsed("Mon, 05 Apr 2021 12:20:00 +0200", "America/New_York"),
+              "2021-04-05T10:20:00Z");
     EXPECT_EQ(parsed("05 Apr 2021 12:20:00 GMT", "Europe/Berlin"), "2021-04-05T12:20:00Z");
     EXPECT_EQ(parsed("Monday, 5 April 2021 12:20 UT"), "2021-04-05T12:20:00Z");
     EXPECT_EQ(parsed("Mon, 05 Apr 2021 12:20:00 EST"), "2021-04-05T17:20:00Z");
@@ -97,10 +98,14 @@ TEST(ParseDate, YearlessTwentyNinthOfFebruaryFindsALeapYear) {
 }
 
 TEST(ParseDate, RejectsInvalidDatesWithAReason) {
-    EXPECT_EQ(parsed("31 Feb 2021"), "error: invalid date '31 Feb 2021': February 2021 has no day 31");
-    EXPECT_EQ(parsed("2021-02-29"), "error: invalid date '2021-02-29': February 2021 has no day 29");
-    EXPECT_EQ(parsed("2021-04-05 25:00"), "error: invalid date '2021-04-05 25:00': hour 25 is not 0-23");
-    EXPECT_EQ(parsed("2021-04-05 12:61"), "error: invalid date '2021-04-05 12:61': minute 61 is not 0-59");
+    EXPECT_EQ(parsed("31 Feb 2021"),
+              "error: invalid date '31 Feb 2021': February 2021 has no day 31");
+    EXPECT_EQ(parsed("2021-02-29"),
+              "error: invalid date '2021-02-29': February 2021 has no day 29");
+    EXPECT_EQ(parsed("2021-04-05 25:00"),
+              "error: invalid date '2021-04-05 25:00': hour 25 is not 0-23");
+    EXPECT_EQ(parsed("2021-04-05 12:61"),
+              "error: invalid date '2021-04-05 12:61': minute 61 is not 0-59");
     EXPECT_EQ(parsed("2021-13-01"), "error: invalid date '2021-13-01': month 13 is not 1-12");
     EXPECT_EQ(parsed("31 Feb"), "error: invalid date '31 Feb': February has no day 31");
     EXPECT_NE(parsed("yesterday").find("error: unrecognised date 'yesterday'"), std::string::npos);
@@ -129,7 +134,8 @@ TEST(ParseDate, AmbiguousLocalTimeIsTheEarlierInstant) {
 }
 
 TEST(ParseDate, UnknownZoneIsAnError) {
-    EXPECT_EQ(parsed("2021-04-05", "Mars/Olympus_Mons"), "error: unknown time zone 'Mars/Olympus_Mons'");
+    EXPECT_EQ(parsed("2021-04-05", "Mars/Olympus_Mons"),
+              "error: unknown time zone 'Mars/Olympus_Mons'");
     // With an explicit offset the zone is not needed.
     EXPECT_EQ(parsed("2021-04-05T00:00:00Z", "Mars/Olympus_Mons"), "2021-04-05T00:00:00Z");
 }

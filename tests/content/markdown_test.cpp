@@ -177,7 +177,8 @@ TEST(Markdown, TitleFromFirstHeadingIsDroppedFromBody) {
 }
 
 TEST(Markdown, HeadingStaysWhenFrontMatterHasTitle) {
-    const auto out = parse("a.md", "---\ntitle: Meta\ndate: 2021-04-05\n---\n# Body heading\n\nx\n");
+    const auto out =
+        parse("a.md", "---\ntitle: Meta\ndate: 2021-04-05\n---\n# Body heading\n\nx\n");
     ASSERT_TRUE(out.article);
     EXPECT_EQ(out.article->title, "Meta");
     EXPECT_EQ(out.article->content_html, "<h1>Body heading</h1>\n<p>x</p>\n");

@@ -33,11 +33,16 @@ std::vector<std::string> lines_of(const std::string& text) {
 std::string escaped(std::string_view s) {
     std::string out;
     for (char c : s) {
-        if (c == '&') out += "&amp;";
-        else if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else if (c == '"') out += "&quot;";
-        else out += c;
+        if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else if (c == '"')
+            out += "&quot;";
+        else
+            out += c;
     }
     return out;
 }
@@ -49,7 +54,7 @@ ContentConfig zone(std::string tz) {
 }
 
 class SeedArticle : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         bytes = read_file(FEEDD_SHARED_DIR "/samples/seed-article.txt");
         ASSERT_FALSE(bytes.empty()) << "sample missing";
@@ -86,7 +91,8 @@ TEST_F(SeedArticle, ExactlySixBodyParagraphsAndNoBoilerplate) {
     EXPECT_EQ(html.find("Latest news"), std::string::npos);
     for (std::size_t i = 8; i < lines.size(); ++i) {
         if (lines[i].empty()) continue;
-        const std::string probe = escaped(lines[i].substr(lines[i].starts_with("Latest news") ? 11 : 0));
+        const std::string probe =
+            escaped(lines[i].substr(lines[i].starts_with("Latest news") ? 11 : 0));
         EXPECT_EQ(html.find(probe), std::string::npos) << probe;
     }
 }
@@ -106,7 +112,8 @@ TEST(PlainText, DateOnTheNextLine) {
     ASSERT_TRUE(out.article);
     EXPECT_EQ(out.article->title, "Harbour ferries return to the winter timetable");
     EXPECT_EQ(iso(out.article->date), "2026-01-08T23:00:00Z");  // midnight in Berlin (CET)
-    EXPECT_EQ(out.article->content_html, "<p>The first paragraph.</p>\n<p>The second paragraph.</p>\n");
+    EXPECT_EQ(out.article->content_html,
+              "<p>The first paragraph.</p>\n<p>The second paragraph.</p>\n");
     EXPECT_EQ(out.article->summary, "The first paragraph.");
     EXPECT_TRUE(out.problems.empty());
 }
@@ -118,9 +125,12 @@ TEST(PlainText, TitleDateForms) {
         const char* date;
     };
     const Case cases[] = {
-        {"Boeing 737 deliveries resume 5 Apr 2021", "Boeing 737 deliveries resume", "2021-04-05T00:00:00Z"},
-        {"Council votes on budget | 5 April 2021 12:20", "Council votes on budget", "2021-04-05T12:20:00Z"},
-        {"Council votes on budget \xE2\x80\x94 April 5, 2021", "Council votes on budget", "2021-04-05T00:00:00Z"},
+        {"Boeing 737 deliveries resume 5 Apr 2021", "Boeing 737 deliveries resume",
+         "2021-04-05T00:00:00Z"},
+        {"Council votes on budget | 5 April 2021 12:20", "Council votes on budget",
+         "2021-04-05T12:20:00Z"},
+        {"Council votes on budget \xE2\x80\x94 April 5, 2021", "Council votes on budget",
+         "2021-04-05T00:00:00Z"},
         {"Rising Sun Mon, 05 Apr 2021 12:20:00 +0000", "Rising Sun", "2021-04-05T12:20:00Z"},
         {"Results are in 2021-04-05T12:20:00Z", "Results are in", "2021-04-05T12:20:00Z"},
         {"Top 10 stories 09.Jan.2026", "Top 10 stories", "2026-01-09T00:00:00Z"},
@@ -137,7 +147,7 @@ TEST(PlainText, NumbersInTitleAreNotDates) {
     const char* titles[] = {
         "Apollo 11 crew meets 2000 students",
         "Windows 10 May 2021 Update ships",
-        "Party congress opens on 5 April",   // no year, no time: could be part of the headline
+        "Party congress opens on 5 April",  // no year, no time: could be part of the headline
         "Meeting moved to 12:30",
         "2021",
     };
@@ -146,7 +156,8 @@ TEST(PlainText, NumbersInTitleAreNotDates) {
         ASSERT_TRUE(out.article) << title;
         EXPECT_EQ(out.article->title, title);
         EXPECT_EQ(iso(out.article->date), "2026-02-01T08:00:00Z") << title;
-        EXPECT_NE(find_problem(out.problems, "no date; using the file's modification time"), nullptr);
+        EXPECT_NE(find_problem(out.problems, "no date; using the file's modification time"),
+                  nullptr);
     }
 }
 
@@ -160,8 +171,8 @@ TEST(PlainText, YearlessTitleDateUsesMtimeWithoutFooter) {
 }
 
 TEST(PlainText, DateOnlyFooterCoversItsWholeDay) {
-    const auto out = parse("t.txt", "Title 14 Jan in 12:20\nBody.\n\n14 Jan 2026\n", {},
-                           utc(2030, 1, 1));
+    const auto out =
+        parse("t.txt", "Title 14 Jan in 12:20\nBody.\n\n14 Jan 2026\n", {}, utc(2030, 1, 1));
     ASSERT_TRUE(out.article);
     EXPECT_EQ(iso(out.article->date), "2026-01-14T12:20:00Z");
     EXPECT_EQ(out.article->content_html, "<p>Body.</p>\n");  // footer date dropped

@@ -17,7 +17,7 @@ using testing::find_problem;
 
 // A fresh directory under the system temp dir, removed with everything in it afterwards.
 class ScanTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::random_device rd;
         dir_ = fs::temp_directory_path() /
@@ -62,8 +62,9 @@ TEST_F(ScanTest, ListsArticlesRecursivelySortedAndSkipsJunkSilently) {
     write("picture.png", "png");
     write("notes.pdf", "pdf");
     std::vector<Problem> problems;
-    EXPECT_EQ(listed(problems), (std::vector<std::string>{"a.markdown", "b.md", "world/deep/er/c.md",
-                                                          "world/space.txt"}));
+    EXPECT_EQ(
+        listed(problems),
+        (std::vector<std::string>{"a.markdown", "b.md", "world/deep/er/c.md", "world/space.txt"}));
     EXPECT_TRUE(problems.empty()) << to_string(problems[0]);
 }
 
@@ -188,10 +189,10 @@ TEST(SiteFixture, ParsesAsDocumented) {
 
     std::vector<std::string> paths;
     for (const auto& a : set.articles) paths.push_back(a.path);
-    EXPECT_EQ(paths, (std::vector<std::string>{
-                         "drafts/unfinished.md", "future/time-capsule.md",
-                         "guides/relative-links.md", "hello-world.md", "news/harbour-ferries.txt",
-                         "news/library-opening.txt"}));
+    EXPECT_EQ(paths,
+              (std::vector<std::string>{"drafts/unfinished.md", "future/time-capsule.md",
+                                        "guides/relative-links.md", "hello-world.md",
+                                        "news/harbour-ferries.txt", "news/library-opening.txt"}));
     ASSERT_EQ(set.problems.size(), 1u);
     EXPECT_EQ(set.problems[0].path, "broken/bad-front-matter.md");
     EXPECT_EQ(set.problems[0].severity, Severity::error);

@@ -19,7 +19,9 @@ inline std::chrono::sys_seconds utc(int y, unsigned m, unsigned d, int h = 0, in
            std::chrono::hours{h} + std::chrono::minutes{min} + std::chrono::seconds{s};
 }
 
-inline std::string iso(std::chrono::sys_seconds t) { return date::format("%FT%TZ", t); }
+inline std::string iso(std::chrono::sys_seconds t) {
+    return date::format("%FT%TZ", t);
+}
 
 inline ParseOutcome parse(std::string path, std::string bytes, ContentConfig config = {},
                           std::chrono::sys_seconds mtime = utc(2026, 2, 1, 8)) {

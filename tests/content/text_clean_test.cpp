@@ -16,20 +16,26 @@ TEST(CleanText, ReplacesInvalidUtf8AndRemembersTheLine) {
     // Line 3: a stray continuation byte; line 4: a truncated 3-byte sequence (one U+FFFD for
     // the maximal subpart) followed by ASCII; an overlong "/" (C0 AF) gives two.
     const auto c = clean_text("ok\r\nok\n\x80x\n\xE2\x82y\n\xC0\xAF\n");
-    EXPECT_EQ(c.text,
-              "ok\nok\n\xEF\xBF\xBDx\n\xEF\xBF\xBDy\n\xEF\xBF\xBD\xEF\xBF\xBD\n");
+    EXPECT_EQ(c.text, "ok\nok\n\xEF\xBF\xBDx\n\xEF\xBF\xBDy\n\xEF\xBF\xBD\xEF\xBF\xBD\n");
     EXPECT_EQ(c.invalid_utf8_count, 4);
     EXPECT_EQ(c.invalid_utf8_line, 3);
 }
 
 TEST(CleanText, KeepsValidMultibyteText) {
-    const std::string s = "Gr\xC3\xBC\xC3\x9F" "e \xE2\x80\x94 \xF0\x9F\x9A\x80 \xE4\xB8\xAD";
+    const std::string s =
+        "Gr\xC3\xBC\xC3\x9F"
+        "e \xE2\x80\x94 \xF0\x9F\x9A\x80 \xE4\xB8\xAD";
     EXPECT_EQ(clean_text(s).text, s);
 }
 
 TEST(CleanText, RemovesCharactersXmlForbids) {
     // C0 controls except TAB/LF/CR, U+FFFE, U+FFFF and an encoded lone surrogate (U+D800).
-    const auto c = clean_text("a\tb\n\x01" "c\x0B\x1F" "d\xEF\xBF\xBE" "e\xEF\xBF\xBF" "f\xED\xA0\x80g");
+    const auto c = clean_text(
+        "a\tb\n\x01"
+        "c\x0B\x1F"
+        "d\xEF\xBF\xBE"
+        "e\xEF\xBF\xBF"
+        "f\xED\xA0\x80g");
     EXPECT_EQ(c.text, "a\tb\ncdefg");
     EXPECT_EQ(c.removed_count, 6);
     EXPECT_EQ(c.removed_line, 2);
@@ -48,9 +54,11 @@ TEST(TruncateWords, LeavesShortTextAlone) {
 TEST(TruncateWords, CutsAtWordBoundaryCountingCodePoints) {
     EXPECT_EQ(truncate_words("alpha beta gamma delta", 12), "alpha beta\xE2\x80\xA6");
     // Multibyte characters count once each: 11 code points fit, the cut is after "b\xC3\xA9ta".
-    EXPECT_EQ(truncate_words("\xC3\xA1lpha b\xC3\xA9ta gamma", 11), "\xC3\xA1lpha b\xC3\xA9ta\xE2\x80\xA6");
+    EXPECT_EQ(truncate_words("\xC3\xA1lpha b\xC3\xA9ta gamma", 11),
+              "\xC3\xA1lpha b\xC3\xA9ta\xE2\x80\xA6");
     // A single long word is cut mid-word at a code point boundary.
-    EXPECT_EQ(truncate_words("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 3), "\xC3\xA9\xC3\xA9\xE2\x80\xA6");
+    EXPECT_EQ(truncate_words("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 3),
+              "\xC3\xA9\xC3\xA9\xE2\x80\xA6");
 }
 
 TEST(EscapeHtml, EscapesMarkupCharacters) {
