@@ -1,0 +1,127 @@
+#include "feed/validate.h"
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+#include <set>
+
+namespace feedd {
+namespace {
+
+using Errors = std::vector<std::string>;
+
+bool parse_xml(const std::string& path, const Resource& resource, pugi::xml_document& doc,
+               Errors& errors) {
+    const auto result = doc.load_buffer(resource.body.data(), resource.body.size(),
+                                        pugi::parse_default, pugi::encoding_utf8);
+    if (!result) {
+        errors.push_back(path + ": not well-formed XML at byte " + std::to_string(result.offset) +
+                         ": " + result.description());
+        return false;
+    }
+    return true;
+}
+
+bool has_text(const pugi::xml_node& node, const char* child) {
+    return !std::string_view(node.child(child).text().get()).empty();
+}
+
+void check_unique(const std::string& path, std::set<std::string>& seen, const std::string& id,
+                  std::size_t index, Errors& errors) {
+    if (id.empty()) {
+        errors.push_back(path + ": entry " + std::to_string(index) + " has no id");
+    } else if (!seen.insert(id).second) {
+        errors.push_back(path + ": entry " + std::to_string(index) + " repeats the id " + id);
+    }
+}
+
+void check_rss(const std::string& path, const Resource& resource, Errors& errors) {
+    pugi::xml_document doc;
+    if (!parse_xml(path, resource, doc, errors)) return;
+    const auto channel = doc.child("rss").child("channel");
+    if (!channel) {
+        errors.push_back(path + ": no <rss><channel>");
+        return;
+    }
+    for (const char* required : {"title", "link", "description"}) {
+        if (!has_text(channel, required))
+            errors.push_back(path + ": <channel> has no <" + required + ">");
+    }
+    std::set<std::string> ids;
+    std::size_t index = 0;
+    for (const auto& item : channel.children("item")) {
+        ++index;
+        if (!has_text(item, "title") && !has_text(item, "description")) {
+            errors.push_back(path + ": item " + std::to_string(index) +
+                             " has neither title nor description");
+        }
+        check_unique(path, ids, item.child("guid").text().get(), index, errors);
+    }
+}
+
+void check_atom(const std::string& path, const Resource& resource, Errors& errors) {
+    pugi::xml_document doc;
+    if (!parse_xml(path, resource, doc, errors)) return;
+    const auto feed = doc.child("feed");
+    if (!feed) {
+        errors.push_back(path + ": no <feed>");
+        return;
+    }
+    for (const char* required : {"id", "title", "updated"}) {
+        if (!has_text(feed, required))
+            errors.push_back(path + ": <feed> has no <" + required + ">");
+    }
+    std::set<std::string> ids;
+    std::size_t index = 0;
+    for (const auto& entry : feed.children("entry")) {
+        ++index;
+        for (const char* required : {"title", "updated"}) {
+            if (!entry.child(required)) {
+                errors.push_back(path + ": entry " + std::to_string(index) + " has no <" +
+                                 required + ">");
+            }
+        }
+        check_unique(path, ids, entry.child("id").text().get(), index, errors);
+    }
+}
+
+void check_json(const std::string& path, const Resource& resource, Errors& errors) {
+    const auto json = nlohmann::json::parse(resource.body, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        errors.push_back(path + ": not valid JSON");
+        return;
+    }
+    for (const char* required : {"version", "title", "items"}) {
+        if (!json.contains(required)) errors.push_back(path + ": no \"" + required + "\"");
+    }
+    const auto items = json.find("items");
+    if (items == json.end() || !items->is_array()) return;
+    std::set<std::string> ids;
+    std::size_t index = 0;
+    for (const auto& item : *items) {
+        ++index;
+        const auto id = item.find("id");
+        check_unique(path, ids, id != item.end() && id->is_string() ? id->get<std::string>() : "",
+                     index, errors);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> validate_snapshot(const Snapshot& snapshot) {
+    Errors errors;
+    for (const auto& [path, resource] : snapshot.resources) {
+        const auto& type = resource.content_type;
+        if (resource.body.empty()) {
+            errors.push_back(path + ": empty document");
+        } else if (type.starts_with("application/rss+xml")) {
+            check_rss(path, resource, errors);
+        } else if (type.starts_with("application/atom+xml")) {
+            check_atom(path, resource, errors);
+        } else if (type.starts_with("application/feed+json")) {
+            check_json(path, resource, errors);
+        }
+    }
+    return errors;
+}
+
+}  // namespace feedd

@@ -1,0 +1,62 @@
+#include "feed/validate.h"
+
+#include <gtest/gtest.h>
+
+#include "feed/feed.h"
+#include "feed/snapshot.h"
+#include "feed_test_support.h"
+
+namespace feedd::test {
+namespace {
+
+Snapshot built_snapshot() {
+    const std::vector<Article> articles = {article("a.md", "First", at(2026, 1, 1)),
+                                           article("b.md", "Second", at(2026, 1, 2))};
+    return make_snapshot(make_feed(articles, site_config(), at(2026, 2, 1)));
+}
+
+bool mentions(const std::vector<std::string>& errors, const std::string& text) {
+    for (const auto& error : errors) {
+        if (error.find(text) != std::string::npos) return true;
+    }
+    return false;
+}
+
+TEST(ValidateSnapshot, ABuiltSnapshotIsSound) {
+    EXPECT_EQ(validate_snapshot(built_snapshot()), std::vector<std::string>{});
+}
+
+TEST(ValidateSnapshot, ReportsXmlThatIsNotWellFormed) {
+    auto snapshot = built_snapshot();
+    auto& rss = snapshot.resources.at("/feed.xml").body;
+    rss.resize(rss.size() / 2);
+    const auto errors = validate_snapshot(snapshot);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_TRUE(errors[0].starts_with("/feed.xml: not well-formed XML")) << errors[0];
+}
+
+TEST(ValidateSnapshot, ReportsRepeatedIds) {
+    std::vector<Article> articles = {article("a.md", "First", at(2026, 1, 1)),
+                                     article("b.md", "Second", at(2026, 1, 2))};
+    articles[0].id = articles[1].id = "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+    const auto errors = validate_snapshot(make_snapshot(make_feed(articles, site_config(), at(2026, 2, 1))));
+    EXPECT_TRUE(mentions(errors, "/feed.xml: entry 2 repeats the id urn:uuid:")) << ::testing::PrintToString(errors);
+    EXPECT_TRUE(mentions(errors, "/atom.xml: entry 2 repeats the id")) << ::testing::PrintToString(errors);
+    EXPECT_TRUE(mentions(errors, "/feed.json: entry 2 repeats the id")) << ::testing::PrintToString(errors);
+}
+
+TEST(ValidateSnapshot, ReportsMissingRequiredElements) {
+    auto snapshot = built_snapshot();
+    snapshot.resources.at("/atom.xml").body =
+        "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+        "<entry><id>x</id><title>a</title></entry></feed>";
+    snapshot.resources.at("/feed.json").body = "{\"version\": \"https://jsonfeed.org/version/1.1\"}";
+    const auto errors = validate_snapshot(snapshot);
+    EXPECT_TRUE(mentions(errors, "/atom.xml: <feed> has no <id>"));
+    EXPECT_TRUE(mentions(errors, "/atom.xml: <feed> has no <updated>"));
+    EXPECT_TRUE(mentions(errors, "/atom.xml: entry 1 has no <updated>"));
+    EXPECT_TRUE(mentions(errors, "/feed.json: no \"items\""));
+}
+
+}  // namespace
+}  // namespace feedd::test
