@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "daemon/site_fixture.h"
@@ -64,6 +65,49 @@ TEST_F(Serve, ServesEachFeedWithItsTypeAndValidators) {
     EXPECT_EQ(rss.find("Latest news"), std::string::npos);
     EXPECT_EQ(rss.find("Market opening hours"), std::string::npos) << "a draft was published";
     EXPECT_EQ(rss.find("Coastal marathon route"), std::string::npos) << "a future article was published";
+}
+
+// What a feed reader understands of each served feed: read back by Debian's python3-feedparser
+// (JSON Feed: by Python's json module) through tests/feed/feed_reader.py.
+nlohmann::json read_back(const std::filesystem::path& file) {
+    const auto result = run_program({"/usr/bin/python3", FEEDD_SOURCE_DIR "/tests/feed/feed_reader.py", file.string()});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return nlohmann::json::parse(result.out, nullptr, false);
+}
+
+TEST_F(Serve, FeedReadersListEveryPublishedArticleWithTheSeedDatedByItsFooter) {
+    using namespace std::chrono;
+    const sys_seconds seed_published = sys_days{2025y / April / 5} + 12h + 20min;  // footer "14 Jan 2026"
+    // The first "Latest news" headline of the sample, glued to the marker, must not be published.
+    const auto sample = read_file(FEEDD_SHARED_DIR "/samples/seed-article.txt");
+    const auto marker = sample.find("\nLatest news");
+    ASSERT_NE(marker, std::string::npos);
+    const auto headline_start = marker + std::string("\nLatest news").size();
+    const auto headline = sample.substr(headline_start, sample.find('\n', headline_start) - headline_start);
+    ASSERT_GT(headline.size(), 10u);
+    for (const char* path : {"/feed.xml", "/atom.xml", "/feed.json"}) {
+        const auto file = site_.root() / ("served" + std::string(path).substr(1));
+        write_file(file, get(path).body);
+        const auto feed = read_back(file);
+        ASSERT_TRUE(feed.is_object()) << path;
+        EXPECT_FALSE(feed["bozo"].get<bool>()) << path << ": " << feed["bozo_exception"];
+        // The example site publishes 10 articles (one draft and one future one are held back), plus the seed.
+        ASSERT_EQ(feed["entries"].size(), 11u) << path;
+        const nlohmann::json* seed = nullptr;
+        for (const auto& entry : feed["entries"]) {
+            if (entry["link"] == "https://news.example.org/world/seed-article/") seed = &entry;
+            EXPECT_FALSE(entry["title"].get<std::string>().empty()) << path;
+            EXPECT_TRUE(entry["id"].is_string()) << path;
+            EXPECT_TRUE(entry["published"].is_number()) << path;
+        }
+        ASSERT_NE(seed, nullptr) << path;
+        EXPECT_EQ((*seed)["title"], "Russia and Turkey may sign space cooperation agreement soon") << path;
+        EXPECT_EQ((*seed)["published"].get<long long>(), seed_published.time_since_epoch().count()) << path;
+        const auto content = (*seed)["content"].get<std::string>();
+        EXPECT_EQ(content.find("Latest news"), std::string::npos) << path;
+        EXPECT_EQ(content.find(headline), std::string::npos) << path << ": a Latest-news headline leaked";
+        EXPECT_EQ(content.find("14 Jan 2026"), std::string::npos) << path << ": the footer date leaked";
+    }
 }
 
 TEST_F(Serve, HeadHasTheHeadersOfGetAndNoBody) {
