@@ -17,12 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Editors' and tools' droppings, and hidden files: never content, never worth a warning.
-bool ignored_name(std::string_view name) {
-    return name.empty() || name.front() == '.' || name.back() == '~' || name.ends_with(".swp") ||
-           name.ends_with(".tmp");
-}
-
 std::string lower_extension(std::string_view name) {
     const auto dot = name.rfind('.');
     if (dot == std::string_view::npos) return {};
@@ -32,22 +26,25 @@ std::string lower_extension(std::string_view name) {
     return ext;
 }
 
-bool is_article_name(std::string_view name) {
-    const auto ext = lower_extension(name);
-    return ext == ".md" || ext == ".markdown" || ext == ".txt";
-}
-
-std::string without_extension(std::string_view path) {
-    const auto slash = path.rfind('/');
-    const auto dot = path.rfind('.');
-    if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) {
-        return std::string(path);
-    }
-    return std::string(path.substr(0, dot));
-}
-
 std::int64_t mtime_ns(const struct stat& st) {
     return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+// The stamp of `rel` from its lstat, with its sidecar's mtime when `sidecar_exists`.
+SourceStamp make_stamp(const fs::path& root, std::string rel, const struct stat& st,
+                       bool sidecar_exists) {
+    SourceStamp stamp;
+    stamp.mtime_ns = mtime_ns(st);
+    stamp.size = static_cast<std::uintmax_t>(st.st_size);
+    stamp.inode = static_cast<std::uintmax_t>(st.st_ino);
+    if (sidecar_exists) {
+        struct stat side_st {};
+        if (::lstat((root / (without_extension(rel) + ".yaml")).c_str(), &side_st) == 0) {
+            stamp.sidecar_mtime_ns = mtime_ns(side_st);
+        }
+    }
+    stamp.path = std::move(rel);
+    return stamp;
 }
 
 std::string errno_text(int err) {
@@ -98,8 +95,46 @@ std::expected<std::string, std::string> read_whole(const fs::path& file, std::ui
 
 }  // namespace
 
+// Editors' and tools' droppings, and hidden files: never content, never worth a warning.
+bool is_ignored_name(std::string_view name) {
+    return name.empty() || name.front() == '.' || name.back() == '~' || name.ends_with(".swp") ||
+           name.ends_with(".tmp");
+}
+
+bool is_article_name(std::string_view name) {
+    const auto ext = lower_extension(name);
+    return ext == ".md" || ext == ".markdown" || ext == ".txt";
+}
+
+bool is_sidecar_name(std::string_view name) { return lower_extension(name) == ".yaml"; }
+
+std::string without_extension(std::string_view path) {
+    const auto slash = path.rfind('/');
+    const auto dot = path.rfind('.');
+    if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) {
+        return std::string(path);
+    }
+    return std::string(path.substr(0, dot));
+}
+
+std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path) {
+    const auto slash = path.rfind('/');
+    const auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    if (is_ignored_name(name) || !is_article_name(name)) return std::nullopt;
+    // Every folder on the way must be visible too: a file below a hidden folder is not content.
+    for (std::size_t start = 0, end; (end = path.find('/', start)) != std::string_view::npos; start = end + 1) {
+        if (is_ignored_name(path.substr(start, end - start))) return std::nullopt;
+    }
+    struct stat st {};
+    if (::lstat((content.dir / path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    struct stat side_st {};
+    const auto side = without_extension(path) + ".yaml";
+    const bool sidecar = ::lstat((content.dir / side).c_str(), &side_st) == 0 && S_ISREG(side_st.st_mode);
+    return make_stamp(content.dir, std::string(path), st, sidecar);
+}
+
 std::vector<SourceStamp> list_sources(const ContentConfig& content,
-                                      std::vector<Problem>& problems) {
+                                      std::vector<Problem>& problems, std::string_view under) {
     std::vector<SourceStamp> stamps;
     const fs::path& root = content.dir;
     std::error_code ec;
@@ -117,7 +152,7 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content,
 
     std::vector<std::string> articles;
     std::unordered_set<std::string> sidecars;
-    std::vector<std::string> pending{""};  // directories to read, relative to root
+    std::vector<std::string> pending{std::string(under)};  // directories to read, relative to root
     while (!pending.empty()) {
         const std::string dir = std::move(pending.back());
         pending.pop_back();
@@ -128,7 +163,7 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content,
         }
         for (; it != fs::directory_iterator(); it.increment(ec)) {
             const std::string name = it->path().filename().string();
-            if (ignored_name(name)) continue;
+            if (is_ignored_name(name)) continue;
             std::string rel = dir.empty() ? name : dir + "/" + name;
             std::error_code type_ec;
             const auto type = it->symlink_status(type_ec).type();  // from d_type: no extra stat
@@ -156,19 +191,10 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content,
             problems.push_back({rel, 0, "cannot stat: " + errno_text(errno), Severity::error});
             continue;
         }
-        SourceStamp stamp;
-        stamp.mtime_ns = mtime_ns(st);
-        stamp.size = static_cast<std::uintmax_t>(st.st_size);
-        stamp.inode = static_cast<std::uintmax_t>(st.st_ino);
         const std::string side = without_extension(rel) + ".yaml";
-        if (sidecars.contains(side)) {
-            struct stat side_st {};
-            if (::lstat((root / side).c_str(), &side_st) == 0)
-                stamp.sidecar_mtime_ns = mtime_ns(side_st);
-            sidecars_used.insert(side);
-        }
-        stamp.path = std::move(rel);
-        stamps.push_back(std::move(stamp));
+        const bool has_sidecar = sidecars.contains(side);
+        if (has_sidecar) sidecars_used.insert(side);
+        stamps.push_back(make_stamp(root, std::move(rel), st, has_sidecar));
     }
     for (const auto& side : sidecars) {
         if (!sidecars_used.contains(side)) {

@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -30,7 +32,19 @@ struct ContentSet {
 
 // Lists the article files under content.dir (recursively; hidden, temporary and editor backup files
 // are skipped; symlinks are not followed). Problems with the directory itself go to `problems`.
-std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems);
+// `under` (relative to content.dir, '/'-separated) limits the listing to that folder's subtree.
+std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems,
+                                      std::string_view under = {});
+
+// The stamp of one article file now; nullopt when it is not (or no longer) an article file.
+std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path);
+
+// File-name rules shared with whoever watches the directory.
+bool is_ignored_name(std::string_view name);    // hidden, temporary and editor backup files
+bool is_article_name(std::string_view name);    // .md, .markdown, .txt
+bool is_sidecar_name(std::string_view name);    // .yaml
+// "news/a.yaml" → "news/a": the part an article and its sidecar share.
+std::string without_extension(std::string_view path);
 
 // Reads one listed file (and its sidecar) from disk and parses it.
 ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp);

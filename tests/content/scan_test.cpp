@@ -227,5 +227,41 @@ TEST(SiteFixture, ParsesAsDocumented) {
     EXPECT_EQ(testing::count(library.content_html, "<p>"), 3);
 }
 
+TEST_F(ScanTest, ListsOnlyTheSubtreeAskedFor) {
+    write("a.md", kMd);
+    write("world/b.md", kMd);
+    write("world/europe/c.md", kMd);
+    write("worldwide/d.md", kMd);
+    std::vector<Problem> problems;
+    std::vector<std::string> paths;
+    for (const auto& s : list_sources(config_, problems, "world")) paths.push_back(s.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"world/b.md", "world/europe/c.md"}));
+    EXPECT_TRUE(problems.empty());
+}
+
+TEST_F(ScanTest, StampsOneFileLikeTheListingDoes) {
+    write("world/b.md", kMd);
+    write("world/b.yaml", "tags: [x]\n");
+    std::vector<Problem> problems;
+    const auto listed_stamps = list_sources(config_, problems);
+    ASSERT_EQ(listed_stamps.size(), 1u);
+    const auto one = stamp_source(config_, "world/b.md");
+    ASSERT_TRUE(one.has_value());
+    EXPECT_EQ(*one, listed_stamps[0]);
+    EXPECT_GE(one->sidecar_mtime_ns, 0);
+}
+
+TEST_F(ScanTest, StampsNothingForWhatIsNotAnArticle) {
+    write("b.yaml", "tags: [x]\n");
+    write(".hidden/c.md", kMd);
+    write("d.md.tmp", kMd);
+    fs::create_directories(config_.dir / "folder.md");
+    EXPECT_FALSE(stamp_source(config_, "b.yaml").has_value());
+    EXPECT_FALSE(stamp_source(config_, ".hidden/c.md").has_value());
+    EXPECT_FALSE(stamp_source(config_, "d.md.tmp").has_value());
+    EXPECT_FALSE(stamp_source(config_, "folder.md").has_value());
+    EXPECT_FALSE(stamp_source(config_, "missing.md").has_value());
+}
+
 }  // namespace
 }  // namespace feedd
