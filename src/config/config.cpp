@@ -107,6 +107,34 @@ bool starts_with_http_scheme(std::string_view url) {
     return url.starts_with("http://") || url.starts_with("https://");
 }
 
+std::string http_url(const Reader& reader, const YAML::Node& node, const std::string& key) {
+    auto url = reader.non_empty_string(node, key);
+    if (!starts_with_http_scheme(url) || url.find("://") + 3 >= url.size()) {
+        reader.fail(node.Mark(), "'" + key + "' must be an absolute http(s) URL, got '" + url + "'");
+    }
+    return url;
+}
+
+// A hub is its URL, or {url: URL, param: hub.topic} for hubs that want hub.topic.
+HubConfig read_hub(const Reader& reader, const YAML::Node& node, const std::string& key) {
+    HubConfig hub;
+    if (node.IsScalar()) {
+        hub.url = http_url(reader, node, key);
+        return hub;
+    }
+    reader.read_map(node, key,
+                    {{"url", [&](auto& n, auto& k) { hub.url = http_url(reader, n, k); }},
+                     {"param", [&](auto& n, auto& k) {
+                          const auto param = reader.non_empty_string(n, k);
+                          if (param != "hub.url" && param != "hub.topic") {
+                              reader.fail(n.Mark(), "'" + k + "' must be hub.url or hub.topic");
+                          }
+                          hub.topic_param = param == "hub.topic";
+                      }}});
+    reader.require(node, key, "url");
+    return hub;
+}
+
 // "host:port", "[v6]:port" or ":port" (all interfaces).
 void parse_listen(const Reader& reader, const YAML::Node& node, ServerConfig& server) {
     const auto text = reader.non_empty_string(node, "server.listen");
@@ -150,11 +178,7 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                   {{"title", [&](auto& n, auto& k) { config.site.title = reader.non_empty_string(n, k); }},
                    {"url",
                     [&](auto& n, auto& k) {
-                        auto url = reader.non_empty_string(n, k);
-                        if (!starts_with_http_scheme(url) || url.find("://") + 3 >= url.size()) {
-                            reader.fail(n.Mark(), "'" + k + "' must be an absolute http(s) URL, got '" +
-                                                      url + "'");
-                        }
+                        auto url = http_url(reader, n, k);
                         if (!url.ends_with('/')) url += '/';
                         config.site.url = url;
                     }},
@@ -221,8 +245,28 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
           }},
          {"server",
           [&](const YAML::Node& server, const std::string& where) {
-              reader.read_map(server, where,
-                              {{"listen", [&](auto& n, auto&) { parse_listen(reader, n, config.server); }}});
+              reader.read_map(
+                  server, where,
+                  {{"listen", [&](auto& n, auto&) { parse_listen(reader, n, config.server); }},
+                   {"max_age", [&](auto& n, auto& k) {
+                        config.server.max_age = static_cast<int>(reader.integer(n, k, 0, 31'536'000));
+                    }}});
+          }},
+         {"ping",
+          [&](const YAML::Node& ping, const std::string& where) {
+              reader.read_map(
+                  ping, where,
+                  {{"websub",
+                    [&](const YAML::Node& hubs, const std::string& k) {
+                        if (!hubs.IsSequence()) reader.fail(hubs.Mark(), "'" + k + "' must be a list of hub URLs");
+                        for (const auto& hub : hubs) config.ping.websub.push_back(read_hub(reader, hub, k));
+                    }},
+                   {"xmlrpc",
+                    [&](const YAML::Node& urls, const std::string& k) {
+                        if (!urls.IsSequence()) reader.fail(urls.Mark(), "'" + k + "' must be a list of URLs");
+                        for (const auto& url : urls) config.ping.xmlrpc.push_back(http_url(reader, url, k));
+                    }},
+                   {"enabled", [&](auto& n, auto& k) { config.ping.enabled = reader.boolean(n, k); }}});
           }},
          {"state_dir", [&](auto& n, auto& k) { config.state_dir = resolve(reader.non_empty_string(n, k)); }}});
 

@@ -45,6 +45,19 @@ struct ServerConfig {
     std::string listen = "127.0.0.1:8080";  // as written in the file
     std::string host = "127.0.0.1";         // parsed from listen
     std::uint16_t port = 8080;              // parsed from listen; 0 asks the kernel for a free port
+    int max_age = 300;                      // Cache-Control max-age of feeds, in seconds
+};
+
+struct HubConfig {
+    std::string url;
+    bool topic_param = false;  // send hub.topic instead of hub.url (for hubs that want it)
+    bool operator==(const HubConfig&) const = default;
+};
+
+struct PingConfig {
+    std::vector<HubConfig> websub;    // WebSub hubs: POST hub.mode=publish
+    std::vector<std::string> xmlrpc;  // weblogUpdates ping services
+    bool enabled = true;              // false: no outgoing pings (development, CI)
 };
 
 struct Config {
@@ -53,6 +66,7 @@ struct Config {
     ContentConfig content;
     FeedsConfig feeds;
     ServerConfig server;
+    PingConfig ping;
     std::filesystem::path state_dir;  // absolute after loading
 };
 

@@ -74,6 +74,11 @@ feeds:
   full_content: false
 server:
   listen: "[::1]:0"
+  max_age: 60
+ping:
+  websub: [https://hub.example/, {url: "https://topic-hub.example/", param: hub.topic}]
+  xmlrpc: [http://rpc.example/RPC2]
+  enabled: false
 state_dir: /var/lib/feedd
 )");
     EXPECT_EQ(config.site.url, "http://localhost:8080/blog/");
@@ -90,7 +95,23 @@ state_dir: /var/lib/feedd
     EXPECT_FALSE(config.feeds.full_content);
     EXPECT_EQ(config.server.host, "::1");
     EXPECT_EQ(config.server.port, 0);
+    EXPECT_EQ(config.server.max_age, 60);
+    EXPECT_EQ(config.ping.websub, (std::vector<HubConfig>{{"https://hub.example/", false},
+                                                          {"https://topic-hub.example/", true}}));
+    EXPECT_EQ(config.ping.xmlrpc, std::vector<std::string>{"http://rpc.example/RPC2"});
+    EXPECT_FALSE(config.ping.enabled);
     EXPECT_EQ(config.state_dir, "/var/lib/feedd");
+}
+
+TEST(Config, PingEndpointsMustBeHttpUrls) {
+    EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  websub: [ftp://hub.example/]\n")
+                  .find(":7:12: 'ping.websub' must be an absolute http(s) URL"),
+              std::string::npos);
+    EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  websub: [{url: 'https://h.example/', param: x}]\n")
+                  .find("must be hub.url or hub.topic"),
+              std::string::npos);
+    EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  xmlrpc: http://rpc.example/\n").find("must be a list"),
+              std::string::npos);
 }
 
 TEST(Config, AuthorMayBeAPlainName) {
