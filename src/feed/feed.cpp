@@ -105,7 +105,32 @@ Entry make_entry(const Article& a, const Config& config) {
 
 }  // namespace
 
+std::vector<const Article*> select_published(const std::vector<const Article*>& articles,
+                                             std::size_t limit, Seconds now) {
+    std::vector<const Article*> chosen;
+    for (const Article* a : articles) {
+        if (published(*a, now)) chosen.push_back(a);
+    }
+    const auto newest_first = [](const Article* x, const Article* y) {
+        if (x->date != y->date) return x->date > y->date;
+        return x->path < y->path;
+    };
+    // Only the first `limit` need ordering: a live site may hold far more articles than a feed shows.
+    if (chosen.size() > limit) {
+        std::partial_sort(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(limit), chosen.end(),
+                          newest_first);
+        chosen.resize(limit);
+    } else {
+        std::sort(chosen.begin(), chosen.end(), newest_first);
+    }
+    return chosen;
+}
+
 Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now) {
+    return make_feed(pointers_to(articles), config, now);
+}
+
+Feed make_feed(const std::vector<const Article*>& articles, const Config& config, Seconds now) {
     Feed feed;
     feed.title = config.site.title;
     feed.description = config.site.description;
@@ -116,17 +141,8 @@ Feed make_feed(const std::vector<Article>& articles, const Config& config, Secon
     feed.urls.atom = join_site_url(config.site.url, "atom.xml");
     feed.urls.json = join_site_url(config.site.url, "feed.json");
 
-    std::vector<const Article*> chosen;
-    for (const Article& a : articles) {
-        if (published(a, now)) chosen.push_back(&a);
-    }
-    std::sort(chosen.begin(), chosen.end(), [](const Article* x, const Article* y) {
-        if (x->date != y->date) return x->date > y->date;
-        return x->path < y->path;
-    });
-    const std::size_t limit = static_cast<std::size_t>(std::max(config.feeds.limit, 0));
-    if (chosen.size() > limit) chosen.resize(limit);
-
+    const auto chosen =
+        select_published(articles, static_cast<std::size_t>(std::max(config.feeds.limit, 0)), now);
     feed.entries.reserve(chosen.size());
     for (const Article* a : chosen) feed.entries.push_back(make_entry(*a, config));
 
@@ -135,18 +151,29 @@ Feed make_feed(const std::vector<Article>& articles, const Config& config, Secon
     if (!feed.entries.empty()) {
         for (const Entry& e : feed.entries) updated = std::max(updated, e.updated);
     } else {
-        for (const Article& a : articles) updated = std::max(updated, a.date);
+        for (const Article* a : articles) updated = std::max(updated, a->date);
     }
     feed.updated = updated;
     return feed;
 }
 
-std::optional<Seconds> next_publication(const std::vector<Article>& articles, Seconds now) {
+std::optional<Seconds> next_publication(const std::vector<const Article*>& articles, Seconds now) {
     std::optional<Seconds> next;
-    for (const Article& a : articles) {
-        if (!a.draft && a.date > now && (!next || a.date < *next)) next = a.date;
+    for (const Article* a : articles) {
+        if (!a->draft && a->date > now && (!next || a->date < *next)) next = a->date;
     }
     return next;
+}
+
+std::optional<Seconds> next_publication(const std::vector<Article>& articles, Seconds now) {
+    return next_publication(pointers_to(articles), now);
+}
+
+std::vector<const Article*> pointers_to(const std::vector<Article>& articles) {
+    std::vector<const Article*> pointers;
+    pointers.reserve(articles.size());
+    for (const Article& a : articles) pointers.push_back(&a);
+    return pointers;
 }
 
 }  // namespace feedd

@@ -51,8 +51,16 @@ struct Feed {
 
 // Published articles only: no drafts, nothing dated after `now`. Deterministic for the same inputs.
 Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now);
+Feed make_feed(const std::vector<const Article*>& articles, const Config& config, Seconds now);
+
+// The articles a feed shows: published ones, newest first (ties by path), at most `limit`.
+std::vector<const Article*> select_published(const std::vector<const Article*>& articles,
+                                             std::size_t limit, Seconds now);
 
 // The earliest date after `now` at which an article becomes due (a timer can rebuild then).
 std::optional<Seconds> next_publication(const std::vector<Article>& articles, Seconds now);
+std::optional<Seconds> next_publication(const std::vector<const Article*>& articles, Seconds now);
+
+std::vector<const Article*> pointers_to(const std::vector<Article>& articles);
 
 }  // namespace feedd

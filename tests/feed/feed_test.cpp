@@ -217,11 +217,31 @@ TEST(MakeFeed, EmptyFeedUpdatedIsStableNotTheBuildTime) {
     const Feed feed = make_feed({future}, site_config(), kNow);
     EXPECT_TRUE(feed.entries.empty());
     EXPECT_EQ(feed.updated, future.date);
-    EXPECT_EQ(make_feed({}, site_config(), kNow).updated, Seconds{});
+    EXPECT_EQ(make_feed(std::vector<Article>{}, site_config(), kNow).updated, Seconds{});
+}
+
+TEST(SelectPublished, KeepsTheNewestPublishedUpToTheLimitInFeedOrder) {
+    std::vector<Article> articles;
+    for (int day = 1; day <= 9; ++day) {
+        articles.push_back(article("d" + std::to_string(day) + ".md", "D", at(2024, 3, day)));
+    }
+    articles.push_back(article("a-tie.md", "Tie", at(2024, 3, 9)));  // same date as d9: path decides
+    articles[7].draft = true;                                         // d8
+    articles.push_back(article("later.md", "Later", kNow + std::chrono::hours{1}));
+    const auto chosen = select_published(pointers_to(articles), 3, kNow);
+    std::vector<std::string> paths;
+    for (const Article* a : chosen) paths.push_back(a->path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"a-tie.md", "d9.md", "d7.md"}));
+    // The same order make_feed publishes in.
+    auto config = site_config();
+    config.feeds.limit = 3;
+    const auto feed = make_feed(articles, config, kNow);
+    ASSERT_EQ(feed.entries.size(), 3u);
+    EXPECT_EQ(feed.entries[2].link, "https://news.example.org/d7/");
 }
 
 TEST(MakeFeed, FeedUrlsHangOffTheSiteUrl) {
-    const Feed feed = make_feed({}, site_config(), kNow);
+    const Feed feed = make_feed(std::vector<Article>{}, site_config(), kNow);
     EXPECT_EQ(feed.urls.home, "https://news.example.org/");
     EXPECT_EQ(feed.urls.rss, "https://news.example.org/feed.xml");
     EXPECT_EQ(feed.urls.atom, "https://news.example.org/atom.xml");

@@ -147,7 +147,7 @@ TEST(FeedValidation, AtomMatchesTheRfc4287Schema) {
 TEST(FeedValidation, EmptyAtomFeedMatchesTheSchema) {
     ASSERT_TRUE(test::have_program(kJing, "jing"));
     Config config = test::site_config();
-    const auto file = test::write_temp("atom.xml", render_atom(make_feed({}, config, kNow)));
+    const auto file = test::write_temp("atom.xml", render_atom(make_feed(std::vector<Article>{}, config, kNow)));
     const test::CommandResult r = test::run_command(
         std::string(kJing) + " -c " + test::quote(FEEDD_SHARED_DIR "/schemas/atom.rnc") + " " +
         test::quote(file.string()));
