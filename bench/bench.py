@@ -1,0 +1,504 @@
+#!/usr/bin/python3
+"""feedd against Hugo on generated corpora: cold start, peak memory, change-to-served latency.
+
+Run it through bench/run.sh, which installs Hugo if missing and builds feedd. Standard library only.
+
+Per size, in one run:
+  * feedd cold start: `feedd serve` on 127.0.0.1, wall time from exec to the first 200 of
+    /feed.xml, and peak RSS (VmHWM) right after it; median of --repeats runs, each with an empty
+    state_dir (no parse cache).
+  * feedd change-to-served: with that feedd running, --samples times: write a new article
+    atomically (hidden temp file in the same folder, then rename), poll /feed.xml every ~1 ms until
+    it carries the new title; median and p95.
+  * Hugo cold build: `hugo --quiet` into an empty folder, wall time and peak RSS from
+    /usr/bin/time -v; median of --repeats.
+  * Hugo edit-to-served: `hugo server --disableFastRender` (0.111 serves from memory by default;
+    live reload left on, its default, it only touches HTML pages; fast render off because with it
+    a new article never reached /index.xml), the same procedure on /index.xml.
+The page cache is warm for both tools: the corpus is read once before the first measurement.
+Every process this script starts is in its own process group and is killed by that id on exit.
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import gen_corpus  # noqa: E402
+
+CACHE = "/tmp/feedd-bench"
+DEBOUNCE_MS = 200
+
+started = {}  # pid -> what, every process group this script started and has not reaped
+
+
+def start(argv, what, **kw):
+    p = subprocess.Popen(argv, start_new_session=True, **kw)
+    started[p.pid] = what
+    return p
+
+
+def stop(p, grace=5.0):
+    """SIGTERM to the process group we created, SIGKILL after `grace` seconds."""
+    if p.poll() is None:
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+            p.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+        except ProcessLookupError:
+            pass
+    started.pop(p.pid, None)
+
+
+def kill_started(*_):
+    for pid in list(started):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    started.clear()
+
+
+def on_signal(signum, _frame):
+    kill_started()
+    sys.exit(128 + signum)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Poller:
+    """A keep-alive HTTP client that polls one URL; conditional when the server gives ETags."""
+
+    def __init__(self, port, path):
+        self.port, self.path = port, path
+        self.conn = None
+        self.etag = None
+        self.body = b""
+
+    def get(self):
+        """Returns the status, or None when the server does not answer (yet)."""
+        try:
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            headers = {"If-None-Match": self.etag} if self.etag else {}
+            self.conn.request("GET", self.path, headers=headers)
+            r = self.conn.getresponse()
+            data = r.read()
+            if r.status == 200:
+                self.body = data
+                self.etag = r.getheader("ETag")
+            return r.status
+        except (OSError, http.client.HTTPException):
+            if self.conn is not None:
+                self.conn.close()
+            self.conn = None
+            return None
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+
+
+def wait_for_feed(proc, port, path, timeout):
+    """Polls until the first 200; returns (perf_counter() at that moment, the body)."""
+    poller = Poller(port, path)
+    deadline = time.perf_counter() + timeout
+    try:
+        while time.perf_counter() < deadline:
+            if poller.get() == 200:
+                return time.perf_counter(), poller.body
+            if proc.poll() is not None:
+                raise RuntimeError(f"{path} server exited with status {proc.returncode}")
+            time.sleep(0.001)
+        raise RuntimeError(f"no 200 from {path} within {timeout} s")
+    finally:
+        poller.close()
+
+
+def vm_hwm_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return None
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def p95(xs):
+    """Nearest-rank 95th percentile (of 20 samples: the 19th smallest)."""
+    s = sorted(xs)
+    return s[max(0, math.ceil(0.95 * len(s)) - 1)] if s else None
+
+
+def item_titles(xml):
+    return re.findall(r"<item>\s*<title>(.*?)</title>", xml.decode("utf-8", "replace"), re.S)
+
+
+# ---------------------------------------------------------------------------------------------
+# corpus
+
+
+def corpus_dir(size, seed):
+    return os.path.join(CACHE, f"corpus-v{gen_corpus.GENERATOR_VERSION}-n{size}-seed{seed}")
+
+
+def ensure_corpus(size, seed):
+    out = corpus_dir(size, seed)
+    if not os.path.exists(os.path.join(out, ".complete")):
+        log(f"generating {size} articles into {out} ...")
+        t = time.perf_counter()
+        gen_corpus.generate(out, size, seed, 0.5, DEBOUNCE_MS)
+        log(f"  generated in {time.perf_counter() - t:.1f} s")
+    return out
+
+
+def warm_page_cache(root):
+    n = 0
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            with open(os.path.join(dirpath, name), "rb") as f:
+                n += len(f.read())
+    return n
+
+
+def live_folder(corpus):
+    """An existing folder of the Markdown content, so the watcher needs no new watch."""
+    content = os.path.join(corpus, "content")
+    section = sorted(os.listdir(content))[0]
+    year = sorted(os.listdir(os.path.join(content, section)))[-1]
+    return os.path.join(content, section, year)
+
+
+def remove_live_articles(corpus):
+    folder = live_folder(corpus)
+    for name in os.listdir(folder):
+        if name.startswith("zz-live-") or name.startswith(".zz-live-"):
+            os.unlink(os.path.join(folder, name))
+
+
+# ---------------------------------------------------------------------------------------------
+# measurements
+
+
+def change_latency(corpus, port, path, tool, samples, timeout, settle):
+    """Seconds from rename() to the first response that carries the new title, per sample.
+
+    Returns (latencies, None), or (latencies so far, reason) when an article never shows up.
+    """
+    folder = live_folder(corpus)
+    run_id = f"{int(time.time())}"
+    latencies = []
+    poller = Poller(port, path)
+    try:
+        poller.get()
+        for i in range(samples):
+            title = f"Bench live {tool} {run_id} number {i}"
+            # Dated a minute ago: the newest article, but never "scheduled" for a tool's clock.
+            date = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            name = f"zz-live-{tool}-{run_id}-{i}.md"
+            tmp = os.path.join(folder, "." + name + ".tmp")
+            with open(tmp, "w") as f:
+                f.write(f'---\ntitle: "{title}"\ndate: {date}\ntags: ["bench"]\n---\n\n'
+                        f"A new article written by the benchmark, number {i}.\n")
+            needle = title.encode()
+            t0 = time.perf_counter()
+            os.rename(tmp, os.path.join(folder, name))
+            deadline = t0 + timeout
+            seen = None
+            while time.perf_counter() < deadline:
+                status = poller.get()
+                if status == 200 and needle in poller.body:
+                    seen = time.perf_counter()
+                    break
+                time.sleep(0.001)
+            if seen is None:
+                return latencies, f"the new article did not appear within {timeout:g} s"
+            latencies.append(seen - t0)
+            time.sleep(settle)  # let the tool go idle so samples do not overlap
+        return latencies, None
+    finally:
+        poller.close()
+
+
+def feedd_cold(feedd, corpus, repeats, timeout, keep_last):
+    """Returns (walls, hwms_kb, body of the last run, running process or None, port)."""
+    with open(os.path.join(corpus, "feedd.yaml")) as f:
+        config = f.read()
+    walls, hwms, body, proc, port = [], [], b"", None, None
+    for r in range(repeats):
+        port = free_port()
+        state = tempfile.mkdtemp(prefix="state-", dir=CACHE)
+        cfg = os.path.join(CACHE, f"feedd-{port}.yaml")
+        with open(cfg, "w") as f:
+            f.write(config.replace("listen: 127.0.0.1:0", f"listen: 127.0.0.1:{port}")
+                    .replace(f"state_dir: {os.path.join(corpus, 'state')}", f"state_dir: {state}"))
+        logf = open(os.path.join(CACHE, "feedd.log"), "ab")
+        t0 = time.perf_counter()
+        proc = start([feedd, "serve", "-c", cfg, "--log-level", "warning"], "feedd",
+                     stdout=logf, stderr=logf)
+        try:
+            t1, body = wait_for_feed(proc, port, "/feed.xml", timeout)
+            walls.append(t1 - t0)
+            hwms.append(vm_hwm_kb(proc.pid))
+        finally:
+            logf.close()
+            if not (keep_last and r == repeats - 1):
+                stop(proc)
+                proc = None
+            os.unlink(cfg)
+            shutil.rmtree(state, ignore_errors=True)
+    return walls, hwms, body, proc, port
+
+
+TIME_RSS = re.compile(rb"Maximum resident set size \(kbytes\): (\d+)")
+
+
+def hugo_cold(corpus, repeats):
+    walls, rss = [], []
+    for _ in range(repeats):
+        dest = tempfile.mkdtemp(prefix="hugo-public-", dir=CACHE)
+        t0 = time.perf_counter()
+        p = start(["/usr/bin/time", "-v", "hugo", "--quiet", "-s", os.path.join(corpus, "hugo"),
+                   "-d", dest], "hugo", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, err = p.communicate()
+        walls.append(time.perf_counter() - t0)
+        started.pop(p.pid, None)
+        if p.returncode != 0:
+            raise RuntimeError("hugo failed:\n" + err.decode(errors="replace")[-2000:])
+        rss.append(int(TIME_RSS.search(err).group(1)))
+        with open(os.path.join(dest, "index.xml"), "rb") as f:
+            body = f.read()
+        shutil.rmtree(dest)
+    return walls, rss, body
+
+
+def hugo_server(corpus, timeout):
+    port = free_port()
+    logf = open(os.path.join(CACHE, "hugo-server.log"), "ab")
+    t0 = time.perf_counter()
+    proc = start(["hugo", "server", "-s", os.path.join(corpus, "hugo"), "--bind", "127.0.0.1",
+                  "--port", str(port), "--baseURL", f"http://127.0.0.1:{port}/", "--appendPort=false",
+                  # In fast render mode (the default) Hugo 0.111 re-renders only pages a browser has
+                  # visited, and a new article never reached /index.xml in our runs.
+                  "--disableFastRender"],
+                 "hugo server", stdout=logf, stderr=logf)
+    logf.close()
+    t1, _ = wait_for_feed(proc, port, "/index.xml", timeout)
+    return proc, port, t1 - t0
+
+
+# ---------------------------------------------------------------------------------------------
+# report
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def ms(x):
+    return "—" if x is None else f"{x * 1000:.0f} ms" if x < 10 else f"{x:.1f} s"
+
+
+def mb(kb):
+    return "—" if kb is None else f"{kb / 1024:.0f} MB"
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def machine_info(feedd):
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    rev = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
+                         text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--", "src", "CMakeLists.txt"],
+                           capture_output=True, text=True).stdout.strip()
+    build_type = "?"
+    cache = os.path.join(os.path.dirname(os.path.abspath(feedd)), "CMakeCache.txt")
+    if os.path.exists(cache):
+        with open(cache) as f:
+            m = re.search(r"^CMAKE_BUILD_TYPE:STRING=(.*)$", f.read(), re.M)
+            build_type = m.group(1) if m else "?"
+    built = dt.datetime.fromtimestamp(os.path.getmtime(feedd)).strftime("%Y-%m-%d %H:%M")
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "kernel": platform.release(),
+        "feedd": f"HEAD {rev}{' + uncommitted changes in src/' if dirty else ''}; binary {feedd} "
+                 f"({build_type}, built {built})",
+        "hugo": hugo,
+    }
+
+
+def targets_for(size):
+    """(cold ratio target, extra change latency allowed) for a size, None where the issue sets none."""
+    if size >= 100000:
+        return 0.1, 0.060
+    if size >= 10000:
+        return 0.1, 0.020
+    return None, None
+
+
+def print_report(info, rows, out):
+    w = out.write
+    w("## Machine\n\n")
+    for k in ("date", "nproc", "cpu", "memory", "kernel", "feedd", "hugo"):
+        w(f"- {k}: {info[k]}\n")
+    w("\nPage cache warm for both tools (the corpus is read once before measuring). "
+      f"Cold figures: median of {rows[0]['repeats'] if rows else '?'} runs.\n\n")
+    w("## Cold start (feedd: exec to first 200 of /feed.xml; Hugo: `hugo --quiet` build)\n\n")
+    w("| articles | feedd time | Hugo time | feedd/Hugo | target ≤ 0.1 | feedd peak RSS | Hugo peak RSS "
+      "| feedd/Hugo | target ≤ 0.1 | same 50 items |\n")
+    w("|---:|---:|---:|---:|:--:|---:|---:|---:|:--:|:--:|\n")
+    for r in rows:
+        tr, _ = targets_for(r["size"])
+        t_ratio = r["feedd_cold_s"] / r["hugo_cold_s"] if r.get("feedd_cold_s") and r.get("hugo_cold_s") else None
+        m_ratio = r["feedd_rss_kb"] / r["hugo_rss_kb"] if r.get("feedd_rss_kb") and r.get("hugo_rss_kb") else None
+        r["time_ratio"], r["rss_ratio"] = t_ratio, m_ratio
+        fmt = lambda x: "—" if x is None else f"{x:.2f}"  # noqa: E731
+        tv = "—" if tr is None or t_ratio is None else verdict(t_ratio <= tr)
+        mv = "—" if tr is None or m_ratio is None else verdict(m_ratio <= tr)
+        w(f"| {r['size']} | {ms(r.get('feedd_cold_s'))} | {ms(r.get('hugo_cold_s'))} | {fmt(t_ratio)} | {tv} "
+          f"| {mb(r.get('feedd_rss_kb'))} | {mb(r.get('hugo_rss_kb'))} | {fmt(m_ratio)} | {mv} "
+          f"| {r.get('same_items', '—')} |\n")
+    w("\n## Change to served (write one article atomically, poll every ~1 ms until the feed shows it)\n\n")
+    w("| articles | debounce_ms | feedd median | feedd p95 | feedd max | target p95 ≤ | verdict "
+      "| Hugo server median | Hugo p95 | Hugo server start |\n")
+    w("|---:|---:|---:|---:|---:|---:|:--:|---:|---:|---:|\n")
+    for r in rows:
+        _, extra = targets_for(r["size"])
+        f_lat, h_lat = r.get("feedd_change_s") or [], r.get("hugo_change_s") or []
+        if r.get("feedd_change_note"):
+            fm, fp, fx = f"n/a ({r['feedd_change_note']})", "—", "—"
+            v = "—" if extra is None else "MISS"
+        else:
+            fm, fp, fx = ms(median(f_lat)), ms(p95(f_lat)), ms(max(f_lat) if f_lat else None)
+            v = "—" if extra is None or not f_lat else verdict(p95(f_lat) <= DEBOUNCE_MS / 1000 + extra)
+        target = "—" if extra is None else f"{DEBOUNCE_MS + extra * 1000:.0f} ms"
+        hm = f"n/a ({r['hugo_change_note']})" if r.get("hugo_change_note") else ms(median(h_lat))
+        w(f"| {r['size']} | {DEBOUNCE_MS} | {fm} | {fp} | {fx} | {target} | {v} | {hm} | {ms(p95(h_lat))} "
+          f"| {ms(r.get('hugo_server_start_s'))} |\n")
+    w("\nTargets (issue 3 §5): cold start ≤ 1/10 of Hugo's time and memory at 10k and 100k; "
+      "change-to-served p95 ≤ debounce + 20 ms at 10k, + 60 ms at 100k. '—': no target at that size.\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sizes", nargs="*", type=int, help="corpus sizes in articles (default 1000 10000 100000)")
+    ap.add_argument("--feedd", required=True, help="the feedd binary")
+    ap.add_argument("--quick", action="store_true", help="one 300-article corpus, 1 repeat, 5 samples")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--samples", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--change-timeout", type=float, default=5.0,
+                    help="seconds to wait for a new article before calling the tool non-watching")
+    ap.add_argument("--no-hugo", action="store_true", help="measure feedd only")
+    ap.add_argument("--json", help="also write the raw figures here")
+    args = ap.parse_args()
+    if args.quick:
+        args.sizes = args.sizes or [300]
+        args.repeats, args.samples = 1, 5
+    sizes = args.sizes or [1000, 10000, 100000]
+
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, on_signal)
+    os.makedirs(CACHE, exist_ok=True)
+    info = machine_info(args.feedd)
+    rows = []
+    try:
+        for size in sizes:
+            row = {"size": size, "repeats": args.repeats}
+            rows.append(row)
+            corpus = ensure_corpus(size, args.seed)
+            remove_live_articles(corpus)  # left over from an interrupted run
+            mbytes = warm_page_cache(os.path.join(corpus, "content")) / 1e6
+            warm_page_cache(os.path.join(corpus, "hugo"))
+            log(f"[{size}] corpus {corpus} ({mbytes:.0f} MB), page cache warmed")
+            start_timeout = max(60.0, size / 100)
+
+            walls, hwms, feedd_body, proc, port = feedd_cold(args.feedd, corpus, args.repeats,
+                                                             start_timeout, keep_last=True)
+            row.update(feedd_cold_s=median(walls), feedd_rss_kb=median(hwms), feedd_cold_all_s=walls)
+            log(f"[{size}] feedd cold start {[round(w, 3) for w in walls]} s, VmHWM {hwms} kB")
+            try:
+                lat, note = change_latency(corpus, port, "/feed.xml", "feedd", args.samples,
+                                           args.change_timeout, settle=DEBOUNCE_MS / 1000 + 0.1)
+                if note and not lat:
+                    note = "daemon does not watch"
+                row.update(feedd_change_s=lat, feedd_change_note=note)
+                log(f"[{size}] feedd change-to-served {[round(x * 1000) for x in lat]} ms {note or ''}")
+            finally:
+                stop(proc)
+                remove_live_articles(corpus)
+
+            if args.no_hugo:
+                continue
+            walls, rss, hugo_body = hugo_cold(corpus, args.repeats)
+            row.update(hugo_cold_s=median(walls), hugo_rss_kb=median(rss), hugo_cold_all_s=walls)
+            log(f"[{size}] hugo cold build {[round(w, 3) for w in walls]} s, max RSS {rss} kB")
+            ft, ht = item_titles(feedd_body), item_titles(hugo_body)
+            # Order may differ among articles with equal dates (date-only front matter).
+            row["same_items"] = "yes" if set(ft) == set(ht) else f"no ({len(set(ft) & set(ht))}/{len(ht)} shared)"
+
+            proc, port, startup = hugo_server(corpus, start_timeout)
+            row["hugo_server_start_s"] = startup
+            try:
+                lat, note = change_latency(corpus, port, "/index.xml", "hugo", args.samples,
+                                           max(args.change_timeout, 30.0), settle=0.3)
+                row.update(hugo_change_s=lat, hugo_change_note=note)
+                log(f"[{size}] hugo server edit-to-served {[round(x * 1000) for x in lat]} ms {note or ''}")
+            finally:
+                stop(proc)
+                remove_live_articles(corpus)
+    finally:
+        kill_started()
+    argv, skip = [], False
+    for a in sys.argv[1:]:  # the command as typed, without the binary run.sh adds
+        if skip or a == "--feedd":
+            skip = not skip
+        elif not a.startswith("--feedd="):
+            argv.append(a)
+    print(f"# feedd vs Hugo: `bench/run.sh {' '.join(argv)}`\n")
+    print_report(info, rows, sys.stdout)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"machine": info, "rows": rows}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
