@@ -8,7 +8,7 @@ CONFIG ?= examples/site/feedd.yaml
 
 # Build dependencies, then the independent checkers the tests read feeds back with.
 DEBIAN_PACKAGES := cmake g++ make pkg-config libgtest-dev libgmock-dev \
-	libboost1.81-dev libpugixml-dev libyaml-cpp-dev libcurl4-openssl-dev \
+	libboost1.81-dev libpugixml-dev libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev \
 	libmd4c-dev libmd4c-html0-dev libhowardhinnant-date-dev tzdata zlib1g-dev \
 	nlohmann-json3-dev libsystemd-dev \
 	jing python3-feedparser libxml2-utils curl
