@@ -1,0 +1,227 @@
+#include "ping/queue.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/process.h"
+
+namespace feedd::ping {
+namespace {
+
+using namespace std::chrono_literals;
+
+const Endpoint kHub{EndpointKind::websub, "http://hub.example/", false};
+const Endpoint kRpc{EndpointKind::xmlrpc, "http://rpc.example/RPC2", false};
+const TimePoint kT0 = Clock::from_time_t(1'700'000'000);
+
+RetryPolicy test_policy() {
+    RetryPolicy p;
+    p.first_delay = 30s;
+    p.max_delay = 1h;
+    p.give_up_after = 24h;
+    p.settle = 1s;
+    p.jitter = 0.0;  // exact schedules
+    return p;
+}
+
+Outcome failed(OutcomeKind kind = OutcomeKind::retry) { return Outcome{kind, "HTTP 503", 503, {}}; }
+Outcome delivered() { return Outcome{OutcomeKind::success, "HTTP 202", 202, {}}; }
+
+TEST(BackoffDelay, DoublesFromFirstDelayAndStopsAtTheCap) {
+    const auto p = test_policy();
+    EXPECT_EQ(backoff_delay(p, 1, 0.5), 30s);
+    EXPECT_EQ(backoff_delay(p, 2, 0.5), 60s);
+    EXPECT_EQ(backoff_delay(p, 5, 0.5), 480s);
+    EXPECT_EQ(backoff_delay(p, 8, 0.5), 3600s);  // 30 × 128 = 3840 s, capped
+    EXPECT_EQ(backoff_delay(p, 1000, 0.5), 3600s);
+}
+
+TEST(BackoffDelay, JitterStaysWithinTwentyPercentAndUnderTheCap) {
+    auto p = test_policy();
+    p.jitter = 0.2;
+    EXPECT_EQ(backoff_delay(p, 1, 0.0), 24s);
+    EXPECT_EQ(backoff_delay(p, 1, 0.999999), std::chrono::milliseconds(35999));
+    EXPECT_LE(backoff_delay(p, 8, 0.999999), 1h);
+}
+
+TEST(PingQueue, NewJobWaitsTheSettleTimeThenIsDue) {
+    PingQueue q(test_policy());
+    EXPECT_TRUE(q.announce(kHub, "http://s/feed.xml", "\"e1\"", kT0));
+    EXPECT_TRUE(q.take_due(kT0).empty());
+    const auto due = q.take_due(kT0 + 1s);
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].topic, "http://s/feed.xml");
+    EXPECT_EQ(due[0].etag, "\"e1\"");
+    EXPECT_TRUE(q.take_due(kT0 + 2s).empty()) << "in flight jobs are not handed out twice";
+}
+
+TEST(PingQueue, TwoHundredAnnouncementsOfOneTopicCoalesceIntoOneJobPerEndpoint) {
+    PingQueue q(test_policy());
+    for (int i = 0; i < 200; ++i) {
+        const auto now = kT0 + std::chrono::milliseconds(i);
+        q.announce(kHub, "http://s/feed.xml", "\"e" + std::to_string(i) + "\"", now);
+        q.announce(kRpc, "http://s/feed.xml", "\"e" + std::to_string(i) + "\"", now);
+    }
+    EXPECT_EQ(q.size(), 2u);
+    const auto due = q.take_due(kT0 + 10s);
+    ASSERT_EQ(due.size(), 2u);
+    EXPECT_EQ(due[0].etag, "\"e199\"") << "the latest state is announced";
+    EXPECT_EQ(due[1].etag, "\"e199\"");
+}
+
+TEST(PingQueue, SameEtagAgainIsNotAnnouncedAgainEvenAfterDelivery) {
+    PingQueue q(test_policy());
+    ASSERT_TRUE(q.announce(kHub, "t", "e1", kT0));
+    auto due = q.take_due(kT0 + 1s);
+    ASSERT_EQ(q.complete(due.at(0), delivered(), kT0 + 2s), PingQueue::Result::delivered);
+    EXPECT_EQ(q.size(), 0u);
+    EXPECT_FALSE(q.announce(kHub, "t", "e1", kT0 + 3s));
+    EXPECT_FALSE(q.changed(kHub, "t", "e1"));
+    EXPECT_TRUE(q.changed(kRpc, "t", "e1")) << "each endpoint has its own record";
+    EXPECT_TRUE(q.announce(kHub, "t", "e2", kT0 + 4s));
+}
+
+TEST(PingQueue, FailuresBackOffExponentially) {
+    PingQueue q(test_policy());
+    q.announce(kHub, "t", "e1", kT0);
+    auto now = kT0 + 1s;
+    const std::chrono::seconds expected[] = {30s, 60s, 120s, 240s};
+    for (const auto delay : expected) {
+        auto due = q.take_due(now);
+        ASSERT_EQ(due.size(), 1u);
+        ASSERT_EQ(q.complete(due[0], failed(), now), PingQueue::Result::rescheduled);
+        EXPECT_TRUE(q.take_due(now + delay - 1ms).empty());
+        now += delay;
+    }
+    EXPECT_EQ(q.jobs().at(0).failures, 4);
+    EXPECT_EQ(q.jobs().at(0).last_error, "HTTP 503");
+}
+
+TEST(PingQueue, RetryAfterLongerThanTheBackoffIsHonoured) {
+    PingQueue q(test_policy());
+    q.announce(kHub, "t", "e1", kT0);
+    auto due = q.take_due(kT0 + 1s);
+    auto outcome = failed();
+    outcome.retry_after = 300s;
+    q.complete(due.at(0), outcome, kT0 + 1s);
+    EXPECT_EQ(q.jobs().at(0).next_attempt, kT0 + 301s);
+}
+
+TEST(PingQueue, PermanentFailureIsNotRetried) {
+    PingQueue q(test_policy());
+    q.announce(kHub, "t", "e1", kT0);
+    auto due = q.take_due(kT0 + 1s);
+    EXPECT_EQ(q.complete(due.at(0), failed(OutcomeKind::permanent), kT0 + 1s),
+              PingQueue::Result::given_up);
+    EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(PingQueue, GivesUpTwentyFourHoursAfterTheFirstTry) {
+    PingQueue q(test_policy());
+    q.announce(kHub, "t", "e1", kT0);
+    auto now = kT0 + 1s;
+    int tries = 0;
+    for (;;) {
+        auto due = q.take_due(now);
+        ASSERT_EQ(due.size(), 1u);
+        ++tries;
+        const auto result = q.complete(due[0], failed(), now);
+        if (result == PingQueue::Result::given_up) break;
+        ASSERT_EQ(result, PingQueue::Result::rescheduled);
+        EXPECT_LE(q.jobs().at(0).next_attempt - now, 1h) << "never more than an hour between tries";
+        now = q.jobs().at(0).next_attempt;
+        ASSERT_LT(tries, 100);
+    }
+    EXPECT_GE(now - (kT0 + 1s), 24h);
+    EXPECT_LT(now - (kT0 + 1s), 25h);
+    EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(PingQueue, ReplacedWhileInFlightKeepsTheNewStateQueued) {
+    PingQueue q(test_policy());
+    q.announce(kHub, "t", "e1", kT0);
+    auto due = q.take_due(kT0 + 1s);
+    q.announce(kHub, "t", "e2", kT0 + 1500ms);
+    EXPECT_EQ(q.complete(due.at(0), delivered(), kT0 + 2s), PingQueue::Result::superseded);
+    ASSERT_EQ(q.size(), 1u);
+    due = q.take_due(kT0 + 3s);
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].etag, "e2");
+}
+
+TEST(PingQueue, ReplacingAFailingJobKeepsItsBackoff) {
+    PingQueue q(test_policy());
+    q.announce(kHub, "t", "e1", kT0);
+    auto due = q.take_due(kT0 + 1s);
+    q.complete(due.at(0), failed(), kT0 + 1s);  // next try at +31 s
+    q.announce(kHub, "t", "e2", kT0 + 5s);
+    EXPECT_TRUE(q.take_due(kT0 + 10s).empty());
+    EXPECT_EQ(q.take_due(kT0 + 31s).size(), 1u);
+}
+
+TEST(PingQueue, StateSurvivesSaveAndLoad) {
+    test::TempDir dir;
+    const auto file = dir.path() / "ping-state.json";
+    {
+        PingQueue q(test_policy());
+        q.announce(kHub, "http://s/a.xml", "ea", kT0);
+        q.announce(kRpc, "http://s/a.xml", "ea", kT0);
+        auto due = q.take_due(kT0 + 1s);
+        q.complete(due.at(0), failed(), kT0 + 1s);
+        q.complete(due.at(1), delivered(), kT0 + 1s);
+        ASSERT_TRUE(q.save(file).has_value());
+    }
+    PingQueue loaded(test_policy());
+    EXPECT_TRUE(loaded.load(file).empty());
+    ASSERT_EQ(loaded.size(), 1u);
+    const auto& job = loaded.jobs()[0];
+    EXPECT_EQ(job.endpoint, kHub);
+    EXPECT_EQ(job.etag, "ea");
+    EXPECT_EQ(job.failures, 1);
+    EXPECT_EQ(job.first_attempt, kT0 + 1s);
+    EXPECT_EQ(job.next_attempt, kT0 + 31s);
+    EXPECT_FALSE(loaded.changed(kRpc, "http://s/a.xml", "ea")) << "announced record is kept";
+    EXPECT_FALSE(std::filesystem::exists(file.string() + ".tmp"));
+}
+
+TEST(PingQueue, CorruptFileIsMovedAsideAndTheQueueStartsEmpty) {
+    test::TempDir dir;
+    const auto file = dir.path() / "ping-state.json";
+    test::write_file(file, "{\"version\": 1, \"pending\": [ {\"topic\": ");
+    PingQueue q(test_policy());
+    const auto warnings = q.load(file);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("ping-state.json"), std::string::npos) << warnings[0];
+    EXPECT_EQ(q.size(), 0u);
+    EXPECT_FALSE(std::filesystem::exists(file));
+    int aside = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+        if (entry.path().filename().string().starts_with("ping-state.json.corrupt-")) {
+            ++aside;
+            EXPECT_EQ(test::read_file(entry.path()), "{\"version\": 1, \"pending\": [ {\"topic\": ");
+        }
+    }
+    EXPECT_EQ(aside, 1);
+}
+
+TEST(PingQueue, MissingFileIsAnEmptyStateWithoutWarnings) {
+    test::TempDir dir;
+    PingQueue q(test_policy());
+    EXPECT_TRUE(q.load(dir.path() / "nothing.json").empty());
+    EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(PingQueue, JobsForEndpointsNoLongerConfiguredAreDropped) {
+    PingQueue q(test_policy());
+    q.announce(kHub, "t", "e1", kT0);
+    q.announce(kRpc, "t", "e1", kT0);
+    const auto dropped = q.retain_endpoints({kRpc});
+    ASSERT_EQ(dropped.size(), 1u);
+    EXPECT_EQ(dropped[0].endpoint, kHub);
+    ASSERT_EQ(q.size(), 1u);
+    EXPECT_EQ(q.jobs()[0].endpoint, kRpc);
+}
+
+}  // namespace
+}  // namespace feedd::ping
