@@ -245,10 +245,11 @@ def change_latency(corpus, port, path, tool, samples, timeout, settle):
 
 
 def feedd_cold(feedd, corpus, repeats, timeout, keep_last):
-    """Returns (walls, hwms_kb, body of the last run, running process or None, port)."""
+    """Returns (walls, hwms_kb, build times from feedd's log, body of the last run, running
+    process or None, port)."""
     with open(os.path.join(corpus, "feedd.yaml")) as f:
         config = f.read()
-    walls, hwms, body, proc, port = [], [], b"", None, None
+    walls, hwms, builds, body, proc, port = [], [], [], b"", None, None
     for r in range(repeats):
         port = free_port()
         state = tempfile.mkdtemp(prefix="state-", dir=CACHE)
@@ -256,14 +257,17 @@ def feedd_cold(feedd, corpus, repeats, timeout, keep_last):
         with open(cfg, "w") as f:
             f.write(config.replace("listen: 127.0.0.1:0", f"listen: 127.0.0.1:{port}")
                     .replace(f"state_dir: {os.path.join(corpus, 'state')}", f"state_dir: {state}"))
-        logf = open(os.path.join(CACHE, "feedd.log"), "ab")
+        logf = open(FEEDD_LOG, "ab")
         t0 = time.perf_counter()
-        proc = start([feedd, "serve", "-c", cfg, "--log-level", "warning"], "feedd",
-                     stdout=logf, stderr=logf)
+        log_start = logf.tell()
+        proc = start([feedd, "serve", "-c", cfg], "feedd", stdout=logf, stderr=logf)
         try:
             t1, body = wait_for_feed(proc, port, "/feed.xml", timeout)
             walls.append(t1 - t0)
             hwms.append(vm_hwm_kb(proc.pid))
+            logf.flush()
+            logged = build_times(log_start)
+            builds.append(logged[0] if logged else None)
         finally:
             logf.close()
             if not (keep_last and r == repeats - 1):
@@ -271,8 +275,20 @@ def feedd_cold(feedd, corpus, repeats, timeout, keep_last):
                 proc = None
             os.unlink(cfg)
             shutil.rmtree(state, ignore_errors=True)
-    return walls, hwms, body, proc, port
+    return walls, hwms, builds, body, proc, port
 
+
+# feedd's log line for a build: "build: 50 articles, 0 problems, ..., 87.5 ms" (older builds:
+# "built 50 articles, 0 problems in 809.786 ms").
+BUILD_LINE = re.compile(rb"^feedd: (?:built .*? in|build: .*,) ([0-9.]+) ms\s*$", re.M)
+FEEDD_LOG = os.path.join(CACHE, "feedd.log")
+
+
+def build_times(offset):
+    """Build durations (s) feedd logged after `offset` in its log."""
+    with open(FEEDD_LOG, "rb") as f:
+        f.seek(offset)
+        return [float(m.group(1)) / 1000 for m in BUILD_LINE.finditer(f.read())]
 
 TIME_RSS = re.compile(rb"Maximum resident set size \(kbytes\): (\d+)")
 
@@ -320,7 +336,7 @@ def log(msg):
 
 
 def ms(x):
-    return "—" if x is None else f"{x * 1000:.0f} ms" if x < 10 else f"{x:.1f} s"
+    return "—" if x is None else f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
 
 
 def mb(kb):
@@ -381,9 +397,9 @@ def print_report(info, rows, out):
     w("\nPage cache warm for both tools (the corpus is read once before measuring). "
       f"Cold figures: median of {rows[0]['repeats'] if rows else '?'} runs.\n\n")
     w("## Cold start (feedd: exec to first 200 of /feed.xml; Hugo: `hugo --quiet` build)\n\n")
-    w("| articles | feedd time | Hugo time | feedd/Hugo | target ≤ 0.1 | feedd peak RSS | Hugo peak RSS "
-      "| feedd/Hugo | target ≤ 0.1 | same 50 items |\n")
-    w("|---:|---:|---:|---:|:--:|---:|---:|---:|:--:|:--:|\n")
+    w("| articles | feedd time | (its build) | Hugo time | feedd/Hugo | target ≤ 0.1 | feedd peak RSS "
+      "| Hugo peak RSS | feedd/Hugo | target ≤ 0.1 | same 50 items |\n")
+    w("|---:|---:|---:|---:|---:|:--:|---:|---:|---:|:--:|:--:|\n")
     for r in rows:
         tr, _ = targets_for(r["size"])
         t_ratio = r["feedd_cold_s"] / r["hugo_cold_s"] if r.get("feedd_cold_s") and r.get("hugo_cold_s") else None
@@ -392,13 +408,13 @@ def print_report(info, rows, out):
         fmt = lambda x: "—" if x is None else f"{x:.2f}"  # noqa: E731
         tv = "—" if tr is None or t_ratio is None else verdict(t_ratio <= tr)
         mv = "—" if tr is None or m_ratio is None else verdict(m_ratio <= tr)
-        w(f"| {r['size']} | {ms(r.get('feedd_cold_s'))} | {ms(r.get('hugo_cold_s'))} | {fmt(t_ratio)} | {tv} "
+        w(f"| {r['size']} | {ms(r.get('feedd_cold_s'))} | {ms(r.get('feedd_build_s'))} | {ms(r.get('hugo_cold_s'))} | {fmt(t_ratio)} | {tv} "
           f"| {mb(r.get('feedd_rss_kb'))} | {mb(r.get('hugo_rss_kb'))} | {fmt(m_ratio)} | {mv} "
           f"| {r.get('same_items', '—')} |\n")
     w("\n## Change to served (write one article atomically, poll every ~1 ms until the feed shows it)\n\n")
-    w("| articles | debounce_ms | feedd median | feedd p95 | feedd max | target p95 ≤ | verdict "
-      "| Hugo server median | Hugo p95 | Hugo server start |\n")
-    w("|---:|---:|---:|---:|---:|---:|:--:|---:|---:|---:|\n")
+    w("| articles | debounce_ms | feedd median | feedd p95 | feedd max | (its rebuild) | target p95 ≤ "
+      "| verdict | Hugo server median | Hugo p95 | Hugo server start |\n")
+    w("|---:|---:|---:|---:|---:|---:|---:|:--:|---:|---:|---:|\n")
     for r in rows:
         _, extra = targets_for(r["size"])
         f_lat, h_lat = r.get("feedd_change_s") or [], r.get("hugo_change_s") or []
@@ -410,7 +426,7 @@ def print_report(info, rows, out):
             v = "—" if extra is None or not f_lat else verdict(p95(f_lat) <= DEBOUNCE_MS / 1000 + extra)
         target = "—" if extra is None else f"{DEBOUNCE_MS + extra * 1000:.0f} ms"
         hm = f"n/a ({r['hugo_change_note']})" if r.get("hugo_change_note") else ms(median(h_lat))
-        w(f"| {r['size']} | {DEBOUNCE_MS} | {fm} | {fp} | {fx} | {target} | {v} | {hm} | {ms(p95(h_lat))} "
+        w(f"| {r['size']} | {DEBOUNCE_MS} | {fm} | {fp} | {fx} | {ms(r.get('feedd_rebuild_s'))} | {target} | {v} | {hm} | {ms(p95(h_lat))} "
           f"| {ms(r.get('hugo_server_start_s'))} |\n")
     w("\nTargets (issue 3 §5): cold start ≤ 1/10 of Hugo's time and memory at 10k and 100k; "
       "change-to-served p95 ≤ debounce + 20 ms at 10k, + 60 ms at 100k. '—': no target at that size.\n")
@@ -450,17 +466,22 @@ def main():
             log(f"[{size}] corpus {corpus} ({mbytes:.0f} MB), page cache warmed")
             start_timeout = max(60.0, size / 100)
 
-            walls, hwms, feedd_body, proc, port = feedd_cold(args.feedd, corpus, args.repeats,
+            walls, hwms, builds, feedd_body, proc, port = feedd_cold(args.feedd, corpus, args.repeats,
                                                              start_timeout, keep_last=True)
-            row.update(feedd_cold_s=median(walls), feedd_rss_kb=median(hwms), feedd_cold_all_s=walls)
-            log(f"[{size}] feedd cold start {[round(w, 3) for w in walls]} s, VmHWM {hwms} kB")
+            row.update(feedd_cold_s=median(walls), feedd_rss_kb=median(hwms), feedd_cold_all_s=walls,
+                       feedd_build_s=median([b for b in builds if b is not None]))
+            log(f"[{size}] feedd cold start {[round(w, 3) for w in walls]} s, VmHWM {hwms} kB, "
+                f"its build log {builds} s")
+            log_offset = os.path.getsize(FEEDD_LOG)
             try:
                 lat, note = change_latency(corpus, port, "/feed.xml", "feedd", args.samples,
                                            args.change_timeout, settle=DEBOUNCE_MS / 1000 + 0.1)
                 if note and not lat:
                     note = "daemon does not watch"
-                row.update(feedd_change_s=lat, feedd_change_note=note)
-                log(f"[{size}] feedd change-to-served {[round(x * 1000) for x in lat]} ms {note or ''}")
+                rebuilds = build_times(log_offset)
+                row.update(feedd_change_s=lat, feedd_change_note=note, feedd_rebuild_s=median(rebuilds))
+                log(f"[{size}] feedd change-to-served {[round(x * 1000) for x in lat]} ms {note or ''}; "
+                    f"its rebuild log {[round(x * 1000) for x in rebuilds]} ms")
             finally:
                 stop(proc)
                 remove_live_articles(corpus)
