@@ -28,18 +28,16 @@ std::string method_call(std::string_view method, std::initializer_list<std::stri
     call.append_child("methodName").text().set(std::string(method).c_str());
     auto xml_params = call.append_child("params");
     for (const auto param : params) {
-        xml_params.append_child("param")
-            .append_child("value")
-            .append_child("string")
-            .text()
-            .set(std::string(param).c_str());
+        xml_params.append_child("param").append_child("value").append_child("string").text().set(
+            std::string(param).c_str());
     }
     std::ostringstream out;
     doc.save(out, "", pugi::format_raw);
     return out.str();
 }
 
-// An XML-RPC <value>: a typed child (<string>, <boolean>, <int>, ...) or bare text, which is a string.
+// An XML-RPC <value>: a typed child (<string>, <boolean>, <int>, ...) or bare text, which is a
+// string.
 std::string value_text(pugi::xml_node value) {
     for (auto child : value.children()) {
         if (child.type() == pugi::node_element) return child.text().get();
@@ -65,9 +63,12 @@ pugi::xml_node member_value(pugi::xml_node xml_struct, std::string_view name) {
 
 const char* to_string(OutcomeKind kind) {
     switch (kind) {
-        case OutcomeKind::success: return "success";
-        case OutcomeKind::retry: return "retry";
-        case OutcomeKind::permanent: return "permanent";
+        case OutcomeKind::success:
+            return "success";
+        case OutcomeKind::retry:
+            return "retry";
+        case OutcomeKind::permanent:
+            return "permanent";
     }
     return "?";
 }
@@ -126,7 +127,8 @@ XmlRpcResponse parse_xmlrpc_response(std::string_view body) {
 }
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, TimePoint now) {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r' ||
                               value.back() == '\n')) {
         value.remove_suffix(1);
@@ -160,7 +162,8 @@ Outcome classify_status(int status, std::optional<std::chrono::seconds> retry_af
     } else if (status == 429 || (status >= 500 && status < 600)) {
         out.kind = OutcomeKind::retry;
         out.retry_after = retry_after;
-        if (retry_after) out.message += " (Retry-After " + std::to_string(retry_after->count()) + " s)";
+        if (retry_after)
+            out.message += " (Retry-After " + std::to_string(retry_after->count()) + " s)";
     } else {
         out.kind = OutcomeKind::permanent;
     }

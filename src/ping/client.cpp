@@ -2,12 +2,12 @@
 
 #include <curl/curl.h>
 
+#include <strings.h>
 #include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <stdexcept>
-#include <strings.h>
 
 #include "ping/bodies.h"
 
@@ -116,8 +116,7 @@ Outcome xmlrpc_outcome(const std::string& body) {
             break;
         case XmlRpcResponse::Kind::fault:
             out.kind = OutcomeKind::permanent;
-            out.message =
-                "fault " + std::to_string(parsed.fault_code) + ": " + parsed.message;
+            out.message = "fault " + std::to_string(parsed.fault_code) + ": " + parsed.message;
             break;
         case XmlRpcResponse::Kind::malformed:
             out.kind = OutcomeKind::permanent;
@@ -170,7 +169,8 @@ struct Client::Impl {
         curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                          static_cast<long>(options.connect_timeout.count()));
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
+                         static_cast<long>(options.total_timeout.count()));
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
@@ -296,24 +296,29 @@ std::vector<Finished> Client::run(std::chrono::milliseconds wait) {
     };
     collect();
     if (finished.empty()) {
-        curl_multi_poll(impl_->multi, nullptr, 0, static_cast<int>(std::max<std::int64_t>(0, wait.count())),
-                        nullptr);
+        curl_multi_poll(impl_->multi, nullptr, 0,
+                        static_cast<int>(std::max<std::int64_t>(0, wait.count())), nullptr);
         curl_multi_perform(impl_->multi, &running);
         collect();
     }
     return finished;
 }
 
-void Client::wakeup() { curl_multi_wakeup(impl_->multi); }
+void Client::wakeup() {
+    curl_multi_wakeup(impl_->multi);
+}
 
-std::size_t Client::active() const { return impl_->transfers.size(); }
+std::size_t Client::active() const {
+    return impl_->transfers.size();
+}
 
 void Client::cancel_all() {
     for (auto& [easy, t] : impl_->transfers) curl_multi_remove_handle(impl_->multi, easy);
     impl_->transfers.clear();
 }
 
-std::vector<Outcome> deliver_all(const ClientOptions& options, const std::vector<Request>& requests) {
+std::vector<Outcome> deliver_all(const ClientOptions& options,
+                                 const std::vector<Request>& requests) {
     Client client(options);
     std::vector<Outcome> outcomes(requests.size());
     for (std::size_t i = 0; i < requests.size(); ++i) {

@@ -34,7 +34,7 @@ struct Finished {
 };
 
 class Client {
-public:
+  public:
     explicit Client(ClientOptions options);
     ~Client();  // abandons transfers still running
     Client(const Client&) = delete;
@@ -47,12 +47,13 @@ public:
     std::size_t active() const;
     void cancel_all();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 
 // Runs every request to its end (concurrently) and returns the outcomes in request order.
-std::vector<Outcome> deliver_all(const ClientOptions& options, const std::vector<Request>& requests);
+std::vector<Outcome> deliver_all(const ClientOptions& options,
+                                 const std::vector<Request>& requests);
 
 }  // namespace feedd::ping

@@ -1,8 +1,8 @@
 #include "ping/pinger.h"
 
+#include <feedd/version.h>
 #include <boost/asio/post.hpp>
 #include <condition_variable>
-#include <feedd/version.h>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -64,9 +64,8 @@ struct Pinger::Impl {
 
     void log(LogLevel level, std::string message) {
         if (!log_fn) return;
-        boost::asio::post(io, [fn = log_fn, level, message = std::move(message)] {
-            fn(level, message);
-        });
+        boost::asio::post(
+            io, [fn = log_fn, level, message = std::move(message)] { fn(level, message); });
     }
 
     void save_if_dirty() {
@@ -113,13 +112,11 @@ struct Pinger::Impl {
                                            in_seconds(next.value_or(now) - now));
                 break;
             case PingQueue::Result::given_up:
-                log(LogLevel::error, what + " given up after " +
-                                         std::to_string(job.failures + 1) + " tries: " +
-                                         outcome.message);
+                log(LogLevel::error, what + " given up after " + std::to_string(job.failures + 1) +
+                                         " tries: " + outcome.message);
                 break;
             case PingQueue::Result::superseded:
-                log(LogLevel::debug, what + " (" + outcome.message +
-                                         "): a newer state is queued");
+                log(LogLevel::debug, what + " (" + outcome.message + "): a newer state is queued");
                 break;
         }
     }
@@ -194,7 +191,9 @@ Pinger::Pinger(boost::asio::io_context& io, PingerOptions options, LogFn log)
     impl.worker = std::thread([&impl] { impl.run(); });
 }
 
-Pinger::~Pinger() { stop(); }
+Pinger::~Pinger() {
+    stop();
+}
 
 void Pinger::announce(const std::vector<Topic>& topics) {
     bool queued = false;

@@ -59,7 +59,7 @@ struct PingStats {
 };
 
 class Pinger {
-public:
+  public:
     // Loads the state (problems are logged as warnings; a corrupt file is moved aside) and starts
     // the worker. Log lines are posted to `io`, so `log` runs on the io_context's thread.
     Pinger(boost::asio::io_context& io, PingerOptions options, LogFn log);
@@ -74,7 +74,7 @@ public:
     // Idempotent; returns within a second.
     void stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

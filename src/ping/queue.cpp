@@ -137,8 +137,7 @@ std::vector<Job> PingQueue::take_due(TimePoint now) {
     return due;
 }
 
-PingQueue::Result PingQueue::complete(const Job& attempted, const Outcome& outcome,
-                                      TimePoint now) {
+PingQueue::Result PingQueue::complete(const Job& attempted, const Outcome& outcome, TimePoint now) {
     auto it = std::find_if(jobs_.begin(), jobs_.end(), [&](const Job& j) {
         return j.topic == attempted.topic && j.endpoint == attempted.endpoint;
     });
@@ -150,9 +149,9 @@ PingQueue::Result PingQueue::complete(const Job& attempted, const Outcome& outco
         if (!outcome.ok()) {
             it->failures = std::max(it->failures, attempted.failures + 1);
             it->next_attempt =
-                std::max(it->next_attempt, now + backoff_delay(policy_, it->failures,
-                                                               std::uniform_real_distribution<>(
-                                                                   0.0, 1.0)(random_)));
+                std::max(it->next_attempt,
+                         now + backoff_delay(policy_, it->failures,
+                                             std::uniform_real_distribution<>(0.0, 1.0)(random_)));
             it->last_error = outcome.message;
         }
         return Result::superseded;
@@ -168,8 +167,8 @@ PingQueue::Result PingQueue::complete(const Job& attempted, const Outcome& outco
         jobs_.erase(it);
         return Result::given_up;
     }
-    auto delay = Clock::duration(backoff_delay(
-        policy_, it->failures, std::uniform_real_distribution<>(0.0, 1.0)(random_)));
+    auto delay = Clock::duration(
+        backoff_delay(policy_, it->failures, std::uniform_real_distribution<>(0.0, 1.0)(random_)));
     if (outcome.retry_after) delay = std::max<Clock::duration>(delay, *outcome.retry_after);
     it->next_attempt = now + delay;
     return Result::rescheduled;
@@ -207,8 +206,8 @@ std::string PingQueue::serialize() const {
                            {"etag", job.etag},
                            {"failures", job.failures},
                            {"enqueued_ms", to_ms(job.enqueued)},
-                           {"first_attempt_ms", job.first_attempt ? json(to_ms(*job.first_attempt))
-                                                                  : json(nullptr)},
+                           {"first_attempt_ms",
+                            job.first_attempt ? json(to_ms(*job.first_attempt)) : json(nullptr)},
                            {"next_attempt_ms", to_ms(job.next_attempt)},
                            {"last_error", job.last_error}});
     }
@@ -263,8 +262,8 @@ std::vector<std::string> PingQueue::load(const std::filesystem::path& file) {
         }
     }
     if (!problem.empty()) {
-        const auto aside = file.string() + ".corrupt-" +
-                           std::to_string(Clock::to_time_t(Clock::now()));
+        const auto aside =
+            file.string() + ".corrupt-" + std::to_string(Clock::to_time_t(Clock::now()));
         std::filesystem::rename(file, aside, ec);
         warnings.push_back("ping state " + file.string() + " is unusable (" + problem +
                            "); starting with an empty queue; the file was moved to " + aside +

@@ -46,21 +46,22 @@ struct Job {
     std::optional<TimePoint> first_attempt;  // starts the give-up window
     TimePoint next_attempt{};
     std::string last_error;
-    std::uint64_t seq = 0;  // changes whenever the job is replaced; not persisted
+    std::uint64_t seq = 0;   // changes whenever the job is replaced; not persisted
     bool in_flight = false;  // not persisted
 };
 
-// Replaces `file` with `bytes` atomically and durably: temp file, fsync, rename, fsync of the folder.
+// Replaces `file` with `bytes` atomically and durably: temp file, fsync, rename, fsync of the
+// folder.
 std::expected<void, std::string> write_file_atomically(const std::filesystem::path& file,
                                                        const std::string& bytes);
 
 class PingQueue {
-public:
+  public:
     explicit PingQueue(RetryPolicy policy = {}, std::uint64_t seed = std::random_device{}());
 
     // Reads a state file written by save(). A missing file is an empty state. An unreadable or
-    // corrupt one is renamed aside (FILE.corrupt-UNIXTIME), the state starts empty, and the returned
-    // warnings say so.
+    // corrupt one is renamed aside (FILE.corrupt-UNIXTIME), the state starts empty, and the
+    // returned warnings say so.
     std::vector<std::string> load(const std::filesystem::path& file);
     // write_file_atomically(file, serialize()).
     std::expected<void, std::string> save(const std::filesystem::path& file) const;
@@ -100,7 +101,7 @@ public:
     const std::vector<Job>& jobs() const { return jobs_; }
     std::size_t size() const { return jobs_.size(); }
 
-private:
+  private:
     struct Announced {
         std::string endpoint_key;
         std::string topic;

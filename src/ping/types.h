@@ -38,8 +38,8 @@ enum class OutcomeKind {
 
 struct Outcome {
     OutcomeKind kind = OutcomeKind::retry;
-    std::string message;                           // for logs and /healthz, e.g. "HTTP 503"
-    int http_status = 0;                           // 0 when no response was received
+    std::string message;                              // for logs and /healthz, e.g. "HTTP 503"
+    int http_status = 0;                              // 0 when no response was received
     std::optional<std::chrono::seconds> retry_after;  // from a Retry-After header
 
     bool ok() const { return kind == OutcomeKind::success; }

@@ -28,7 +28,8 @@ TEST(WebSubPublishBody, PercentEncodesTheTopicUrl) {
 }
 
 TEST(WebSubPublishBody, UsesHubTopicWhenAsked) {
-    EXPECT_EQ(websub_publish_body("http://x/f", true), "hub.mode=publish&hub.topic=http%3A%2F%2Fx%2Ff");
+    EXPECT_EQ(websub_publish_body("http://x/f", true),
+              "hub.mode=publish&hub.topic=http%3A%2F%2Fx%2Ff");
 }
 
 TEST(WebSubPublishBody, EncodesNonAsciiAsUtf8Bytes) {

@@ -30,9 +30,13 @@ Outcome deliver(const Endpoint& endpoint, ClientOptions o = options()) {
 Endpoint hub_at(const Peer& hub, const std::string& path = "/") {
     return {EndpointKind::websub, hub.url(path), false};
 }
-Endpoint rpc_at(const Peer& server) { return {EndpointKind::xmlrpc, server.url("/RPC2"), false}; }
+Endpoint rpc_at(const Peer& server) {
+    return {EndpointKind::xmlrpc, server.url("/RPC2"), false};
+}
 
-std::size_t accepted(const Peer& hub) { return hub.get_json("/_test/publishes")["accepted"].size(); }
+std::size_t accepted(const Peer& hub) {
+    return hub.get_json("/_test/publishes")["accepted"].size();
+}
 
 TEST(WebSubClient, PublishIsAcceptedWithFormBodyAndUserAgent) {
     const auto hub = test::start_hub();
@@ -190,9 +194,9 @@ TEST(XmlRpcClient, ServerErrorIsRetryable) {
 TEST(XmlRpcClient, RequestsRunConcurrentlyAndKeepTheirOrder) {
     const auto hub = test::start_hub();
     const auto server = test::start_xmlrpc();
-    const auto outcomes = deliver_all(options(), {Request{hub_at(hub), "http://a/1", 0},
-                                                  Request{rpc_at(server), "http://a/2", 0},
-                                                  Request{hub_at(hub), "http://a/3", 0}});
+    const auto outcomes = deliver_all(
+        options(), {Request{hub_at(hub), "http://a/1", 0}, Request{rpc_at(server), "http://a/2", 0},
+                    Request{hub_at(hub), "http://a/3", 0}});
     ASSERT_EQ(outcomes.size(), 3u);
     EXPECT_EQ(outcomes[0].http_status, 202);
     EXPECT_EQ(outcomes[1].message, "Thanks for the ping.");

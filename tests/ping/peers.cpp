@@ -30,8 +30,8 @@ std::string http(const std::string& url, const std::string* post_body) {
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(easy);
     if (rc != CURLE_OK || status >= 300) {
-        throw std::runtime_error("test peer request " + url + " failed: " +
-                                 curl_easy_strerror(rc) + " status " + std::to_string(status));
+        throw std::runtime_error("test peer request " + url + " failed: " + curl_easy_strerror(rc) +
+                                 " status " + std::to_string(status));
     }
     return body;
 }
@@ -63,7 +63,9 @@ void Peer::post_form(const std::string& path, const std::string& body) const {
     http(url(path), &body);
 }
 
-Peer start_hub(std::vector<std::string> extra) { return Peer("websub_hub.py", std::move(extra)); }
+Peer start_hub(std::vector<std::string> extra) {
+    return Peer("websub_hub.py", std::move(extra));
+}
 Peer start_xmlrpc(std::vector<std::string> extra) {
     return Peer("xmlrpc_ping_server.py", std::move(extra));
 }

@@ -15,7 +15,7 @@
 namespace feedd::ping::test {
 
 class Peer {
-public:
+  public:
     // Starts /usr/bin/python3 tests/peers/SCRIPT ARGS and waits until it says it is listening.
     Peer(const std::string& script, std::vector<std::string> args);
     std::uint16_t port() const { return port_; }
@@ -24,7 +24,7 @@ public:
     void post_form(const std::string& path, const std::string& body) const;
     pid_t pid() const { return process_->pid(); }
 
-private:
+  private:
     std::unique_ptr<feedd::test::ChildProcess> process_;
     std::uint16_t port_ = 0;
 };

@@ -25,8 +25,12 @@ RetryPolicy test_policy() {
     return p;
 }
 
-Outcome failed(OutcomeKind kind = OutcomeKind::retry) { return Outcome{kind, "HTTP 503", 503, {}}; }
-Outcome delivered() { return Outcome{OutcomeKind::success, "HTTP 202", 202, {}}; }
+Outcome failed(OutcomeKind kind = OutcomeKind::retry) {
+    return Outcome{kind, "HTTP 503", 503, {}};
+}
+Outcome delivered() {
+    return Outcome{OutcomeKind::success, "HTTP 202", 202, {}};
+}
 
 TEST(BackoffDelay, DoublesFromFirstDelayAndStopsAtTheCap) {
     const auto p = test_policy();
@@ -199,7 +203,8 @@ TEST(PingQueue, CorruptFileIsMovedAsideAndTheQueueStartsEmpty) {
     for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
         if (entry.path().filename().string().starts_with("ping-state.json.corrupt-")) {
             ++aside;
-            EXPECT_EQ(test::read_file(entry.path()), "{\"version\": 1, \"pending\": [ {\"topic\": ");
+            EXPECT_EQ(test::read_file(entry.path()),
+                      "{\"version\": 1, \"pending\": [ {\"topic\": ");
         }
     }
     EXPECT_EQ(aside, 1);
