@@ -43,9 +43,20 @@ std::string sidecar_path(std::string_view path) {
     return p + ".yaml";
 }
 
+// Text ready to parse: a view of the file's own bytes when they were clean already (the common
+// case: no copy), else of the cleaned copy held here.
+struct Text {
+    std::string_view original;
+    std::optional<std::string> cleaned;
+    std::string_view view() const { return cleaned ? std::string_view(*cleaned) : original; }
+};
+
 // NUL bytes, invalid UTF-8 and XML-forbidden characters; nullopt when the bytes are unusable.
-std::optional<std::string> clean_bytes(std::string_view bytes, const std::string& path,
-                                       std::vector<Problem>& problems) {
+// The result views `bytes` or owns its text, so it must not outlive `bytes`.
+std::optional<Text> clean_bytes(std::string_view bytes, const std::string& path,
+                                std::vector<Problem>& problems) {
+    Text out{bytes, std::nullopt};
+    if (is_clean_text(bytes)) return out;  // no NUL either: a NUL is a control character
     if (const int line = first_nul_line(bytes)) {
         problems.push_back(
             {path, line, "contains NUL bytes (a binary file?); skipped", Severity::error});
@@ -66,10 +77,11 @@ std::optional<std::string> clean_bytes(std::string_view bytes, const std::string
                                 "U+FFFF or surrogates; first here)",
                             Severity::warning});
     }
-    return std::move(clean.text);
+    out.cleaned = std::move(clean.text);
+    return out;
 }
 
-std::optional<Article> parse(const SourceFile& source, const ContentConfig& content,
+std::optional<Article> parse(const SourceFile& source, const ContentConfig& content, Detail detail,
                              std::vector<Problem>& problems) {
     auto error = [&](std::string message) {
         problems.push_back({source.path, 0, std::move(message), Severity::error});
@@ -84,13 +96,25 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
     }
     const auto text = clean_bytes(source.bytes, source.path, problems);
     if (!text) return std::nullopt;
-    if (is_blank(*text)) return error("empty file; skipped");
+    if (is_blank(text->view())) return error("empty file; skipped");
 
     const MetadataSource meta_source{source.path, 1, content.timezone, source.mtime};
-    auto body = kind == Kind::markdown
-                    ? parse_markdown(*text, meta_source, problems)
-                    : parse_plain_text(*text, meta_source, content.cut_markers, problems);
-    if (!body) return std::nullopt;
+    std::optional<ParsedBody> body;
+    std::string_view markdown_body;
+    if (kind == Kind::markdown) {
+        // The body comes after the sidecar here: what the metadata already has (a title, a
+        // summary) need not be looked for in it. Problems keep their order: a Markdown body
+        // reports none.
+        auto front = read_front_matter(text->view(), meta_source, problems);
+        if (!front) return std::nullopt;
+        body.emplace();
+        body->meta = std::move(front->meta);
+        body->reference = source.mtime;
+        markdown_body = front->body;
+    } else {
+        body = parse_plain_text(text->view(), meta_source, content.cut_markers, problems, detail);
+        if (!body) return std::nullopt;
+    }
 
     if (source.sidecar) {
         // A broken sidecar skips its article: it may have been what marks it a draft.
@@ -103,23 +127,28 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         const auto side_text = clean_bytes(*source.sidecar, side_path, problems);
         if (!side_text) return std::nullopt;
         const MetadataSource side_source{side_path, 1, content.timezone, body->reference};
-        const auto side = parse_metadata(*side_text, side_source, problems);
+        auto side = parse_metadata(side_text->view(), side_source, problems);
         if (!side) return std::nullopt;
-        body->meta.overlay(*side);
+        body->meta.overlay(std::move(*side));
     }
 
     Metadata& meta = body->meta;
+    const bool has_title = meta.title && !meta.title->empty();
+    if (kind == Kind::markdown) {
+        parse_markdown_body(markdown_body, BodyNeeds{!has_title, !meta.summary}, detail, *body);
+    }
+
     Article a;
     a.path = source.path;
-    a.content_html = body->html;
-    if (meta.title && !meta.title->empty()) {
-        a.title = *meta.title;
-        a.content_html = body->heading_html + body->html;
+    if (has_title) {
+        a.title = std::move(*meta.title);
+        a.content_html = std::move(body->heading_html) + body->html;
     } else if (!body->derived_title.empty()) {
-        a.title = body->derived_title;  // its heading is left out of the body
+        a.title = std::move(body->derived_title);  // its heading is left out of the body
+        a.content_html = std::move(body->html);
     } else {
         a.title = stem_of(source.path);
-        a.content_html = body->heading_html + body->html;
+        a.content_html = std::move(body->heading_html) + body->html;
         problems.push_back({source.path, 0, "no title; using the file name", Severity::warning});
     }
     if (meta.date) {
@@ -130,16 +159,16 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
             {source.path, 0, "no date; using the file's modification time", Severity::warning});
     }
     a.updated = meta.updated;
-    if (meta.author) a.author = *meta.author;
-    if (meta.tags) a.tags = *meta.tags;
-    if (meta.categories) a.categories = *meta.categories;
-    a.summary = meta.summary ? *meta.summary : body->derived_summary;
+    if (meta.author) a.author = std::move(*meta.author);
+    if (meta.tags) a.tags = std::move(*meta.tags);
+    if (meta.categories) a.categories = std::move(*meta.categories);
+    a.summary = meta.summary ? std::move(*meta.summary) : std::move(body->derived_summary);
     a.draft = meta.draft.value_or(false);
-    if (meta.id) a.id = *meta.id;
-    if (meta.url) a.url = *meta.url;
-    if (meta.image) a.image = *meta.image;
-    if (meta.lang) a.lang = *meta.lang;
-    a.enclosure = meta.enclosure;
+    if (meta.id) a.id = std::move(*meta.id);
+    if (meta.url) a.url = std::move(*meta.url);
+    if (meta.image) a.image = std::move(*meta.image);
+    if (meta.lang) a.lang = std::move(*meta.lang);
+    a.enclosure = std::move(meta.enclosure);
     return a;
 }
 
@@ -152,10 +181,10 @@ std::string to_string(const Problem& problem) {
     return out + problem.message;
 }
 
-ParseOutcome parse_article(const SourceFile& source, const ContentConfig& content) {
+ParseOutcome parse_article(const SourceFile& source, const ContentConfig& content, Detail detail) {
     ParseOutcome out;
     try {
-        out.article = parse(source, content, out.problems);
+        out.article = parse(source, content, detail, out.problems);
     } catch (const std::exception& e) {
         // Only allocation failures and library bugs get here; one file must not stop a rebuild.
         out.article.reset();

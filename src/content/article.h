@@ -66,7 +66,13 @@ struct ParseOutcome {
     std::vector<Problem> problems;
 };
 
+// How much of an article to produce. `metadata` is everything except the body HTML
+// (Article::content_html stays empty; the summary is the same as in `full`): what a live store
+// keeps for every article, re-reading in full only the few its feeds show.
+enum class Detail { full, metadata };
+
 // Parses a Markdown (.md, .markdown) or plain-text (.txt) article. Never throws.
-ParseOutcome parse_article(const SourceFile& source, const ContentConfig& content);
+ParseOutcome parse_article(const SourceFile& source, const ContentConfig& content,
+                           Detail detail = Detail::full);
 
 }  // namespace feedd

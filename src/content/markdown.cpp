@@ -89,6 +89,7 @@ void append_entity(std::string& out, std::string_view entity) {
 // Collects the plain text of the first level-1 heading and of the first paragraph, and whether
 // the document starts with that heading.
 struct PlainWalker {
+    BodyNeeds needs;
     int depth = 0;  // block nesting; 1 = children of MD_BLOCK_DOC
     int image_depth = 0;
     bool first_block_seen = false;
@@ -106,8 +107,17 @@ struct PlainWalker {
         return nullptr;
     }
 
+    // Everything wanted is known: the rest of the document need not be walked. (md4c has read
+    // the whole block structure, link reference definitions included, before the first
+    // callback, so stopping early changes nothing in what was collected.)
+    bool satisfied() const {
+        return first_block_seen && (!needs.title || heading_done) &&
+               (!needs.summary || paragraph_done);
+    }
+
     static int enter_block(MD_BLOCKTYPE type, void* detail, void* self_ptr) {
         auto& self = *static_cast<PlainWalker*>(self_ptr);
+        if (self.satisfied()) return 1;  // md_parse stops and returns this
         ++self.depth;
         const bool h1 = type == MD_BLOCK_H && static_cast<MD_BLOCK_H_DETAIL*>(detail)->level == 1;
         if (self.depth == 2 && !self.first_block_seen) {
@@ -167,8 +177,9 @@ struct PlainWalker {
     }
 };
 
-PlainWalker walk(std::string_view markdown) {
+PlainWalker walk(std::string_view markdown, BodyNeeds needs) {
     PlainWalker walker;
+    walker.needs = needs;
     MD_PARSER parser{};
     parser.abi_version = 0;
     parser.flags = kParserFlags;
@@ -224,49 +235,55 @@ std::string markdown_to_html(std::string_view markdown) {
     return html;
 }
 
-std::optional<ParsedBody> parse_markdown(std::string_view text, const MetadataSource& source,
-                                         std::vector<Problem>& problems) {
-    ParsedBody out;
-    out.reference = source.reference;
-    std::string_view body = text;
-
+std::optional<FrontMatter> read_front_matter(std::string_view text, const MetadataSource& source,
+                                             std::vector<Problem>& problems) {
+    FrontMatter out;
+    out.body = text;
     const auto first_end = text.find('\n');
-    if (is_fence_line(text.substr(0, first_end), "---")) {
-        // Front matter: from line 2 up to the next "---" (or YAML's "...") line.
-        std::size_t pos = first_end == std::string_view::npos ? text.size() : first_end + 1;
-        const std::size_t yaml_start = pos;
-        std::optional<std::size_t> yaml_end;
-        while (pos < text.size()) {
-            auto end = text.find('\n', pos);
-            if (end == std::string_view::npos) end = text.size();
-            const auto line = text.substr(pos, end - pos);
-            if (is_fence_line(line, "---") || is_fence_line(line, "...")) {
-                yaml_end = pos;
-                pos = end < text.size() ? end + 1 : end;
-                break;
-            }
-            pos = end + 1;
-        }
-        if (!yaml_end) {
-            problems.push_back({std::string(source.path), 1,
-                                "front matter is not closed: no '---' line after the one on line 1",
-                                Severity::error});
-            return std::nullopt;
-        }
-        MetadataSource fm = source;
-        fm.first_line = 2;
-        auto meta = parse_metadata(text.substr(yaml_start, *yaml_end - yaml_start), fm, problems);
-        if (!meta) return std::nullopt;
-        out.meta = std::move(*meta);
-        body = text.substr(std::min(pos, text.size()));
-    }
+    if (!is_fence_line(text.substr(0, first_end), "---")) return out;
 
-    const PlainWalker plain = walk(body);
-    if (plain.heading_done) out.derived_title = collapse_spaces(plain.heading);
-    if (plain.paragraph_done) {
-        out.derived_summary = truncate_words(collapse_spaces(plain.paragraph), kSummaryChars);
+    // Front matter: from line 2 up to the next "---" (or YAML's "...") line.
+    std::size_t pos = first_end == std::string_view::npos ? text.size() : first_end + 1;
+    const std::size_t yaml_start = pos;
+    std::optional<std::size_t> yaml_end;
+    while (pos < text.size()) {
+        auto end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        const auto line = text.substr(pos, end - pos);
+        if (is_fence_line(line, "---") || is_fence_line(line, "...")) {
+            yaml_end = pos;
+            pos = end < text.size() ? end + 1 : end;
+            break;
+        }
+        pos = end + 1;
     }
-    if (plain.starts_with_h1) {
+    if (!yaml_end) {
+        problems.push_back({std::string(source.path), 1,
+                            "front matter is not closed: no '---' line after the one on line 1",
+                            Severity::error});
+        return std::nullopt;
+    }
+    MetadataSource fm = source;
+    fm.first_line = 2;
+    auto meta = parse_metadata(text.substr(yaml_start, *yaml_end - yaml_start), fm, problems);
+    if (!meta) return std::nullopt;
+    out.meta = std::move(*meta);
+    out.body = text.substr(std::min(pos, text.size()));
+    return out;
+}
+
+void parse_markdown_body(std::string_view body, BodyNeeds needs, Detail detail, ParsedBody& out) {
+    bool starts_with_h1 = false;
+    if (needs.title || needs.summary) {
+        const PlainWalker plain = walk(body, needs);
+        if (plain.heading_done) out.derived_title = collapse_spaces(plain.heading);
+        if (plain.paragraph_done) {
+            out.derived_summary = truncate_words(collapse_spaces(plain.paragraph), kSummaryChars);
+        }
+        starts_with_h1 = needs.title && plain.starts_with_h1;
+    }
+    if (detail == Detail::metadata) return;
+    if (starts_with_h1) {
         // Rendered apart so the heading can be dropped when it becomes the title (a feed reader
         // shows the title already); rendering it alone gives the same HTML as in context.
         const auto cut = leading_heading_end(body);
@@ -275,6 +292,16 @@ std::optional<ParsedBody> parse_markdown(std::string_view text, const MetadataSo
     } else {
         out.html = markdown_to_html(body);
     }
+}
+
+std::optional<ParsedBody> parse_markdown(std::string_view text, const MetadataSource& source,
+                                         std::vector<Problem>& problems, Detail detail) {
+    auto front = read_front_matter(text, source, problems);
+    if (!front) return std::nullopt;
+    ParsedBody out;
+    out.reference = source.reference;
+    out.meta = std::move(front->meta);
+    parse_markdown_body(front->body, BodyNeeds{}, detail, out);
     return out;
 }
 

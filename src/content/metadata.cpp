@@ -342,23 +342,33 @@ std::string yaml_error_message(const yaml_parser_t& parser, std::string_view yam
 
 }  // namespace
 
-void Metadata::overlay(const Metadata& over) {
-    auto take = [](auto& mine, const auto& theirs) {
-        if (theirs) mine = theirs;
+namespace {
+template <typename M, typename Over>
+void overlay_fields(M& mine, Over&& over) {
+    auto take = [](auto& field, auto&& theirs) {
+        if (theirs) field = std::forward<decltype(theirs)>(theirs);
     };
-    take(title, over.title);
-    take(date, over.date);
-    take(updated, over.updated);
-    take(author, over.author);
-    take(tags, over.tags);
-    take(categories, over.categories);
-    take(summary, over.summary);
-    take(draft, over.draft);
-    take(id, over.id);
-    take(url, over.url);
-    take(image, over.image);
-    take(lang, over.lang);
-    take(enclosure, over.enclosure);
+    take(mine.title, std::forward<Over>(over).title);
+    take(mine.date, std::forward<Over>(over).date);
+    take(mine.updated, std::forward<Over>(over).updated);
+    take(mine.author, std::forward<Over>(over).author);
+    take(mine.tags, std::forward<Over>(over).tags);
+    take(mine.categories, std::forward<Over>(over).categories);
+    take(mine.summary, std::forward<Over>(over).summary);
+    take(mine.draft, std::forward<Over>(over).draft);
+    take(mine.id, std::forward<Over>(over).id);
+    take(mine.url, std::forward<Over>(over).url);
+    take(mine.image, std::forward<Over>(over).image);
+    take(mine.lang, std::forward<Over>(over).lang);
+    take(mine.enclosure, std::forward<Over>(over).enclosure);
+}
+}  // namespace
+
+void Metadata::overlay(const Metadata& over) {
+    overlay_fields(*this, over);
+}
+void Metadata::overlay(Metadata&& over) {
+    overlay_fields(*this, std::move(over));
 }
 
 std::optional<Metadata> parse_metadata(std::string_view yaml, const MetadataSource& source,

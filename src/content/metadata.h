@@ -28,6 +28,7 @@ struct Metadata {
 
     // Every field `over` sets replaces ours.
     void overlay(const Metadata& over);
+    void overlay(Metadata&& over);
 };
 
 struct MetadataSource {

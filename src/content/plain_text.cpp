@@ -75,7 +75,7 @@ bool is_lone_date(std::string_view line) {
 
 std::optional<ParsedBody> parse_plain_text(std::string_view text, const MetadataSource& source,
                                            const std::vector<std::string>& cut_markers,
-                                           std::vector<Problem>& problems) {
+                                           std::vector<Problem>& problems, Detail detail) {
     ParsedBody out;
     const auto lines = split_lines(text);
     auto next_filled = [&](std::size_t from) {
@@ -150,17 +150,23 @@ std::optional<ParsedBody> parse_plain_text(std::string_view text, const Metadata
     while (filled_end > body_from && is_blank(lines[filled_end - 1])) --filled_end;
     if (filled_end > body_from && is_lone_date(lines[filled_end - 1])) body_end = filled_end - 1;
 
+    bool any_text = false;
+    if (detail == Detail::full) out.html.reserve(text.size() + text.size() / 16);
     for (std::size_t i = body_from; i < body_end; ++i) {
         if (is_blank(lines[i])) continue;
+        if (detail == Detail::metadata && any_text) break;  // only the summary is wanted
+        any_text = true;
         const auto paragraph = collapse_spaces(lines[i]);
         if (out.derived_summary.empty()) {
             out.derived_summary = truncate_words(paragraph, kSummaryChars);
         }
-        out.html += "<p>";
-        out.html += escape_html(paragraph);
-        out.html += "</p>\n";
+        if (detail == Detail::full) {
+            out.html += "<p>";
+            out.html += escape_html(paragraph);
+            out.html += "</p>\n";
+        }
     }
-    if (out.html.empty()) warn(title_at, "no text after the title");
+    if (!any_text) warn(title_at, "no text after the title");
     return out;
 }
 

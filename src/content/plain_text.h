@@ -15,6 +15,7 @@ namespace feedd {
 // page's footer date when there is one. Lines starting with one of `cut_markers` end the body.
 std::optional<ParsedBody> parse_plain_text(std::string_view text, const MetadataSource& source,
                                            const std::vector<std::string>& cut_markers,
-                                           std::vector<Problem>& problems);
+                                           std::vector<Problem>& problems,
+                                           Detail detail = Detail::full);
 
 }  // namespace feedd

@@ -1,14 +1,18 @@
 #include "content/scan.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <expected>
 #include <filesystem>
+#include <memory>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -106,7 +110,9 @@ bool is_article_name(std::string_view name) {
     return ext == ".md" || ext == ".markdown" || ext == ".txt";
 }
 
-bool is_sidecar_name(std::string_view name) { return lower_extension(name) == ".yaml"; }
+bool is_sidecar_name(std::string_view name) {
+    return lower_extension(name) == ".yaml";
+}
 
 std::string without_extension(std::string_view path) {
     const auto slash = path.rfind('/');
@@ -122,19 +128,27 @@ std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::strin
     const auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
     if (is_ignored_name(name) || !is_article_name(name)) return std::nullopt;
     // Every folder on the way must be visible too: a file below a hidden folder is not content.
-    for (std::size_t start = 0, end; (end = path.find('/', start)) != std::string_view::npos; start = end + 1) {
+    for (std::size_t start = 0, end; (end = path.find('/', start)) != std::string_view::npos;
+         start = end + 1) {
         if (is_ignored_name(path.substr(start, end - start))) return std::nullopt;
     }
     struct stat st {};
-    if (::lstat((content.dir / path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    if (::lstat((content.dir / path).c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return std::nullopt;
     struct stat side_st {};
     const auto side = without_extension(path) + ".yaml";
-    const bool sidecar = ::lstat((content.dir / side).c_str(), &side_st) == 0 && S_ISREG(side_st.st_mode);
+    const bool sidecar =
+        ::lstat((content.dir / side).c_str(), &side_st) == 0 && S_ISREG(side_st.st_mode);
     return make_stamp(content.dir, std::string(path), st, sidecar);
 }
 
-std::vector<SourceStamp> list_sources(const ContentConfig& content,
-                                      std::vector<Problem>& problems, std::string_view under) {
+// POSIX directory reading rather than std::filesystem::directory_iterator: libstdc++'s
+// directory_entry::symlink_status() lstat()s the full path again although readdir's d_type
+// already told, and every later stat would walk the full path once more. Here each folder is
+// opened once and its entries are stat'ed relative to it (fstatat), which made listing 10k
+// articles about three times faster.
+std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems,
+                                      std::string_view under) {
     std::vector<SourceStamp> stamps;
     const fs::path& root = content.dir;
     std::error_code ec;
@@ -150,53 +164,88 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content,
         return stamps;
     }
 
-    std::vector<std::string> articles;
-    std::unordered_set<std::string> sidecars;
+    struct Listed {
+        std::string rel;
+        struct stat st;
+    };
+    std::vector<Listed> articles;
+    std::unordered_map<std::string, std::int64_t> sidecars;  // rel path → mtime_ns
     std::vector<std::string> pending{std::string(under)};  // directories to read, relative to root
     while (!pending.empty()) {
         const std::string dir = std::move(pending.back());
         pending.pop_back();
-        fs::directory_iterator it(dir.empty() ? root : root / dir, ec);
-        if (ec) {
-            problems.push_back({dir, 0, "cannot read directory: " + ec.message(), Severity::error});
+        // The root may be reached through a symlink (it is configured); folders below it not.
+        const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (dir.empty() ? 0 : O_NOFOLLOW);
+        const int fd = ::open((dir.empty() ? root : root / dir).c_str(), flags);
+        DIR* handle = fd < 0 ? nullptr : ::fdopendir(fd);
+        if (!handle) {
+            const int err = errno;
+            if (fd >= 0) ::close(fd);
+            problems.push_back(
+                {dir, 0, "cannot read directory: " + errno_text(err), Severity::error});
             continue;
         }
-        for (; it != fs::directory_iterator(); it.increment(ec)) {
-            const std::string name = it->path().filename().string();
-            if (is_ignored_name(name)) continue;
-            std::string rel = dir.empty() ? name : dir + "/" + name;
-            std::error_code type_ec;
-            const auto type = it->symlink_status(type_ec).type();  // from d_type: no extra stat
-            if (type == fs::file_type::symlink) {
-                problems.push_back({rel, 0, "symlink not followed", Severity::warning});
-            } else if (type == fs::file_type::directory) {
-                pending.push_back(std::move(rel));
-            } else if (type == fs::file_type::regular) {
-                if (is_article_name(name))
-                    articles.push_back(std::move(rel));
-                else if (lower_extension(name) == ".yaml")
-                    sidecars.insert(std::move(rel));
+        const std::unique_ptr<DIR, int (*)(DIR*)> guard(handle, ::closedir);
+        while (true) {
+            errno = 0;
+            const dirent* entry = ::readdir(handle);
+            if (!entry) {
+                if (errno != 0) {
+                    problems.push_back(
+                        {dir, 0, "cannot read directory: " + errno_text(errno), Severity::error});
+                }
+                break;
             }
-        }
-        if (ec) {
-            problems.push_back({dir, 0, "cannot read directory: " + ec.message(), Severity::error});
+            const std::string_view name = entry->d_name;
+            if (is_ignored_name(name)) continue;  // also "." and ".."
+            unsigned char type = entry->d_type;
+            const bool article = type != DT_DIR && type != DT_LNK && is_article_name(name);
+            const bool sidecar = type != DT_DIR && type != DT_LNK && is_sidecar_name(name);
+            struct stat st {};
+            if (type == DT_UNKNOWN || article || sidecar) {
+                if (::fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+                    if (article) {
+                        problems.push_back(
+                            {dir.empty() ? std::string(name) : dir + "/" + std::string(name), 0,
+                             "cannot stat: " + errno_text(errno), Severity::error});
+                    }
+                    continue;
+                }
+                type = S_ISDIR(st.st_mode)   ? DT_DIR
+                       : S_ISLNK(st.st_mode) ? DT_LNK
+                       : S_ISREG(st.st_mode) ? DT_REG
+                                             : DT_UNKNOWN;
+            }
+            std::string rel = dir.empty() ? std::string(name) : dir + "/" + std::string(name);
+            if (type == DT_LNK) {
+                problems.push_back({std::move(rel), 0, "symlink not followed", Severity::warning});
+            } else if (type == DT_DIR) {
+                pending.push_back(std::move(rel));
+            } else if (type == DT_REG) {
+                if (is_article_name(name))
+                    articles.push_back({std::move(rel), st});
+                else if (is_sidecar_name(name))
+                    sidecars.emplace(std::move(rel), mtime_ns(st));
+            }
         }
     }
 
-    std::unordered_set<std::string> sidecars_used;
+    std::unordered_set<std::string_view> sidecars_used;
     stamps.reserve(articles.size());
-    for (auto& rel : articles) {
-        struct stat st {};
-        if (::lstat((root / rel).c_str(), &st) != 0) {
-            problems.push_back({rel, 0, "cannot stat: " + errno_text(errno), Severity::error});
-            continue;
+    for (auto& [rel, st] : articles) {
+        SourceStamp stamp;
+        stamp.mtime_ns = mtime_ns(st);
+        stamp.size = static_cast<std::uintmax_t>(st.st_size);
+        stamp.inode = static_cast<std::uintmax_t>(st.st_ino);
+        const auto side = sidecars.find(without_extension(rel) + ".yaml");
+        if (side != sidecars.end()) {
+            stamp.sidecar_mtime_ns = side->second;
+            sidecars_used.insert(side->first);
         }
-        const std::string side = without_extension(rel) + ".yaml";
-        const bool has_sidecar = sidecars.contains(side);
-        if (has_sidecar) sidecars_used.insert(side);
-        stamps.push_back(make_stamp(root, std::move(rel), st, has_sidecar));
+        stamp.path = std::move(rel);
+        stamps.push_back(std::move(stamp));
     }
-    for (const auto& side : sidecars) {
+    for (const auto& [side, mtime] : sidecars) {
         if (!sidecars_used.contains(side)) {
             problems.push_back({side, 0,
                                 "sidecar without an article (no .md, .markdown or .txt "
@@ -209,7 +258,7 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content,
     return stamps;
 }
 
-ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp) {
+ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp, Detail detail) {
     SourceFile source;
     source.path = stamp.path;
     std::int64_t mtime = stamp.mtime_ns;
@@ -234,15 +283,42 @@ ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp
             return out;
         }
     }
-    return parse_article(source, content);
+    return parse_article(source, content, detail);
 }
 
-ContentSet scan_content(const ContentConfig& content) {
+std::vector<ParseOutcome> read_articles(const ContentConfig& content,
+                                        const std::vector<SourceStamp>& stamps, Detail detail,
+                                        unsigned threads) {
+    std::vector<ParseOutcome> outcomes(stamps.size());
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    // A few files per worker at least: a thread costs about as much as reading one.
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, (stamps.size() + 7) / 8));
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        // Each index is read by exactly one worker and written to its own slot: no other sharing.
+        for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < stamps.size();) {
+            outcomes[i] = read_article(content, stamps[i], detail);
+        }
+    };
+    if (threads <= 1) {
+        work();
+        return outcomes;
+    }
+    {
+        std::vector<std::jthread> workers;
+        workers.reserve(threads - 1);
+        for (unsigned t = 1; t < threads; ++t) workers.emplace_back(work);
+        work();  // the calling thread is one of the workers
+    }            // joined here
+    return outcomes;
+}
+
+ContentSet scan_content(const ContentConfig& content, Detail detail) {
     ContentSet set;
     const auto stamps = list_sources(content, set.problems);
-    set.articles.reserve(stamps.size());
-    for (const auto& stamp : stamps) {
-        auto outcome = read_article(content, stamp);
+    auto outcomes = read_articles(content, stamps, detail);
+    set.articles.reserve(outcomes.size());
+    for (auto& outcome : outcomes) {
         if (outcome.article) set.articles.push_back(std::move(*outcome.article));
         for (auto& p : outcome.problems) set.problems.push_back(std::move(p));
     }

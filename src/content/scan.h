@@ -40,16 +40,23 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
 std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path);
 
 // File-name rules shared with whoever watches the directory.
-bool is_ignored_name(std::string_view name);    // hidden, temporary and editor backup files
-bool is_article_name(std::string_view name);    // .md, .markdown, .txt
-bool is_sidecar_name(std::string_view name);    // .yaml
+bool is_ignored_name(std::string_view name);  // hidden, temporary and editor backup files
+bool is_article_name(std::string_view name);  // .md, .markdown, .txt
+bool is_sidecar_name(std::string_view name);  // .yaml
 // "news/a.yaml" → "news/a": the part an article and its sidecar share.
 std::string without_extension(std::string_view path);
 
 // Reads one listed file (and its sidecar) from disk and parses it.
-ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp);
+ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp,
+                          Detail detail = Detail::full);
 
-// list_sources + read_article for each.
-ContentSet scan_content(const ContentConfig& content);
+// read_article for each stamp, on `threads` threads (0: one per hardware thread, the caller's
+// included). Outcomes are in the order of `stamps`.
+std::vector<ParseOutcome> read_articles(const ContentConfig& content,
+                                        const std::vector<SourceStamp>& stamps, Detail detail,
+                                        unsigned threads = 0);
+
+// list_sources + read_articles.
+ContentSet scan_content(const ContentConfig& content, Detail detail = Detail::full);
 
 }  // namespace feedd

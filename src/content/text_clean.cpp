@@ -5,6 +5,7 @@
 #include "content/text_clean.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace feedd {
 namespace {
@@ -114,6 +115,44 @@ CleanText clean_text(std::string_view bytes) {
     return out;
 }
 
+bool is_clean_text(std::string_view bytes) {
+    if (bytes.starts_with("\xEF\xBB\xBF")) return false;
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    const std::size_t n = bytes.size();
+    std::size_t i = 0;
+    while (i < n) {
+        // Skip words of printable ASCII: no high bit set and no byte below 0x20. The borrow in
+        // the subtraction can flag a byte after a real hit, never miss one.
+        while (i + 8 <= n) {
+            std::uint64_t w;
+            std::memcpy(&w, bytes.data() + i, 8);
+            if (((w & kHigh) | ((w - 0x20 * kOnes) & ~w & kHigh)) != 0) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n') return false;
+            ++i;
+            continue;
+        }
+        const int len = sequence_length(c);
+        if (len == 0 || i + static_cast<std::size_t>(len) > n) return false;
+        const auto b1 = static_cast<unsigned char>(bytes[i + 1]);
+        if (!second_ok(c, b1)) return false;
+        for (int k = 2; k < len; ++k) {
+            if (!in(static_cast<unsigned char>(bytes[i + k]), 0x80, 0xBF)) return false;
+        }
+        if (c == 0xED && b1 >= 0xA0) return false;  // surrogate
+        if (c == 0xEF && b1 == 0xBF && (static_cast<unsigned char>(bytes[i + 2]) & 0xFE) == 0xBE) {
+            return false;  // U+FFFE, U+FFFF
+        }
+        i += static_cast<std::size_t>(len);
+    }
+    return true;
+}
+
 int first_nul_line(std::string_view bytes) {
     const auto nul = bytes.find('\0');
     if (nul == std::string_view::npos) return 0;
@@ -157,8 +196,11 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 std::string escape_html(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
-    for (char c : text) {
-        switch (c) {
+    while (!text.empty()) {
+        const auto special = text.find_first_of("&<>\"");
+        out.append(text.substr(0, special));
+        if (special == std::string_view::npos) break;
+        switch (text[special]) {
             case '&':
                 out += "&amp;";
                 break;
@@ -168,12 +210,10 @@ std::string escape_html(std::string_view text) {
             case '>':
                 out += "&gt;";
                 break;
-            case '"':
-                out += "&quot;";
-                break;
             default:
-                out += c;
+                out += "&quot;";
         }
+        text.remove_prefix(special + 1);
     }
     return out;
 }
@@ -181,15 +221,15 @@ std::string escape_html(std::string_view text) {
 std::string collapse_spaces(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    bool pending_space = false;
-    for (char c : text) {
-        if (is_space(c)) {
-            pending_space = !out.empty();
-            continue;
-        }
-        if (pending_space) out += ' ';
-        pending_space = false;
-        out += c;
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+        while (i < n && is_space(text[i])) ++i;
+        const std::size_t word = i;
+        while (i < n && !is_space(text[i])) ++i;
+        if (i == word) break;
+        if (!out.empty()) out += ' ';
+        out.append(text.substr(word, i - word));
     }
     return out;
 }

@@ -20,6 +20,11 @@ struct CleanText {
 // Never fails: anything unusable is replaced or removed and counted.
 CleanText clean_text(std::string_view bytes);
 
+// True when clean_text would return `bytes` unchanged with nothing counted (no BOM, no CR, valid
+// UTF-8, nothing XML forbids): the common case, which then needs no copy. Checks 8 ASCII bytes at
+// a time.
+bool is_clean_text(std::string_view bytes);
+
 // 1-based line of the first NUL byte, 0 when there is none.
 int first_nul_line(std::string_view bytes);
 

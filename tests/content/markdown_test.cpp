@@ -141,6 +141,54 @@ TEST(Markdown, BrokenYamlReportsTheLineInTheFile) {
     EXPECT_EQ(out.problems[0].line, 5);
 }
 
+TEST(Markdown, BrokenYamlMessageSaysWhatAndWhere) {
+    // libyaml's own words, the column when it points into the line, and where the unfinished
+    // construct began.
+    auto out = parse("a.md", "---\ntitle: Hello\n  bad: indent\n---\nBody\n");
+    ASSERT_EQ(out.problems.size(), 1u);
+    EXPECT_EQ(to_string(out.problems[0]),
+              "a.md:3: invalid YAML: mapping values are not allowed in this context (column 6)");
+
+    out = parse("a.md", "---\ntitle: Hello\ntags: [a, b\n---\nBody\n");
+    ASSERT_EQ(out.problems.size(), 1u);
+    EXPECT_EQ(to_string(out.problems[0]),
+              "a.md:3: invalid YAML: did not find expected ',' or ']', while parsing a flow "
+              "sequence that starts on line 3");
+
+    out = parse("a.md", "---\ntitle: x\nsummary: *nowhere\n---\nBody\n");
+    ASSERT_EQ(out.problems.size(), 1u);
+    EXPECT_EQ(to_string(out.problems[0]),
+              "a.md:3: invalid YAML: found undefined alias (column 10)");
+}
+
+TEST(Markdown, YamlBooleansAliasesAndNulls) {
+    for (const char* yes : {"true", "True", "TRUE", "yes", "Yes", "on", "y", "'yes'"}) {
+        const auto out = parse("a.md", std::string("---\ntitle: T\ndraft: ") + yes + "\n---\nx\n");
+        ASSERT_TRUE(out.article) << yes;
+        EXPECT_TRUE(out.article->draft) << yes;
+    }
+    for (const char* no : {"false", "No", "OFF", "n"}) {
+        const auto out = parse("a.md", std::string("---\ntitle: T\ndraft: ") + no + "\n---\nx\n");
+        ASSERT_TRUE(out.article) << no;
+        EXPECT_FALSE(out.article->draft) << no;
+    }
+    const auto mixed = parse("a.md", "---\ntitle: T\ndraft: yEs\n---\nx\n");
+    EXPECT_FALSE(mixed.article);
+
+    // An alias reads as the anchored value; "~" and an empty value are as if absent, while a
+    // quoted 'null' is the text "null".
+    const auto out = parse("a.md",
+                           "---\ntitle: &t Same words\nsummary: *t\ntags: [a, ~, b]\n"
+                           "image: ~\nlang:\nid: 'null'\ndate: 2021-04-05\n---\nx\n");
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->summary, "Same words");
+    EXPECT_EQ(out.article->tags, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(out.article->image, "");
+    EXPECT_EQ(out.article->lang, "");
+    EXPECT_EQ(out.article->id, "null");
+    EXPECT_TRUE(out.problems.empty());
+}
+
 TEST(Markdown, UnclosedFrontMatterIsAnError) {
     const auto out = parse("a.md", "---\ntitle: Hello\n\nBody without a closing line\n");
     EXPECT_FALSE(out.article);

@@ -67,3 +67,49 @@ TEST(EscapeHtml, EscapesMarkupCharacters) {
 
 }  // namespace
 }  // namespace feedd
+
+namespace feedd {
+namespace {
+
+// is_clean_text is the shortcut past clean_text: it must say "clean" exactly when clean_text
+// would change nothing. Each case is tried at every offset within an 8-byte word.
+TEST(IsCleanText, AgreesWithCleanText) {
+    const std::vector<std::string> cases = {
+        "",
+        "plain ascii text, long enough to span words\n",
+        "tab\tand\nnewline",
+        "caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80",  // 2-, 3- and 4-byte sequences
+        "del \x7F is allowed by XML",
+        "\xEF\xBB\xBF"
+        "bom",
+        "cr\r\nlf",
+        "bell\x07",
+        std::string("nul\0byte", 8),
+        "bad \xFF byte",
+        "cut \xE2\x80",
+        "overlong \xC0\xAF",
+        "surrogate \xED\xA0\x80",
+        "nonchar \xEF\xBF\xBE",
+        "nonchar \xEF\xBF\xBF",
+        "private \xEE\x80\x80 ok",
+        "c1 control \xC2\x85 ok",
+    };
+    for (const auto& c : cases) {
+        for (std::size_t pad = 0; pad < 9; ++pad) {
+            const std::string s = std::string(pad, 'x') + c + std::string(9 - pad, 'y');
+            const auto cleaned = clean_text(s);
+            const bool unchanged =
+                cleaned.text == s && cleaned.invalid_utf8_count == 0 && cleaned.removed_count == 0;
+            EXPECT_EQ(is_clean_text(s), unchanged) << "case '" << c << "' pad " << pad;
+        }
+    }
+}
+
+TEST(CollapseSpaces, JoinsWordsWithOneSpace) {
+    EXPECT_EQ(collapse_spaces("  a \t b\n\nc  "), "a b c");
+    EXPECT_EQ(collapse_spaces(" \n\t "), "");
+    EXPECT_EQ(collapse_spaces("one"), "one");
+}
+
+}  // namespace
+}  // namespace feedd
