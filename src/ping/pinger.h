@@ -9,6 +9,9 @@
 //   - read stats() for /healthz and /metrics;
 //   - call stop() before the io_context goes away.
 // Network I/O and fsync happen on the Pinger's own worker thread, never on the io_context's.
+// Why a worker (curl multi + curl_multi_poll/wakeup) rather than curl's socket interface driven by
+// Asio: the state file's fsync must stay off the I/O thread too, and for a few requests per feed
+// change the worker is much less code than bridging CURLMOPT_SOCKETFUNCTION/TIMERFUNCTION to Asio.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

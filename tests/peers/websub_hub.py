@@ -32,6 +32,8 @@ Test controls:
   GET  /_test/subscriptions  JSON list of active subscriptions.
   GET  /_test/deliveries     JSON list of content distributions: callback, topic, status, error.
   POST /_test/reset          forget publishes and deliveries; back to mode=ok.
+  POST /_test/topic   form: path=/P, content=BYTES[, content_type=T]: the hub itself then serves
+                      GET /P, a topic for tests that have no feed server of their own.
 """
 
 import argparse
@@ -55,6 +57,7 @@ STATE = {
     "accepted": [],
     "subscriptions": {},  # (callback, topic) -> {callback, topic, secret, expires}
     "deliveries": [],
+    "topics": {},  # path -> (content_type, bytes), served by GET
 }
 PUBLIC_URL = ""
 
@@ -169,6 +172,9 @@ class Handler(BaseHTTPRequestHandler):
                                         for s in STATE["subscriptions"].values()])
             if path == "/_test/deliveries":
                 return self.reply_json(STATE["deliveries"])
+            topic = STATE["topics"].get(path)
+        if topic:
+            return self.reply(200, topic[1], topic[0])
         self.reply(405, "a WebSub hub: POST hub.mode=subscribe|unsubscribe|publish\n",
                    headers={"Allow": "POST"})
 
@@ -180,6 +186,12 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["mode"] = form or {"mode": "ok"}
                 STATE["remaining"] = int(form.get("count") or 0)
             log("mode %s" % json.dumps(form))
+            return self.reply(204)
+        if path == "/_test/topic":
+            with LOCK:
+                STATE["topics"][form.get("path", "/")] = (
+                    form.get("content_type") or "application/atom+xml",
+                    form.get("content", "").encode())
             return self.reply(204)
         if path == "/_test/reset":
             with LOCK:

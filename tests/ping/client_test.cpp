@@ -206,3 +206,36 @@ TEST(XmlRpcClient, RequestsRunConcurrentlyAndKeepTheirOrder) {
 
 }  // namespace
 }  // namespace feedd::ping
+
+namespace feedd::ping {
+namespace {
+
+// The hub peer itself, as the daemon's end-to-end test will use it: a subscriber verified through
+// the hub receives the topic's body, signed, after a publish from feedd's client.
+TEST(WebSubHubPeer, DistributesTheTopicToAVerifiedSubscriberWithSignature) {
+    const auto hub = test::start_hub();
+    hub.post_form("/_test/topic",
+                  "path=%2Ffeed.xml&content=%3Cfeed%3Enew%20entry%3C%2Ffeed%3E"
+                  "&content_type=application%2Fatom%2Bxml");
+    const auto topic = hub.url("/feed.xml");
+    const auto subscriber = test::Peer(
+        "subscriber.py", {"--hub", hub.url("/"), "--topic", topic, "--secret", "s3cr3t"});
+    ASSERT_TRUE(
+        test::wait_until([&] { return hub.get_json("/_test/subscriptions").size() == 1; }, 5s));
+
+    const auto outcome = deliver_all(options(), {Request{hub_at(hub), topic, 0}}).at(0);
+    ASSERT_TRUE(outcome.ok()) << outcome.message;
+    ASSERT_TRUE(
+        test::wait_until([&] { return subscriber.get_json("/_test/received").size() == 1; }, 5s));
+    const auto got = subscriber.get_json("/_test/received")[0];
+    EXPECT_EQ(got["body"], "<feed>new entry</feed>");
+    EXPECT_EQ(got["content_type"], "application/atom+xml");
+    EXPECT_EQ(got["signature"], "ok");
+    ASSERT_EQ(got["links"].size(), 1u);
+    const std::string links = got["links"][0];
+    EXPECT_NE(links.find("<" + hub.url("/") + ">; rel=\"hub\""), std::string::npos) << links;
+    EXPECT_NE(links.find("<" + topic + ">; rel=\"self\""), std::string::npos) << links;
+}
+
+}  // namespace
+}  // namespace feedd::ping
