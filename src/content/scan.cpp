@@ -57,9 +57,11 @@ std::string errno_text(int err) {
 
 // One open, one fstat, one read (looping only on short reads). O_NOFOLLOW: a file replaced by a
 // symlink after listing is refused, not followed.
-std::expected<std::string, std::string> read_whole(const fs::path& file, std::uintmax_t max_bytes,
-                                                   std::int64_t* mtime) {
-    const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+// `file` is relative to `dir_fd` (the open content directory, so the kernel does not walk the
+// configured path again for every file) or absolute with AT_FDCWD.
+std::expected<std::string, std::string> read_whole(int dir_fd, const char* file,
+                                                   std::uintmax_t max_bytes, std::int64_t* mtime) {
+    const int fd = ::openat(dir_fd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return std::unexpected("cannot open: " + errno_text(errno));
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
@@ -258,11 +260,37 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
     return stamps;
 }
 
-ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp, Detail detail) {
+namespace {
+
+// The content directory, opened once for a batch of reads; AT_FDCWD and absolute paths when it
+// cannot be opened (each read then reports its own error).
+class ContentDir {
+  public:
+    explicit ContentDir(const fs::path& dir)
+        : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)), dir_(dir) {}
+    ~ContentDir() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    ContentDir(const ContentDir&) = delete;
+    ContentDir& operator=(const ContentDir&) = delete;
+
+    std::expected<std::string, std::string> read(const std::string& rel, std::uintmax_t max_bytes,
+                                                 std::int64_t* mtime) const {
+        if (fd_ >= 0) return read_whole(fd_, rel.c_str(), max_bytes, mtime);
+        return read_whole(AT_FDCWD, (dir_ / rel).c_str(), max_bytes, mtime);
+    }
+
+  private:
+    int fd_;
+    const fs::path& dir_;
+};
+
+ParseOutcome read_article_in(const ContentDir& dir, const ContentConfig& content,
+                             const SourceStamp& stamp, Detail detail) {
     SourceFile source;
     source.path = stamp.path;
     std::int64_t mtime = stamp.mtime_ns;
-    auto bytes = read_whole(content.dir / stamp.path, content.max_file_bytes, &mtime);
+    auto bytes = dir.read(stamp.path, content.max_file_bytes, &mtime);
     if (!bytes) {
         ParseOutcome out;
         out.problems.push_back({stamp.path, 0, bytes.error(), Severity::error});
@@ -273,7 +301,7 @@ ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp
         std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(mtime)));
     if (stamp.sidecar_mtime_ns >= 0) {
         const std::string side = without_extension(stamp.path) + ".yaml";
-        auto side_bytes = read_whole(content.dir / side, content.max_file_bytes, nullptr);
+        auto side_bytes = dir.read(side, content.max_file_bytes, nullptr);
         if (side_bytes) {
             source.sidecar = std::move(*side_bytes);
         } else if (std::error_code ec; fs::exists(fs::symlink_status(content.dir / side, ec))) {
@@ -286,6 +314,12 @@ ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp
     return parse_article(source, content, detail);
 }
 
+}  // namespace
+
+ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp, Detail detail) {
+    return read_article_in(ContentDir(content.dir), content, stamp, detail);
+}
+
 std::vector<ParseOutcome> read_articles(const ContentConfig& content,
                                         const std::vector<SourceStamp>& stamps, Detail detail,
                                         unsigned threads) {
@@ -293,11 +327,12 @@ std::vector<ParseOutcome> read_articles(const ContentConfig& content,
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     // A few files per worker at least: a thread costs about as much as reading one.
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, (stamps.size() + 7) / 8));
+    const ContentDir dir(content.dir);
     std::atomic<std::size_t> next{0};
     auto work = [&] {
         // Each index is read by exactly one worker and written to its own slot: no other sharing.
         for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < stamps.size();) {
-            outcomes[i] = read_article(content, stamps[i], detail);
+            outcomes[i] = read_article_in(dir, content, stamps[i], detail);
         }
     };
     if (threads <= 1) {

@@ -261,7 +261,12 @@ std::string truncate_words(std::string_view text, std::size_t max_chars) {
     while (!head.empty() && (head.back() == ',' || head.back() == ';' || head.back() == ':')) {
         head.remove_suffix(1);
     }
-    return std::string(head) + "\xE2\x80\xA6";
+    // Exact capacity: a summary is kept for every article, and "+" would double it.
+    std::string out;
+    out.reserve(head.size() + 3);
+    out.append(head);
+    out.append("\xE2\x80\xA6");
+    return out;
 }
 
 }  // namespace feedd
