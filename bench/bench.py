@@ -331,6 +331,12 @@ def hugo_server(corpus, timeout):
 # report
 
 
+def loadavg():
+    """The 1-minute load average: other work on the machine skews every figure, so it is printed."""
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
@@ -394,6 +400,8 @@ def print_report(info, rows, out):
     w("## Machine\n\n")
     for k in ("date", "nproc", "cpu", "memory", "kernel", "feedd", "hugo"):
         w(f"- {k}: {info[k]}\n")
+    w("- load average (1 min) before each size: "
+      + ", ".join(f"{r['size']}: {r['load_before']:.2f}" for r in rows) + f"; after: {loadavg():.2f}\n")
     w("\nPage cache warm for both tools (the corpus is read once before measuring). "
       f"Cold figures: median of {rows[0]['repeats'] if rows else '?'} runs.\n\n")
     w("## Cold start (feedd: exec to first 200 of /feed.xml; Hugo: `hugo --quiet` build)\n\n")
@@ -457,7 +465,7 @@ def main():
     rows = []
     try:
         for size in sizes:
-            row = {"size": size, "repeats": args.repeats}
+            row = {"size": size, "repeats": args.repeats, "load_before": loadavg()}
             rows.append(row)
             corpus = ensure_corpus(size, args.seed)
             remove_live_articles(corpus)  # left over from an interrupted run
