@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "http/http_date.h"
+#include "http/metrics.h"
 #include "http/responses.h"
 
 namespace feedd::http {
@@ -35,9 +37,6 @@ Response text_response(status code, std::string_view body, unsigned version, boo
 }
 
 namespace {
-
-constexpr std::size_t kMaxTarget = 2048;
-constexpr std::string_view kCacheControl = "public, max-age=300";
 
 bool is_ows(char c) {
     return c == ' ' || c == '\t';
@@ -139,11 +138,57 @@ bool none_match_hits(std::string_view header, const Resource& resource) {
     return false;
 }
 
-bool valid_target(std::string_view target) {
-    return !target.empty() && target.size() <= kMaxTarget && target.front() == '/' &&
-           target.find("..") == std::string_view::npos &&
-           target.find('\0') == std::string_view::npos;
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
 }
+
+// Origin-form only: feedd cannot know which authorities are its own, so absolute-form ("http://
+// other.example/…") and asterisk-form are refused. Dot-dot and NUL are refused in the path also
+// when percent-encoded (%2e%2e, %2E%2e, %00): nothing here maps paths onto files, but a proxy or a
+// static copy of `feedd build` in front might.
+status check_target(std::string_view target) {
+    if (target.size() > kMaxTarget) return status::uri_too_long;
+    if (target.empty() || target.front() != '/') return status::bad_request;
+    if (target.find('\0') != std::string_view::npos) return status::bad_request;
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path.find("..") != std::string_view::npos) return status::bad_request;
+    if (path.find('%') == std::string_view::npos) return status::ok;
+    std::string decoded;
+    decoded.reserve(path.size());
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        if (path[i] != '%') {
+            decoded += path[i];
+            continue;
+        }
+        const int high = i + 2 < path.size() ? hex_value(path[i + 1]) : -1;
+        const int low = high >= 0 ? hex_value(path[i + 2]) : -1;
+        if (low < 0) return status::bad_request;  // a stray '%' is not a valid URI
+        decoded += static_cast<char>(high * 16 + low);
+        i += 2;
+    }
+    if (decoded.find("..") != std::string::npos || decoded.find('\0') != std::string::npos) {
+        return status::bad_request;
+    }
+    return status::ok;
+}
+
+// "public, max-age=N" without a heap allocation (the header copies it).
+struct CacheControl {
+    char text[48];
+    std::size_t size;
+    explicit CacheControl(std::chrono::seconds max_age) {
+        constexpr std::string_view prefix = "public, max-age=";
+        std::copy(prefix.begin(), prefix.end(), text);
+        const auto end = std::to_chars(text + prefix.size(), text + sizeof text,
+                                       std::max<std::int64_t>(0, max_age.count()))
+                             .ptr;
+        size = static_cast<std::size_t>(end - text);
+    }
+    std::string_view view() const { return {text, size}; }
+};
 
 bool has_body(const Request& request) {
     if (request.find(field::transfer_encoding) != request.end()) return true;
@@ -154,12 +199,13 @@ bool has_body(const Request& request) {
 }
 
 // Headers shared by 200 and 304 (RFC 9110 §15.4.5 asks a 304 to repeat them).
-void set_validators(Response& res, const Resource& resource, std::string_view etag) {
+void set_validators(Response& res, const Resource& resource, std::string_view etag,
+                    std::string_view cache_control) {
     res.set(field::etag, etag);
     if (resource.last_modified != Seconds{}) {
         res.set(field::last_modified, format_http_date(resource.last_modified));
     }
-    res.set(field::cache_control, kCacheControl);
+    res.set(field::cache_control, cache_control);
     res.set(field::vary, "Accept-Encoding");
 }
 
@@ -175,32 +221,67 @@ bool not_modified(const Request& request, const Resource& resource) {
     return false;
 }
 
-Response route_unchecked(const Request& request, const Snapshot* snapshot) {
+// /healthz and /metrics: generated per request, never cached.
+Routed generated(status code, std::string_view content_type, std::string body,
+                 const Request& request) {
+    Routed routed{Response{code, request.version()},
+                  std::make_shared<const std::string>(std::move(body))};
+    Response& res = routed.response;
+    res.set(field::server, server_name());
+    res.set(field::content_type, content_type);
+    res.set(field::cache_control, "no-store");
+    res.keep_alive(request.keep_alive());
+    res.body() = {routed.generated->data(), routed.generated->size()};
+    res.content_length(routed.generated->size());
+    return routed;
+}
+
+Routed route_unchecked(const Request& request, const Snapshot* snapshot,
+                       const RouteContext& context) {
     const unsigned version = request.version();
     const bool keep_alive = request.keep_alive();
     const auto text = [&](status code, std::string_view body) {
-        return text_response(code, body, version, keep_alive);
+        return Routed{text_response(code, body, version, keep_alive), nullptr};
     };
 
-    if (snapshot == nullptr) {
-        Response res = text(status::service_unavailable, "The feeds are being built.\n");
-        res.set(field::retry_after, "1");
-        return res;
-    }
     const std::string_view target = request.target();
-    if (!valid_target(target)) return text(status::bad_request, "Bad request target.\n");
+    switch (check_target(target)) {
+        case status::ok:
+            break;
+        case status::uri_too_long:
+            return text(status::uri_too_long, "Request target too long.\n");
+        default:
+            return text(status::bad_request, "Bad request target.\n");
+    }
     if (version >= 11 && request.find(field::host) == request.end()) {
         return text(status::bad_request, "Missing Host header.\n");
     }
     const verb method = request.method();
     if (method != verb::get && method != verb::head) {
-        Response res = text(status::method_not_allowed, "Method not allowed.\n");
-        res.set(field::allow, "GET, HEAD");
-        return res;
+        Routed routed = text(status::method_not_allowed, "Method not allowed.\n");
+        routed.response.set(field::allow, "GET, HEAD");
+        return routed;
     }
     if (has_body(request)) return text(status::bad_request, "GET and HEAD take no body.\n");
 
     std::string_view path = target.substr(0, target.find('?'));
+    if (path == "/metrics" && context.metrics != nullptr) {
+        return generated(status::ok, "text/plain; version=0.0.4; charset=utf-8",
+                         context.metrics->render(), request);
+    }
+    if (path == "/healthz") {
+        if (snapshot == nullptr) {
+            return generated(status::service_unavailable, "application/json",
+                             "{\"status\":\"starting\"}\n", request);
+        }
+        return generated(status::ok, "application/json",
+                         render_health(*snapshot, context.now, context.metrics), request);
+    }
+    if (snapshot == nullptr) {
+        Routed routed = text(status::service_unavailable, "The feeds are being built.\n");
+        routed.response.set(field::retry_after, "1");
+        return routed;
+    }
     if (path == "/index.html") path = "/";
     const auto found = snapshot->resources.find(path);
     if (found == snapshot->resources.end()) return text(status::not_found, "Not found.\n");
@@ -211,43 +292,47 @@ Response route_unchecked(const Request& request, const Snapshot* snapshot) {
         !resource.gzip_body.empty() && accept != request.end() && accepts_gzip(accept->value());
     const std::string& body = gzip ? resource.gzip_body : resource.body;
 
-    Response res{status::ok, version};
+    const CacheControl cache_control{context.max_age};
+    Routed routed{Response{status::ok, version}, nullptr};
+    Response& res = routed.response;
     res.set(field::server, server_name());
     res.keep_alive(keep_alive);
     if (not_modified(request, resource)) {
         res.result(status::not_modified);
-        set_validators(res, resource, gzip ? resource.gzip_etag : resource.etag);
-        return res;
+        set_validators(res, resource, gzip ? resource.gzip_etag : resource.etag,
+                       cache_control.view());
+        return routed;
     }
     res.set(field::content_type, resource.content_type);
     if (gzip) res.set(field::content_encoding, "gzip");
-    set_validators(res, resource, gzip ? resource.gzip_etag : resource.etag);
+    set_validators(res, resource, gzip ? resource.gzip_etag : resource.etag, cache_control.view());
     res.content_length(body.size());
     res.body() = {body.data(), body.size()};
-    return res;
+    return routed;
 }
 
 }  // namespace
 
-Response route(const Request& request, const Snapshot* snapshot) {
-    Response res = [&]() -> Response {
+Routed route(const Request& request, const Snapshot* snapshot, const RouteContext& context) {
+    Routed routed = [&]() -> Routed {
         try {
-            return route_unchecked(request, snapshot);
+            return route_unchecked(request, snapshot, context);
         } catch (...) {
             try {
-                return text_response(status::internal_server_error, "Internal server error.\n",
-                                     request.version(), false);
+                return {text_response(status::internal_server_error, "Internal server error.\n",
+                                      request.version(), false),
+                        nullptr};
             } catch (...) {
                 // Out of memory: a bare 500 with no length, which the server ends by closing.
-                Response bare;
-                bare.result(status::internal_server_error);
+                Routed bare;
+                bare.response.result(status::internal_server_error);
                 return bare;
             }
         }
     }();
     // HEAD gets every header GET would, Content-Length included, and no body.
-    if (request.method() == verb::head) res.body() = {};
-    return res;
+    if (request.method() == verb::head) routed.response.body() = {};
+    return routed;
 }
 
 }  // namespace feedd::http

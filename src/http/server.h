@@ -12,12 +12,29 @@
 
 namespace feedd::http {
 
+class Metrics;
+
 struct ServerLimits {
     std::chrono::seconds read_timeout{30};        // to receive a whole request's headers
     std::chrono::seconds keep_alive_timeout{60};  // idle time between requests
-    std::size_t header_limit = 8 * 1024;          // bytes of request line + headers
-    std::size_t body_limit = 0;                   // feed requests carry no body
+    std::size_t header_limit = 8 * 1024;          // bytes of request line + headers (else 431/414)
+    std::size_t header_fields_limit = 100;        // header fields of one request (else 431)
+    std::size_t body_limit = 0;                   // feed requests carry no body (0: body is 400)
     std::chrono::seconds write_timeout{30};       // to send one whole response
+    // Open connections. At the cap the server stops accepting until one closes: new clients
+    // wait in the kernel's listen backlog instead of being refused (see Listener::on_accept).
+    std::size_t max_connections = 10'000;
+    // Bytes of pipelined requests read ahead of the one being answered; the rest waits in the
+    // kernel and TCP flow control slows the client down.
+    std::size_t pipeline_buffer = 16 * 1024;
+};
+
+struct ServerOptions {
+    ServerLimits limits;
+    std::chrono::seconds max_age{300};  // Cache-Control max-age of feeds (config server.max_age)
+    // Updated per connection and response, rendered at /metrics; null: no /metrics. Must outlive
+    // the io_context's handlers.
+    Metrics* metrics = nullptr;
 };
 
 // All handlers run on `io` without strands: call io.run() from one thread only. `snapshots` must
@@ -26,7 +43,13 @@ class Server {
   public:
     // Binds and listens immediately (throws boost::system::system_error when it cannot).
     Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-           const SnapshotSlot& snapshots, ServerLimits limits = {});
+           const SnapshotSlot& snapshots, ServerOptions options = {});
+    // Adopts a socket that is already bound and listening (systemd socket activation: fd 3 and
+    // up, see sd_listen_fds). IPv4 or IPv6 is read from the socket. Throws
+    // boost::system::system_error, leaving the fd open, if it is not a listening TCP socket;
+    // otherwise the Server owns and closes it.
+    Server(boost::asio::io_context& io, int listening_fd, const SnapshotSlot& snapshots,
+           ServerOptions options = {});
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
+
+#include "http/metrics.h"
 
 namespace feedd::http {
 namespace {
@@ -54,7 +57,9 @@ class RouteTest : public ::testing::Test {
   protected:
     Snapshot snapshot = sample_snapshot();
     const Resource& rss = snapshot.resources.at("/feed.xml");
-    Response get(const Request& req) { return route(req, &snapshot); }
+    RouteContext context;
+    // Snapshot bodies and static texts outlive the Routed; generated ones need route() itself.
+    Response get(const Request& req) { return route(req, &snapshot, context).response; }
 };
 
 TEST_F(RouteTest, ServesFeedWithAllHeaders) {
@@ -238,13 +243,143 @@ TEST_F(RouteTest, OtherMethodsAre405WithAllow) {
 }
 
 TEST_F(RouteTest, BadTargetsAre400) {
-    for (std::string target :
-         {std::string("/../etc/passwd"), std::string("/feed.xml/.."), std::string("/a/..%2f"),
-          std::string("http://evil.example/feed.xml"), std::string("*"),
-          std::string("/feed.xml\0x", 11), "/" + std::string(2048, 'a')}) {
+    for (std::string target : {std::string("/../etc/passwd"), std::string("/feed.xml/.."),
+                               std::string("/a/..%2f"), std::string("http://evil.example/feed.xml"),
+                               std::string("*"), std::string("/feed.xml\0x", 11)}) {
         EXPECT_EQ(get(request(target)).result(), status::bad_request) << target;
     }
-    EXPECT_EQ(get(request("/" + std::string(2047, 'a'))).result(), status::not_found);
+}
+
+TEST_F(RouteTest, OverlongTargetIs414) {
+    EXPECT_EQ(get(request("/" + std::string(kMaxTarget, 'a'))).result(), status::uri_too_long);
+    EXPECT_EQ(get(request("/" + std::string(kMaxTarget - 1, 'a'))).result(), status::not_found);
+}
+
+TEST_F(RouteTest, PercentEncodedDotDotAndNulAre400InAnyCase) {
+    for (const char* target : {"/%2e%2e/etc/passwd", "/%2E%2E/etc/passwd", "/%2e%2E/x", "/a/%2e./b",
+                               "/a/.%2E", "/feed%00.xml", "/%zz", "/feed.xml%2", "/%"}) {
+        EXPECT_EQ(get(request(target)).result(), status::bad_request) << target;
+    }
+    // Other escapes are fine: they name resources that simply do not exist here.
+    EXPECT_EQ(get(request("/caf%C3%A9/feed.xml")).result(), status::not_found);
+    EXPECT_EQ(get(request("/%2e/feed.xml")).result(), status::not_found);
+    EXPECT_EQ(get(request("/feed.xml?next=%2e%2e")).result(), status::ok);  // the query is ignored
+}
+
+// feedd has no file-system handler: whatever the target, a 2xx body is a snapshot document.
+TEST_F(RouteTest, NeverServesAnythingButSnapshotDocuments) {
+    const auto in_snapshot = [&](const Response& res) {
+        for (const auto& [path, resource] : snapshot.resources) {
+            for (const std::string* bytes : {&resource.body, &resource.gzip_body}) {
+                if (res.body().data() == bytes->data() && res.body().size() == bytes->size()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    };
+    for (const char* target :
+         {"/etc/passwd", "/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd",
+          "/proc/self/environ", "/CMakeLists.txt", "/feed.xml/../../etc/passwd", "/.",
+          "/./feed.xml", "/feed.xml;/etc/passwd", "/index.html", "/", "/feed.xml"}) {
+        const Response res = get(request(target));
+        if (res.result_int() < 300) {
+            EXPECT_TRUE(in_snapshot(res)) << target;
+        } else {
+            EXPECT_TRUE(res.result() == status::bad_request || res.result() == status::not_found)
+                << target << " gave " << res.result_int();
+            EXPECT_EQ(body(res).find("root:"), std::string::npos);
+        }
+    }
+}
+
+TEST_F(RouteTest, CacheControlFollowsMaxAge) {
+    context.max_age = std::chrono::seconds{60};
+    EXPECT_EQ(header(get(request("/feed.xml")), field::cache_control), "public, max-age=60");
+    Request conditional = request("/feed.xml");
+    conditional.set(field::if_none_match, "\"rss-1\"");
+    const Response res = get(conditional);
+    EXPECT_EQ(res.result(), status::not_modified);
+    EXPECT_EQ(header(res, field::cache_control), "public, max-age=60");
+    context.max_age = std::chrono::seconds{0};
+    EXPECT_EQ(header(get(request("/")), field::cache_control), "public, max-age=0");
+}
+
+TEST_F(RouteTest, HealthzReportsTheSnapshotsBuild) {
+    snapshot.info.articles = 42;
+    snapshot.info.problems = 3;
+    snapshot.info.built_at = sys_days{2024y / May / 1} + 12h + 30min + 5s + 250ms;
+    snapshot.info.duration = microseconds{1500};
+    context.now = snapshot.info.built_at + 90s;
+    const Routed routed = route(request("/healthz"), &snapshot, context);
+    const Response& res = routed.response;
+    ASSERT_EQ(res.result(), status::ok);
+    EXPECT_EQ(header(res, field::content_type), "application/json");
+    EXPECT_EQ(header(res, field::cache_control), "no-store");
+    EXPECT_EQ(header(res, field::content_length), std::to_string(res.body().size()));
+    const auto doc = nlohmann::json::parse(body(res));
+    EXPECT_EQ(doc["status"], "ok");
+    EXPECT_EQ(doc["articles"], 42);
+    EXPECT_EQ(doc["problems"], 3);
+    EXPECT_EQ(doc["last_build"], "2024-05-01T12:30:05Z");
+    EXPECT_DOUBLE_EQ(doc["last_build_duration_ms"].get<double>(), 1.5);
+    EXPECT_EQ(doc["snapshot_age_seconds"], 90);
+    EXPECT_FALSE(doc.contains("last_build_succeeded")) << "no metrics, nothing to say";
+
+    const Routed head = route(request("/healthz", verb::head), &snapshot, context);
+    EXPECT_EQ(head.response.result(), status::ok);
+    EXPECT_EQ(head.response.body().size(), 0u);
+    EXPECT_EQ(header(head.response, field::content_length), header(res, field::content_length));
+}
+
+TEST_F(RouteTest, HealthzCarriesTheDaemonsExtraFieldsWithoutLosingItsOwn) {
+    Metrics metrics;
+    metrics.set_health("ping_queue", 3);
+    metrics.set_health("hub", "https://hub.example/");
+    metrics.set_health("status", "overridden?");
+    metrics.record_build(milliseconds{20}, 5, 0, false);
+    context.metrics = &metrics;
+    const Routed routed = route(request("/healthz"), &snapshot, context);
+    const auto doc = nlohmann::json::parse(body(routed.response));
+    EXPECT_EQ(doc["ping_queue"], 3);
+    EXPECT_EQ(doc["hub"], "https://hub.example/");
+    EXPECT_EQ(doc["status"], "ok");
+    EXPECT_EQ(doc["last_build_succeeded"], false);
+    metrics.remove_health("hub");
+    EXPECT_FALSE(
+        nlohmann::json::parse(body(route(request("/healthz"), &snapshot, context).response))
+            .contains("hub"));
+}
+
+TEST(Route, HealthzBeforeTheFirstBuildIs503Starting) {
+    const Routed routed = route(request("/healthz"), nullptr, {});
+    EXPECT_EQ(routed.response.result(), status::service_unavailable);
+    EXPECT_EQ(header(routed.response, field::cache_control), "no-store");
+    EXPECT_EQ(nlohmann::json::parse(body(routed.response)),
+              nlohmann::json({{"status", "starting"}}));
+}
+
+TEST_F(RouteTest, MetricsRendersThePrometheusExposition) {
+    Metrics metrics;
+    metrics.record_response("/feed.xml", 200, 1234);
+    context.metrics = &metrics;
+    const Routed routed = route(request("/metrics"), &snapshot, context);
+    EXPECT_EQ(routed.response.result(), status::ok);
+    EXPECT_EQ(header(routed.response, field::content_type),
+              "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_EQ(header(routed.response, field::cache_control), "no-store");
+    EXPECT_EQ(body(routed.response), metrics.render());
+    EXPECT_NE(body(routed.response)
+                  .find("feedd_http_requests_total{path=\"/feed.xml\",code=\"200\"} 1\n"),
+              std::string::npos);
+    // Also before the first build, when everything else is 503.
+    EXPECT_EQ(route(request("/metrics"), nullptr, context).response.result(), status::ok);
+    EXPECT_EQ(route(request("/metrics", verb::post), &snapshot, context).response.result(),
+              status::method_not_allowed);
+}
+
+TEST_F(RouteTest, MetricsWithoutAMetricsObjectIs404) {
+    EXPECT_EQ(get(request("/metrics")).result(), status::not_found);
 }
 
 TEST_F(RouteTest, BodyOnGetIs400) {
@@ -282,7 +417,7 @@ TEST_F(RouteTest, FollowsTheClientsKeepAlive) {
 }
 
 TEST(Route, NoSnapshotIs503WithRetryAfter) {
-    const Response res = route(request("/feed.xml"), nullptr);
+    const Response res = route(request("/feed.xml"), nullptr, {}).response;
     EXPECT_EQ(res.result(), status::service_unavailable);
     EXPECT_EQ(header(res, field::retry_after), "1");
     EXPECT_EQ(header(res, field::server), std::string("feedd/") + kVersion);

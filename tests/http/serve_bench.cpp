@@ -1,0 +1,44 @@
+// A one-I/O-thread feedd HTTP server over a synthetic snapshot, for measuring the request path
+// with wrk (see the report in the http module's commit history). Not a test: it prints its port
+// and serves on 127.0.0.1 until SIGINT or SIGTERM.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "http/server.h"
+
+int main() {
+    namespace asio = boost::asio;
+    using namespace feedd;
+    auto snapshot = std::make_shared<Snapshot>();
+    Resource rss;
+    rss.content_type = "application/rss+xml; charset=utf-8";
+    // About the size of a 50-entry feed with summaries; the gzip stand-in is a quarter of it
+    // (route() never inspects the bytes).
+    for (int i = 0; rss.body.size() < 60 * 1024; ++i) {
+        rss.body += "<item><title>Entry " + std::to_string(i) +
+                    "</title><description>Lorem ipsum dolor sit amet, consectetur adipiscing "
+                    "elit, sed do eiusmod tempor incididunt ut labore.</description></item>\n";
+    }
+    rss.gzip_body = rss.body.substr(0, rss.body.size() / 4);
+    rss.etag = "\"bench-1\"";
+    rss.gzip_etag = "\"bench-1-gz\"";
+    rss.last_modified = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1};
+    snapshot->resources.emplace("/feed.xml", std::move(rss));
+    snapshot->info.articles = 50;
+    snapshot->info.built_at = std::chrono::system_clock::now();
+
+    SnapshotSlot slot;
+    slot.store(snapshot);
+    asio::io_context io(1);
+    http::Server server(io, {asio::ip::make_address("127.0.0.1"), 0}, slot);
+    server.start();
+    std::cout << server.local_endpoint().port() << std::endl;
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](auto, int) { server.stop(); });
+    io.run();
+}
