@@ -7,11 +7,11 @@ Per size, in one run:
   * feedd cold start: `feedd serve` on 127.0.0.1, wall time from exec to the first 200 of
     /feed.xml, and peak RSS (VmHWM) right after it; median of --repeats runs, each with an empty
     state_dir (no parse cache).
-  * feedd change-to-served: with that feedd running, --samples times: write a new article
+  * feedd change-to-served: with a freshly started feedd, --samples times: write a new article
     atomically (hidden temp file in the same folder, then rename), poll /feed.xml every ~1 ms until
     it carries the new title; median and p95.
   * Hugo cold build: `hugo --quiet` into an empty folder, wall time and peak RSS from
-    /usr/bin/time -v; median of --repeats.
+    /usr/bin/time -v; median of --repeats, the runs alternating with feedd's.
   * Hugo edit-to-served: `hugo server --disableFastRender` (0.111 serves from memory by default;
     live reload left on, its default, it only touches HTML pages; fast render off because with it
     a new article never reached /index.xml), the same procedure on /index.xml.
@@ -474,12 +474,28 @@ def main():
             log(f"[{size}] corpus {corpus} ({mbytes:.0f} MB), page cache warmed")
             start_timeout = max(60.0, size / 100)
 
-            walls, hwms, builds, feedd_body, proc, port = feedd_cold(args.feedd, corpus, args.repeats,
-                                                             start_timeout, keep_last=True)
+            # Cold runs alternate between the tools, so load from elsewhere on the machine hits
+            # both alike; each feedd run gets an empty state_dir.
+            walls, hwms, builds, h_walls, h_rss = [], [], [], [], []
+            for _ in range(args.repeats):
+                w, h, b, _body, _proc, _port = feedd_cold(args.feedd, corpus, 1, start_timeout, keep_last=False)
+                walls += w
+                hwms += h
+                builds += b
+                if not args.no_hugo:
+                    w, r, hugo_body = hugo_cold(corpus, 1)
+                    h_walls += w
+                    h_rss += r
             row.update(feedd_cold_s=median(walls), feedd_rss_kb=median(hwms), feedd_cold_all_s=walls,
                        feedd_build_s=median([b for b in builds if b is not None]))
             log(f"[{size}] feedd cold start {[round(w, 3) for w in walls]} s, VmHWM {hwms} kB, "
-                f"its build log {builds} s")
+                f"its build log {[None if b is None else round(b * 1000) for b in builds]} ms")
+            if not args.no_hugo:
+                row.update(hugo_cold_s=median(h_walls), hugo_rss_kb=median(h_rss), hugo_cold_all_s=h_walls)
+                log(f"[{size}] hugo cold build {[round(w, 3) for w in h_walls]} s, max RSS {h_rss} kB")
+
+            # A fresh feedd (not counted above) for the change figures.
+            _w, _h, _b, feedd_body, proc, port = feedd_cold(args.feedd, corpus, 1, start_timeout, keep_last=True)
             log_offset = os.path.getsize(FEEDD_LOG)
             try:
                 lat, note = change_latency(corpus, port, "/feed.xml", "feedd", args.samples,
@@ -496,9 +512,6 @@ def main():
 
             if args.no_hugo:
                 continue
-            walls, rss, hugo_body = hugo_cold(corpus, args.repeats)
-            row.update(hugo_cold_s=median(walls), hugo_rss_kb=median(rss), hugo_cold_all_s=walls)
-            log(f"[{size}] hugo cold build {[round(w, 3) for w in walls]} s, max RSS {rss} kB")
             ft, ht = item_titles(feedd_body), item_titles(hugo_body)
             # Order may differ among articles with equal dates (date-only front matter).
             row["same_items"] = "yes" if set(ft) == set(ht) else f"no ({len(set(ft) & set(ht))}/{len(ht)} shared)"
