@@ -1,21 +1,32 @@
 #include "daemon/build.h"
 
-#include "content/scan.h"
+#include <algorithm>
+
 #include "feed/feed.h"
+#include "feed/validate.h"
 
 namespace feedd {
 
-Build build_site(const Config& config, Seconds now) {
-    const auto started = std::chrono::steady_clock::now();
-    auto content = scan_content(config.content);
-    const auto feed = make_feed(content.articles, config, now);
-    auto snapshot = make_snapshot(feed);
-    snapshot.info.problems = content.problems.size();
+Seconds now_seconds() {
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+Build render_site(const ArticleStore& store, const Config& config, Seconds now,
+                  std::chrono::steady_clock::time_point started) {
+    const auto articles = store.articles();
+    auto snapshot = make_snapshot(make_feed(articles, config, now));
+    // Every published article, not just the ones the feeds have room for.
+    snapshot.info.articles = static_cast<std::size_t>(std::count_if(
+        articles.begin(), articles.end(), [&](const Article* a) { return is_published(*a, now); }));
+    snapshot.info.problems = store.problem_count();
     snapshot.info.built_at = std::chrono::system_clock::now();
-    snapshot.info.duration = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - started);
-    return Build{std::make_shared<const Snapshot>(std::move(snapshot)), std::move(content.problems),
-                 next_publication(content.articles, now)};
+    snapshot.info.duration =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    Build build;
+    build.invalid = validate_snapshot(snapshot);
+    build.snapshot = std::make_shared<const Snapshot>(std::move(snapshot));
+    build.next_publication = next_publication(articles, now);
+    return build;
 }
 
 }  // namespace feedd

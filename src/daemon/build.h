@@ -1,4 +1,4 @@
-// One whole build: content directory → articles → feed → snapshot. Used by every subcommand.
+// A build: articles → feed → snapshot, shared by the one-shot subcommands and the live service.
 #pragma once
 
 #include <chrono>
@@ -8,18 +8,22 @@
 
 #include "config/config.h"
 #include "content/article.h"
+#include "daemon/article_store.h"
 #include "feed/snapshot.h"
 
 namespace feedd {
 
 struct Build {
     std::shared_ptr<const Snapshot> snapshot;
-    std::vector<Problem> problems;
+    std::vector<std::string> invalid;  // feedd's own checks that failed (the snapshot must not be served)
     std::optional<Seconds> next_publication;  // when a scheduled article becomes due
 };
 
-// Reads every article and renders every document. Bad articles become problems; never throws for
-// content. `now` decides which articles are published.
-Build build_site(const Config& config, Seconds now);
+// Renders every document from the store's articles. `now` decides what is published.
+// `started` is when the rebuild began (the snapshot records the duration).
+Build render_site(const ArticleStore& store, const Config& config, Seconds now,
+                  std::chrono::steady_clock::time_point started);
+
+Seconds now_seconds();
 
 }  // namespace feedd

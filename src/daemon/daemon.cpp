@@ -1,25 +1,32 @@
 #include "daemon/daemon.h"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "daemon/article_store.h"
 #include "daemon/build.h"
+#include "daemon/service.h"
 #include "daemon/log.h"
-#include "http/server.h"
 
 namespace feedd {
 namespace {
 
 namespace fs = std::filesystem;
-namespace asio = boost::asio;
 
-Seconds now_seconds() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+// One whole build for the one-shot commands.
+struct OneShot {
+    ArticleStore store;
+    Build build;
+};
+
+OneShot build_once(const Config& config) {
+    const auto started = std::chrono::steady_clock::now();
+    OneShot once{ArticleStore(config.content), {}};
+    once.store.rescan();
+    once.build = render_site(once.store, config, now_seconds(), started);
+    return once;
 }
 
 std::string problem_line(const Config& config, const Problem& problem) {
@@ -28,8 +35,10 @@ std::string problem_line(const Config& config, const Problem& problem) {
     return to_string(located);
 }
 
-void log_build(const Config& config, const Build& build) {
-    for (const auto& problem : build.problems) {
+void log_build(const Config& config, const OneShot& once) {
+    const auto& build = once.build;
+    const auto problems = once.store.problems();
+    for (const auto& problem : problems) {
         const auto line = problem_line(config, problem);
         if (problem.severity == Severity::error) {
             log::error(line);
@@ -38,9 +47,10 @@ void log_build(const Config& config, const Build& build) {
         }
     }
     std::ostringstream summary;
-    summary << "built " << build.snapshot->info.articles << " articles, " << build.problems.size()
+    summary << "built " << build.snapshot->info.articles << " articles, " << problems.size()
             << " problems in " << build.snapshot->info.duration.count() / 1000.0 << " ms";
     log::info(summary.str());
+    for (const auto& message : build.invalid) log::error("built feed is invalid: " + message);
 }
 
 // Writes through a temporary file and a rename, so a reader of `path` never sees half a file.
@@ -67,48 +77,15 @@ bool write_file_atomically(const fs::path& path, const std::string& bytes, std::
 }  // namespace
 
 int serve(const Config& config) {
-    asio::io_context io(1);
-    SnapshotSlot snapshots;
-
-    auto build = build_site(config, now_seconds());
-    log_build(config, build);
-    snapshots.store(build.snapshot);
-
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(config.server.host, ec);
-    if (ec) {
-        log::error(config.file.string() + ": server.listen: '" + config.server.host +
-                   "' is not an IP address");
-        return kExitConfig;
-    }
-    std::unique_ptr<http::Server> server;
-    try {
-        server = std::make_unique<http::Server>(io, asio::ip::tcp::endpoint(address, config.server.port),
-                                                snapshots);
-    } catch (const boost::system::system_error& error) {
-        log::error("cannot listen on " + config.server.listen + ": " + error.code().message());
-        return kExitProblems;
-    }
-    server->start();
-    const auto endpoint = server->local_endpoint();
-    const auto host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
-                                                 : endpoint.address().to_string();
-    log::info("serving http://" + host + ":" + std::to_string(endpoint.port()) + "/feed.xml");
-
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& error, int signal) {
-        if (error) return;
-        log::info(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
-        server->stop();
-    });
-    io.run();
-    log::info("stopped");
-    return kExitOk;
+    Service service(config);
+    return service.run();
 }
 
 int build_to_directory(const Config& config, const fs::path& out_dir) {
-    const auto build = build_site(config, now_seconds());
-    log_build(config, build);
+    const auto once = build_once(config);
+    const auto& build = once.build;
+    log_build(config, once);
+    if (!build.invalid.empty()) return kExitProblems;
     std::error_code ec;
     fs::create_directories(out_dir, ec);
     if (ec) {
@@ -131,11 +108,13 @@ int build_to_directory(const Config& config, const fs::path& out_dir) {
 }
 
 int check(const Config& config) {
-    const auto build = build_site(config, now_seconds());
-    for (const auto& problem : build.problems) std::cout << problem_line(config, problem) << '\n';
-    std::cerr << build.snapshot->info.articles << " articles published, " << build.problems.size()
+    const auto once = build_once(config);
+    const auto problems = once.store.problems();
+    for (const auto& problem : problems) std::cout << problem_line(config, problem) << '\n';
+    for (const auto& message : once.build.invalid) std::cout << "built feed is invalid: " << message << '\n';
+    std::cerr << once.build.snapshot->info.articles << " articles published, " << problems.size()
               << " problems\n";
-    return build.problems.empty() ? kExitOk : kExitProblems;
+    return problems.empty() && once.build.invalid.empty() ? kExitOk : kExitProblems;
 }
 
 }  // namespace feedd

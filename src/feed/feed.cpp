@@ -9,9 +9,6 @@
 namespace feedd {
 namespace {
 
-bool published(const Article& a, Seconds now) {
-    return !a.draft && a.date <= now;
-}
 
 // "world/space.txt" → "world/space"; a leading dot (".profile") is a name, not an extension.
 std::string_view without_extension(std::string_view path) {
@@ -105,11 +102,13 @@ Entry make_entry(const Article& a, const Config& config) {
 
 }  // namespace
 
+bool is_published(const Article& article, Seconds now) { return !article.draft && article.date <= now; }
+
 std::vector<const Article*> select_published(const std::vector<const Article*>& articles,
                                              std::size_t limit, Seconds now) {
     std::vector<const Article*> chosen;
     for (const Article* a : articles) {
-        if (published(*a, now)) chosen.push_back(a);
+        if (is_published(*a, now)) chosen.push_back(a);
     }
     const auto newest_first = [](const Article* x, const Article* y) {
         if (x->date != y->date) return x->date > y->date;

@@ -53,6 +53,9 @@ struct Feed {
 Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now);
 Feed make_feed(const std::vector<const Article*>& articles, const Config& config, Seconds now);
 
+// Not a draft, and not dated after `now`.
+bool is_published(const Article& article, Seconds now);
+
 // The articles a feed shows: published ones, newest first (ties by path), at most `limit`.
 std::vector<const Article*> select_published(const std::vector<const Article*>& articles,
                                              std::size_t limit, Seconds now);

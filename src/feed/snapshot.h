@@ -22,7 +22,7 @@ struct Resource {
 };
 
 struct BuildInfo {
-    std::size_t articles = 0;   // published entries
+    std::size_t articles = 0;   // published articles (make_snapshot: the feed's entries; the daemon: all)
     std::size_t problems = 0;
     std::chrono::system_clock::time_point built_at{};
     std::chrono::microseconds duration{};

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "daemon/site_fixture.h"
+#include "daemon/running_feedd.h"
 #include "support/http_client.h"
 #include "support/process.h"
 
@@ -17,31 +18,13 @@ using namespace std::chrono_literals;
 
 class Serve : public ::testing::Test {
 protected:
-    void SetUp() override {
-        daemon_ = std::make_unique<ChildProcess>(
-            std::vector<std::string>{FEEDD_BINARY, "serve", "-c", site_.config().string()});
-        const auto line = daemon_->wait_for_line("serving http://", 20s);
-        ASSERT_FALSE(line.empty()) << "feedd did not start:\n" << daemon_->stderr_text();
-        std::smatch match;
-        ASSERT_TRUE(std::regex_search(line, match, std::regex(R"(http://127\.0\.0\.1:(\d+)/)"))) << line;
-        port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
-    }
-
-    void TearDown() override {
-        if (daemon_) {
-            daemon_->signal(SIGTERM);
-            daemon_->wait(5s);
-        }
-    }
-
     HttpResponse get(const std::string& target, const std::map<std::string, std::string>& headers = {},
                      const std::string& method = "GET") {
-        return http_request("127.0.0.1", port_, method, target, headers);
+        return feedd_->get(target, headers, method);
     }
 
     SiteFixture site_;
-    std::unique_ptr<ChildProcess> daemon_;
-    std::uint16_t port_ = 0;
+    std::unique_ptr<RunningFeedd> feedd_ = std::make_unique<RunningFeedd>(site_.config());
 };
 
 TEST_F(Serve, ServesEachFeedWithItsTypeAndValidators) {
@@ -155,9 +138,7 @@ TEST_F(Serve, UnknownPathsAndMethodsAreRefused) {
 
 TEST_F(Serve, SigtermStopsWithExitZero) {
     EXPECT_EQ(get("/feed.xml").status, 200);
-    daemon_->signal(SIGTERM);
-    EXPECT_EQ(daemon_->wait(5s), 0) << daemon_->stderr_text();
-    daemon_.reset();
+    EXPECT_EQ(feedd_->stop(5s), 0) << feedd_->process().stderr_text();
 }
 
 TEST(ServeStartup, PortInUseIsAClearError) {

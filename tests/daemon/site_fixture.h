@@ -24,8 +24,9 @@ public:
     std::filesystem::path config() const { return dir_.path() / "feedd.yaml"; }
     std::filesystem::path root() const { return dir_.path(); }
 
-    // `extra` is appended to the generated config (YAML).
-    void write_config(const std::string& listen, const std::string& extra = "") const {
+    // `content_extra` goes inside `content:` (indented lines), `extra` at the top level.
+    void write_config(const std::string& listen, const std::string& content_extra = "",
+                      const std::string& extra = "") const {
         write_file(config(), "site:\n"
                              "  title: Test Site\n"
                              "  url: https://news.example.org/\n"
@@ -33,7 +34,8 @@ public:
                              "content:\n"
                              "  dir: ./content\n"
                              "  timezone: UTC\n"
-                             "  cut_markers: [\"Latest news\", \"Read also\"]\n"
+                             "  cut_markers: [\"Latest news\", \"Read also\"]\n" +
+                                 content_extra +
                              "server:\n"
                              "  listen: \"" + listen + "\"\n" + extra);
     }

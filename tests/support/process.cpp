@@ -26,7 +26,8 @@ std::vector<char*> c_argv(const std::vector<std::string>& argv) {
     return out;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
+pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd,
+            const std::vector<std::string>& environment = {}) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -34,7 +35,17 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
     if (err_fd >= 0) posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
     pid_t pid = -1;
     auto args = c_argv(argv);
-    const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    std::vector<std::string> merged;
+    for (char** entry = environ; *entry; ++entry) {
+        const std::string_view current(*entry);
+        const auto name = current.substr(0, current.find('=') + 1);
+        bool overridden = false;
+        for (const auto& extra : environment) overridden = overridden || extra.starts_with(name);
+        if (!overridden) merged.emplace_back(current);
+    }
+    merged.insert(merged.end(), environment.begin(), environment.end());
+    auto env = c_argv(merged);
+    const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
     return pid;
@@ -77,10 +88,11 @@ RunResult run_program(const std::vector<std::string>& argv) {
     return result;
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::vector<std::string>& environment) {
     int err_pipe[2];
     if (pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    pid_ = spawn(argv, -1, err_pipe[1]);
+    pid_ = spawn(argv, -1, err_pipe[1], environment);
     close(err_pipe[1]);
     err_fd_ = err_pipe[0];
 }
@@ -127,14 +139,16 @@ void ChildProcess::signal(int sig) {
 }
 
 int ChildProcess::wait(std::chrono::milliseconds timeout) {
+    if (exited_) return exit_code_;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
         int status = 0;
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
             exited_ = true;
+            exit_code_ = decode_status(status);
             // Drain what is left of stderr for diagnostics.
             wait_for_line("\n\x01never", std::chrono::milliseconds(50));
-            return decode_status(status);
+            return exit_code_;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }

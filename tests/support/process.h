@@ -22,7 +22,9 @@ RunResult run_program(const std::vector<std::string>& argv);
 // A long-running child whose stderr is read line by line (feedd logs to stderr).
 class ChildProcess {
 public:
-    explicit ChildProcess(const std::vector<std::string>& argv);
+    // `environment` entries ("NAME=value") are added to (or override) this process's environment.
+    explicit ChildProcess(const std::vector<std::string>& argv,
+                          const std::vector<std::string>& environment = {});
     ~ChildProcess();  // SIGKILLs the child if it is still running
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
@@ -42,6 +44,7 @@ private:
     std::string err_;
     std::size_t scanned_ = 0;
     bool exited_ = false;
+    int exit_code_ = -1;
 };
 
 // A fresh directory under the system temp dir, removed with everything in it on destruction.

@@ -1,0 +1,146 @@
+#include "daemon/article_store.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <set>
+
+namespace feedd {
+namespace {
+
+bool below(std::string_view path, std::string_view folder) {
+    return path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/';
+}
+
+std::string_view file_name(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool inside_ignored_folder(std::string_view path) {
+    for (std::size_t start = 0, end; (end = path.find('/', start)) != std::string_view::npos; start = end + 1) {
+        if (is_ignored_name(path.substr(start, end - start))) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+ArticleStore::ArticleStore(ContentConfig content) : content_(std::move(content)) {}
+
+void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate& update) {
+    for (std::size_t i = 0; i < stamps.size(); ++i) {
+        auto outcome = read_article(content_, stamps[i]);
+        update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(), outcome.problems.end());
+        entries_[stamps[i].path] = Entry{stamps[i], std::move(outcome.article), std::move(outcome.problems)};
+    }
+    update.read += stamps.size();
+}
+
+StoreUpdate ArticleStore::rescan() {
+    StoreUpdate update;
+    std::vector<Problem> listing_problems;
+    const auto stamps = list_sources(content_, listing_problems);
+    std::set<std::string_view> listed;
+    std::vector<SourceStamp> to_read;
+    for (const auto& stamp : stamps) {
+        listed.insert(stamp.path);
+        const auto found = entries_.find(stamp.path);
+        if (found == entries_.end() || !(found->second.stamp == stamp)) to_read.push_back(stamp);
+    }
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        if (listed.contains(it->first)) {
+            ++it;
+        } else {
+            it = entries_.erase(it);
+            ++update.removed;
+        }
+    }
+    read_all(to_read, update);
+    directory_problems_ = std::move(listing_problems);
+    update.new_problems.insert(update.new_problems.begin(), directory_problems_.begin(), directory_problems_.end());
+    return update;
+}
+
+StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
+    StoreUpdate update;
+    std::vector<SourceStamp> to_read;
+    std::set<std::string> queued;  // a folder's listing and its files' own events may name a file twice
+    // A stamp to look at: read when new or changed, dropped when gone.
+    auto refresh = [&](const std::string& path) {
+        if (!queued.insert(path).second) return;
+        const auto stamp = stamp_source(content_, path);
+        const auto found = entries_.find(path);
+        if (!stamp) {
+            if (found != entries_.end()) {
+                entries_.erase(found);
+                ++update.removed;
+            }
+        } else if (found == entries_.end() || !(found->second.stamp == *stamp)) {
+            to_read.push_back(*stamp);
+        }
+    };
+    for (const auto& path : paths) {
+        if (path.empty()) return rescan();
+        const auto name = file_name(path);
+        if (is_ignored_name(name) || inside_ignored_folder(path)) continue;
+        struct stat st {};
+        const bool exists = ::lstat((content_.dir / path).c_str(), &st) == 0;
+        if (exists && S_ISDIR(st.st_mode)) {
+            // A folder that appeared (or moved in): list it; what it held before is re-checked too.
+            std::set<std::string> seen;
+            for (const auto& stamp : list_sources(content_, update.new_problems, path)) {
+                seen.insert(stamp.path);
+                refresh(stamp.path);
+            }
+            for (auto it = entries_.lower_bound(path); it != entries_.end() && below(it->first, path);) {
+                if (seen.contains(it->first)) {
+                    ++it;
+                } else {
+                    it = entries_.erase(it);
+                    ++update.removed;
+                }
+            }
+        } else if (is_sidecar_name(name)) {
+            const auto stem = without_extension(path);
+            for (const char* extension : {".md", ".markdown", ".txt"}) refresh(stem + extension);
+        } else if (is_article_name(name)) {
+            refresh(path);
+        } else if (!exists) {
+            // Whatever was there is gone; if it was a folder, so is everything below it.
+            for (auto it = entries_.lower_bound(path); it != entries_.end() && below(it->first, path);) {
+                it = entries_.erase(it);
+                ++update.removed;
+            }
+        }
+    }
+    read_all(to_read, update);
+    return update;
+}
+
+std::vector<const Article*> ArticleStore::articles() const {
+    std::vector<const Article*> out;
+    out.reserve(entries_.size());
+    for (const auto& [path, entry] : entries_) {
+        if (entry.article) out.push_back(&*entry.article);
+    }
+    return out;
+}
+
+std::size_t ArticleStore::problem_count() const {
+    std::size_t count = directory_problems_.size();
+    for (const auto& [path, entry] : entries_) count += entry.problems.size();
+    return count;
+}
+
+std::vector<Problem> ArticleStore::problems() const {
+    std::vector<Problem> out = directory_problems_;
+    for (const auto& [path, entry] : entries_) out.insert(out.end(), entry.problems.begin(), entry.problems.end());
+    std::stable_sort(out.begin(), out.end(), [](const Problem& a, const Problem& b) {
+        if (a.path != b.path) return a.path < b.path;
+        return a.line < b.line;
+    });
+    return out;
+}
+
+}  // namespace feedd

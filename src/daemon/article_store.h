@@ -1,0 +1,55 @@
+// The articles of the content directory kept in memory between rebuilds, keyed by path with the
+// (mtime, size, inode) stamp they were read at: an update re-reads only the files that changed.
+// Not thread-safe: the daemon touches a store from its build thread only.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "content/article.h"
+#include "content/scan.h"
+
+namespace feedd {
+
+struct StoreUpdate {
+    std::size_t read = 0;     // files (re)read
+    std::size_t removed = 0;  // articles that left
+    std::vector<Problem> new_problems;  // problems of the files read in this update (for the log)
+};
+
+class ArticleStore {
+public:
+    explicit ArticleStore(ContentConfig content);
+
+    const ContentConfig& content() const { return content_; }
+
+    // Lists the whole directory and re-reads what changed since the last look (the first call reads all).
+    StoreUpdate rescan();
+    // Looks only at these paths (relative to content.dir; a folder stands for everything below it).
+    StoreUpdate update(const std::vector<std::string>& paths);
+
+    // Every article held (drafts and future ones included), in path order. Valid until the next update.
+    std::vector<const Article*> articles() const;
+    // Problems of the directory and of every file, sorted by path then line.
+    std::vector<Problem> problems() const;
+    std::size_t problem_count() const;
+    std::size_t size() const { return entries_.size(); }
+
+private:
+    struct Entry {
+        SourceStamp stamp;
+        std::optional<Article> article;
+        std::vector<Problem> problems;
+    };
+
+    void read_all(const std::vector<SourceStamp>& stamps, StoreUpdate& update);
+
+    ContentConfig content_;
+    std::map<std::string, Entry, std::less<>> entries_;
+    std::vector<Problem> directory_problems_;  // from the last full listing
+};
+
+}  // namespace feedd

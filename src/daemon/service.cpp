@@ -1,0 +1,313 @@
+#include "daemon/service.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/system_timer.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <stop_token>
+#include <sstream>
+#include <thread>
+
+#include "daemon/article_store.h"
+#include "daemon/build.h"
+#include "daemon/log.h"
+#include "daemon/systemd.h"
+#include "http/server.h"
+#include "watch/watcher.h"
+
+namespace feedd {
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// How long a stop may take before the remaining connections are cut (systemd's default
+// TimeoutStopSec is 90 s; the issue asks for an exit within 5 s).
+constexpr auto kStopDeadline = std::chrono::milliseconds(4500);
+
+bool same_content_settings(const ContentConfig& a, const ContentConfig& b) {
+    return a.dir == b.dir && a.timezone == b.timezone && a.cut_markers == b.cut_markers &&
+           a.max_file_bytes == b.max_file_bytes && a.debounce_ms == b.debounce_ms;
+}
+
+std::string milliseconds(std::chrono::microseconds duration) {
+    std::ostringstream out;
+    out.precision(1);
+    out << std::fixed << static_cast<double>(duration.count()) / 1000.0 << " ms";
+    return out.str();
+}
+
+// The documents whose bytes differ between two snapshots (all of them when there was none).
+std::vector<std::string> changed_documents(const Snapshot* before, const Snapshot& after) {
+    std::vector<std::string> changed;
+    for (const auto& [path, resource] : after.resources) {
+        const Resource* old = before ? before->find(path) : nullptr;
+        if (!old || old->etag != resource.etag) changed.push_back(path);
+    }
+    return changed;
+}
+
+void log_problems(const ContentConfig& content, const std::vector<Problem>& problems) {
+    for (auto problem : problems) {
+        problem.path = (content.dir / problem.path).string();
+        if (problem.severity == Severity::error) {
+            log::error(to_string(problem));
+        } else {
+            log::warning(to_string(problem));
+        }
+    }
+}
+
+}  // namespace
+
+struct Service::Impl {
+    explicit Impl(Config initial) : config(std::move(initial)) {}
+
+    Config config;
+    asio::io_context io{1};
+    SnapshotSlot snapshots;
+    std::unique_ptr<http::Server> server;
+    std::unique_ptr<watch::DirectoryWatcher> watcher;
+    asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
+    asio::system_timer publication_timer{io};
+    asio::steady_timer watchdog_timer{io};
+    std::jthread stop_guard;
+
+    // Rebuilds run one at a time on the build thread, which alone touches the store.
+    asio::io_context build_io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> build_work{build_io.get_executor()};
+    std::thread build_thread;
+    std::unique_ptr<ArticleStore> store;
+
+    // What the next rebuild must look at, collected on the I/O thread while one runs.
+    std::set<std::string> pending_paths;
+    bool pending_rescan = false;
+    bool pending_render = false;  // nothing changed on disk, but time did (a scheduled article)
+    bool building = false;
+    bool reloading = false;
+    bool stopping = false;
+
+    int run() {
+        const auto started = Clock::now();
+        // Watch before the first scan, so that nothing changed during it is missed.
+        start_watcher();
+        store = std::make_unique<ArticleStore>(config.content);
+        const auto update = store->rescan();
+        log_problems(config.content, update.new_problems);
+        const auto build = render_site(*store, config, now_seconds(), started);
+        publish(build, update);
+
+        if (!start_server()) return 1;
+        wait_for_signals();
+        start_watchdog();
+        build_thread = std::thread([this] { build_io.run(); });
+        systemd::notify_ready(status());
+
+        io.run();
+
+        if (stop_guard.joinable()) {
+            stop_guard.request_stop();
+            stop_guard.join();
+        }
+        build_work.reset();
+        build_io.stop();
+        if (build_thread.joinable()) build_thread.join();
+        log::info("stopped");
+        return 0;
+    }
+
+    bool start_server() {
+        boost::system::error_code ec;
+        const auto address = asio::ip::make_address(config.server.host, ec);
+        if (ec) {
+            log::error(config.file.string() + ": server.listen: '" + config.server.host + "' is not an IP address");
+            return false;
+        }
+        try {
+            server = std::make_unique<http::Server>(io, asio::ip::tcp::endpoint(address, config.server.port),
+                                                    snapshots);
+        } catch (const boost::system::system_error& error) {
+            log::error("cannot listen on " + config.server.listen + ": " + error.code().message());
+            return false;
+        }
+        server->start();
+        const auto endpoint = server->local_endpoint();
+        const auto host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
+                                                     : endpoint.address().to_string();
+        log::info("serving http://" + host + ":" + std::to_string(endpoint.port()) + "/feed.xml");
+        return true;
+    }
+
+    void start_watcher() {
+        watcher.reset();
+        watch::WatchOptions options;
+        options.debounce = std::chrono::milliseconds(config.content.debounce_ms);
+        options.ignore_name = [](std::string_view name) { return is_ignored_name(name); };
+        try {
+            watcher = std::make_unique<watch::DirectoryWatcher>(
+                io, config.content.dir, options, [this](watch::Changes changes) { on_changes(std::move(changes)); });
+        } catch (const std::system_error& error) {
+            log::error(std::string("cannot watch the content directory, changes will not be seen until SIGHUP: ") +
+                       error.what());
+        }
+    }
+
+    void on_changes(watch::Changes changes) {
+        for (const auto& warning : changes.warnings) log::warning(warning);
+        pending_paths.insert(changes.paths.begin(), changes.paths.end());
+        pending_rescan = pending_rescan || changes.rescan;
+        start_rebuild();
+    }
+
+    void start_rebuild() {
+        if (building || stopping) return;
+        if (pending_paths.empty() && !pending_rescan && !pending_render) return;
+        building = true;
+        std::vector<std::string> paths(pending_paths.begin(), pending_paths.end());
+        const bool rescan = pending_rescan;
+        pending_paths.clear();
+        pending_rescan = pending_render = false;
+        asio::post(build_io, [this, paths = std::move(paths), rescan, job_config = config] {
+            const auto started = Clock::now();
+            if (store->content().dir != job_config.content.dir ||
+                !same_content_settings(store->content(), job_config.content)) {
+                store = std::make_unique<ArticleStore>(job_config.content);
+            }
+            const bool everything = rescan || store->size() == 0;
+            auto update = everything ? store->rescan() : store->update(paths);
+            auto build = render_site(*store, job_config, now_seconds(), started);
+            asio::post(io, [this, build = std::move(build), update = std::move(update)] {
+                building = false;
+                if (stopping) return;
+                publish(build, update);
+                start_rebuild();
+            });
+        });
+    }
+
+    // Swaps in a new snapshot when feedd's own checks pass; otherwise the last good one stays.
+    void publish(const Build& build, const StoreUpdate& update) {
+        log_problems(config.content, update.new_problems);
+        const auto& info = build.snapshot->info;
+        if (!build.invalid.empty()) {
+            for (const auto& message : build.invalid) log::error("built feed is invalid: " + message);
+            log::error(snapshots.load() ? "keeping the last good feeds" : "no valid feeds to serve yet");
+        } else {
+            const auto before = snapshots.load();
+            const auto changed = changed_documents(before.get(), *build.snapshot);
+            snapshots.store(build.snapshot);
+            std::string changed_list;
+            for (const auto& path : changed) changed_list += " " + path;
+            log::info("build: " + std::to_string(info.articles) + " articles, " + std::to_string(info.problems) +
+                      " problems, " + std::to_string(update.read) + " files read, " + std::to_string(update.removed) +
+                      " removed, changed:" + (changed_list.empty() ? " none" : changed_list) + ", " +
+                      milliseconds(info.duration));
+        }
+        schedule_publication(build.next_publication);
+        if (reloading) {
+            reloading = false;
+            systemd::notify_ready(status());
+        } else {
+            systemd::notify_status(status());
+        }
+    }
+
+    // An article dated in the future appears at its date, with no file event: a timer rebuilds then.
+    void schedule_publication(std::optional<Seconds> when) {
+        publication_timer.cancel();
+        if (!when || stopping) return;
+        publication_timer.expires_at(std::chrono::system_clock::time_point(*when));
+        publication_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec) return;
+            pending_render = true;
+            start_rebuild();
+        });
+    }
+
+    std::string status() const {
+        const auto snapshot = snapshots.load();
+        if (!snapshot) return "no valid feeds yet";
+        return std::to_string(snapshot->info.articles) + " articles published, " +
+               std::to_string(snapshot->info.problems) + " problems";
+    }
+
+    void wait_for_signals() {
+        signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+            if (ec) return;
+            if (signal == SIGHUP) {
+                reload();
+                wait_for_signals();
+            } else {
+                stop(signal == SIGINT ? "SIGINT" : "SIGTERM");
+            }
+        });
+    }
+
+    void reload() {
+        systemd::notify_reloading();
+        log::info("received SIGHUP, reloading " + config.file.string());
+        auto loaded = load_config(config.file);
+        if (!loaded) {
+            log::error(loaded.error().message + "; keeping the running configuration");
+            systemd::notify_ready(status());
+            return;
+        }
+        Config next = std::move(*loaded);
+        if (next.server.listen != config.server.listen) {
+            log::warning("server.listen changed to " + next.server.listen +
+                         "; the listening address changes only on restart");
+            next.server = config.server;
+        }
+        const bool content_changed = !same_content_settings(next.content, config.content);
+        config = std::move(next);
+        if (content_changed) start_watcher();
+        reloading = true;
+        pending_rescan = true;
+        start_rebuild();
+    }
+
+    void start_watchdog() {
+        const auto interval = systemd::watchdog_interval();
+        if (!interval) return;
+        watchdog_timer.expires_after(*interval);
+        watchdog_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || stopping) return;
+            systemd::notify_watchdog();
+            start_watchdog();
+        });
+    }
+
+    void stop(const std::string& why) {
+        if (stopping) return;
+        stopping = true;
+        systemd::notify_stopping();
+        log::info("received " + why + ", stopping");
+        if (server) server->stop();
+        watcher.reset();
+        publication_timer.cancel();
+        watchdog_timer.cancel();
+        signals.cancel();
+        // In-flight responses finish; whatever is still open at the deadline is cut.
+        stop_guard = std::jthread([this](std::stop_token token) {
+            std::mutex mutex;
+            std::condition_variable_any wake;
+            std::unique_lock lock(mutex);
+            wake.wait_for(lock, token, kStopDeadline, [] { return false; });
+            if (token.stop_requested()) return;
+            log::warning("connections still open at the stop deadline; closing them");
+            io.stop();
+        });
+    }
+};
+
+Service::Service(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+Service::~Service() = default;
+int Service::run() { return impl_->run(); }
+
+}  // namespace feedd

@@ -1,0 +1,229 @@
+// The live daemon: changes in the content directory reach /feed.xml, and nothing half-built is
+// ever served. Each test starts the real feedd and changes real files.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "daemon/running_feedd.h"
+#include "daemon/site_fixture.h"
+
+namespace feedd::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+std::string markdown(const std::string& title, const std::string& date, const std::string& body = "Body.") {
+    return "---\ntitle: " + title + "\ndate: " + date + "\n---\n" + body + "\n";
+}
+
+// Writes through a temporary name and a rename, as editors and rsync do.
+void save_atomically(const fs::path& path, const std::string& text) {
+    const auto temporary = path.parent_path() / ("." + path.filename().string() + ".tmp");
+    write_file(temporary, text);
+    fs::rename(temporary, path);
+}
+
+// RFC 3339 in UTC, seconds precision.
+std::string date_text(std::chrono::sys_seconds when) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(when);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+std::size_t count_of(const std::string& haystack, const std::string& needle) {
+    std::size_t count = 0;
+    for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++count;
+    return count;
+}
+
+class Live : public ::testing::Test {
+protected:
+    void SetUp() override { site_.write_config("127.0.0.1:0", "  debounce_ms: 50\n"); }
+    fs::path content() const { return site_.content(); }
+    SiteFixture site_;
+};
+
+TEST_F(Live, AddModifyRenameAndDeleteReachTheFeed) {
+    RunningFeedd feedd(site_.config());
+    save_atomically(content() / "news" / "added.md", markdown("Freshly added", "2026-01-02T10:00:00Z"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("Freshly added</title>")));
+
+    save_atomically(content() / "news" / "added.md", markdown("Edited title", "2026-01-02T10:00:00Z"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("Edited title</title>")));
+    EXPECT_EQ(feedd.get("/feed.xml").body.find("Freshly added"), std::string::npos);
+
+    fs::rename(content() / "news" / "added.md", content() / "news" / "renamed.md");
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("/news/renamed/</link>")));
+    EXPECT_EQ(feedd.get("/feed.xml").body.find("/news/added/"), std::string::npos);
+
+    fs::remove(content() / "news" / "renamed.md");
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", lacks("Edited title")));
+}
+
+TEST_F(Live, NewSubfoldersAndRemovedFoldersAreFollowed) {
+    RunningFeedd feedd(site_.config());
+    fs::create_directories(content() / "opinion" / "2026");
+    write_file(content() / "opinion" / "2026" / "column.md", markdown("A new column", "2026-01-03"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("A new column</title>")));
+    fs::rename(content() / "opinion", content() / "views");
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("/views/2026/column/</link>")));
+    fs::remove_all(content() / "views");
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", lacks("A new column")));
+}
+
+TEST_F(Live, ASidecarChangeUpdatesItsArticle) {
+    RunningFeedd feedd(site_.config());
+    write_file(content() / "news" / "fishing-quotas.yaml", "tags: [sidecar-added-tag]\n");
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("<category>sidecar-added-tag</category>")));
+    fs::remove(content() / "news" / "fishing-quotas.yaml");
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", lacks("sidecar-added-tag")));
+}
+
+TEST_F(Live, ABurstOfFiveHundredFilesGivesOneRebuild) {
+    RunningFeedd feedd(site_.config());
+    const auto before = feedd.process().stderr_text().size();
+    fs::create_directories(content() / "burst");
+    for (int i = 0; i < 500; ++i) {
+        save_atomically(content() / "burst" / ("item-" + std::to_string(i) + ".md"),
+                        markdown("Burst item " + std::to_string(i), "2026-02-01T00:00:00Z"));
+    }
+    // 11 articles before (10 of the example site and the seed), 500 more now.
+    ASSERT_FALSE(feedd.process().wait_for_line("build: 511 articles", 10s).empty())
+        << feedd.process().stderr_text();
+    std::this_thread::sleep_for(300ms);
+    feedd.process().wait_for_line("\x01never", 10ms);  // read what is left
+    const auto log = feedd.process().stderr_text().substr(before);
+    // The files are written in well under a second; with a 50 ms debounce a slow machine may split the
+    // burst once or twice, but never into anything like one rebuild per file.
+    EXPECT_LE(count_of(log, "build: "), 3u) << log;
+}
+
+TEST_F(Live, AFileWrittenInSlowChunksIsNeverServedHalfWritten) {
+    RunningFeedd feedd(site_.config());
+    const auto path = content() / "news" / "slow.md";
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_GE(fd, 0);
+    const std::string first = "---\ntitle: Slowly written\ndate: 2026-03-01T00:00:00Z\n";
+    const std::string second = "---\nThe first half of the body";
+    const std::string third = " and the end of the body.\n";
+    for (const auto& chunk : {first, second}) {
+        ASSERT_EQ(::write(fd, chunk.data(), chunk.size()), static_cast<ssize_t>(chunk.size()));
+        // Several debounce periods pass while the file is open: nothing of it may be published.
+        for (int i = 0; i < 20; ++i) {
+            EXPECT_EQ(feedd.get("/feed.xml").body.find("Slowly written"), std::string::npos);
+            std::this_thread::sleep_for(15ms);
+        }
+    }
+    ASSERT_EQ(::write(fd, third.data(), third.size()), static_cast<ssize_t>(third.size()));
+    ::close(fd);
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("and the end of the body.")));
+}
+
+TEST_F(Live, AScheduledArticleAppearsAtItsTimeWithoutAFileEvent) {
+    using namespace std::chrono;
+    const auto due = ceil<seconds>(system_clock::now()) + 2s;
+    const auto stamp = date_text(due);
+    write_file(content() / "news" / "scheduled.md", markdown("Scheduled story", stamp));
+    RunningFeedd feedd(site_.config());
+    EXPECT_EQ(feedd.get("/feed.xml").body.find("Scheduled story"), std::string::npos);
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("Scheduled story</title>"), 5s));
+    EXPECT_GE(system_clock::now(), due);
+    // Published within a second of its time (the feed is polled every 5 ms).
+    EXPECT_LT(system_clock::now(), due + 1s);
+}
+
+TEST_F(Live, SighupAppliesAGoodConfigAndKeepsTheOldOneOnABadOne) {
+    RunningFeedd feedd(site_.config());
+    auto config = read_file(site_.config());
+    config.replace(config.find("title: Test Site"), 16, "title: Renamed Site");
+    write_file(site_.config(), config);
+    feedd.process().signal(SIGHUP);
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("<title>Renamed Site</title>")));
+
+    write_file(site_.config(), config + "bogus_key: 1\n");
+    feedd.process().signal(SIGHUP);
+    const auto line = feedd.process().wait_for_line("keeping the running configuration", 5s);
+    EXPECT_NE(line.find(site_.config().string() + ":"), std::string::npos) << line;
+    EXPECT_NE(line.find("unknown key 'bogus_key'"), std::string::npos) << line;
+    const auto feed = feedd.get("/feed.xml");
+    EXPECT_EQ(feed.status, 200);
+    EXPECT_NE(feed.body.find("<title>Renamed Site</title>"), std::string::npos);
+}
+
+TEST_F(Live, SigtermWhileRequestsAreInFlightLosesNoResponse) {
+    RunningFeedd feedd(site_.config());
+    const auto expected = feedd.get("/feed.xml").body;
+    std::atomic<bool> done{false};
+    std::atomic<int> complete{0}, refused{0}, broken{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 4; ++i) {
+        clients.emplace_back([&] {
+            while (!done) {
+                try {
+                    const auto response = feedd.get("/feed.xml");
+                    (response.status == 200 && response.body == expected ? complete : broken)++;
+                } catch (const std::exception&) {
+                    ++refused;  // connecting after the listener closed
+                }
+            }
+        });
+    }
+    std::this_thread::sleep_for(200ms);
+    const auto stopped_at = std::chrono::steady_clock::now();
+    EXPECT_EQ(feedd.stop(6s), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, 5s);
+    done = true;
+    for (auto& client : clients) client.join();
+    EXPECT_GT(complete.load(), 0);
+    EXPECT_EQ(broken.load(), 0);
+}
+
+// systemd's notify protocol, read from a real datagram socket as systemd would.
+TEST_F(Live, SpeaksTheSystemdNotifyProtocol) {
+    const auto socket_path = site_.root() / "notify.sock";
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    timeval timeout{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    // The next datagram that contains `state` (STATUS= updates may come in between), or "".
+    auto receive = [&](const std::string& state) {
+        for (int i = 0; i < 10; ++i) {
+            char buffer[4096];
+            const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+            if (n <= 0) return std::string{};
+            std::string message(buffer, static_cast<std::size_t>(n));
+            if (message.find(state) != std::string::npos) return message;
+        }
+        return std::string{};
+    };
+
+    {
+        RunningFeedd feedd(site_.config(), {"NOTIFY_SOCKET=" + socket_path.string()});
+        const auto ready = receive("READY=1");
+        EXPECT_NE(ready.find("STATUS=11 articles published"), std::string::npos) << ready;
+
+        feedd.process().signal(SIGHUP);
+        EXPECT_NE(receive("RELOADING=1"), "");
+        EXPECT_NE(receive("READY=1"), "");
+
+        EXPECT_EQ(feedd.stop(), 0);
+        EXPECT_NE(receive("STOPPING=1"), "");
+    }
+    ::close(fd);
+}
+
+}  // namespace
+}  // namespace feedd::test
