@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "http/metrics.h"
 #include "http/server.h"
 
 int main() {
@@ -35,7 +36,10 @@ int main() {
     SnapshotSlot slot;
     slot.store(snapshot);
     asio::io_context io(1);
-    http::Server server(io, {asio::ip::make_address("127.0.0.1"), 0}, slot);
+    http::Metrics metrics;  // on, as in the daemon: its cost is part of the figure
+    http::ServerOptions options;
+    options.metrics = &metrics;
+    http::Server server(io, {asio::ip::make_address("127.0.0.1"), 0}, slot, options);
     server.start();
     std::cout << server.local_endpoint().port() << std::endl;
     asio::signal_set signals(io, SIGINT, SIGTERM);
