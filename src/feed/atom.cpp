@@ -90,6 +90,7 @@ std::string render_atom(const Feed& feed) {
     }
     add_link(root, "self", "application/atom+xml", feed.urls.atom);
     add_link(root, "alternate", "text/html", feed.urls.home);
+    for (const auto& hub : feed.hubs) add_link(root, "hub", nullptr, hub);
     pugi::xml_node generator = add_text(root, "generator", "feedd");
     generator.append_attribute("version") = kVersion;
 

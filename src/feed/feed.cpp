@@ -139,6 +139,11 @@ Feed make_feed(const std::vector<const Article*>& articles, const Config& config
     feed.urls.rss = join_site_url(config.site.url, "feed.xml");
     feed.urls.atom = join_site_url(config.site.url, "atom.xml");
     feed.urls.json = join_site_url(config.site.url, "feed.json");
+    // A hub is advertised only when feedd tells it about changes; otherwise subscribers would wait
+    // on a hub that never hears of an update.
+    if (config.ping.enabled) {
+        for (const auto& hub : config.ping.websub) feed.hubs.push_back(hub.url);
+    }
 
     const auto chosen =
         select_published(articles, static_cast<std::size_t>(std::max(config.feeds.limit, 0)), now);

@@ -45,6 +45,7 @@ struct Feed {
     std::string language;
     Person author;
     FeedUrls urls;
+    std::vector<std::string> hubs;  // WebSub hubs to advertise (only when pings are enabled)
     Seconds updated{};           // newest entry's updated time; never the build time
     std::vector<Entry> entries;  // newest first, at most feeds.limit
 };

@@ -65,6 +65,11 @@ std::string render_json(const Feed& feed) {
     set_if(j, "description", feed.description);
     set_if(j, "language", detail::language_tag(feed.language));
     if (!feed.author.empty()) j["authors"] = authors(feed.author);
+    if (!feed.hubs.empty()) {
+        Json hubs = Json::array();
+        for (const auto& hub : feed.hubs) hubs.push_back(Json{{"type", "WebSub"}, {"url", hub}});
+        j["hubs"] = std::move(hubs);
+    }
     Json items = Json::array();
     for (const Entry& e : feed.entries) items.push_back(item(e));
     j["items"] = std::move(items);

@@ -82,6 +82,11 @@ std::string render_rss(const Feed& feed) {
     self.append_attribute("href") = feed.urls.rss.c_str();
     self.append_attribute("rel") = "self";
     self.append_attribute("type") = "application/rss+xml";
+    for (const auto& hub : feed.hubs) {
+        pugi::xml_node link = channel.append_child("atom:link");
+        link.append_attribute("href") = hub.c_str();
+        link.append_attribute("rel") = "hub";
+    }
 
     for (const Entry& e : feed.entries) add_item(channel, e);
     return detail::to_string(doc);

@@ -68,14 +68,27 @@ const Resource* Snapshot::find(std::string_view path) const {
     return it == resources.end() ? nullptr : &it->second;
 }
 
+namespace {
+
+// A feed document knows its own public URL and advertises its hubs (WebSub §4).
+Resource feed_resource(const char* type, std::string body, const Feed& feed, const std::string& self_url) {
+    Resource r = make_resource(type, std::move(body), feed.updated);
+    r.self_url = self_url;
+    for (const auto& hub : feed.hubs) r.link_header += "<" + hub + ">; rel=\"hub\", ";
+    r.link_header += "<" + self_url + ">; rel=\"self\"";
+    return r;
+}
+
+}  // namespace
+
 Snapshot make_snapshot(const Feed& feed) {
     Snapshot s;
-    s.resources.emplace("/feed.xml", make_resource("application/rss+xml; charset=utf-8",
-                                                   render_rss(feed), feed.updated));
-    s.resources.emplace("/atom.xml", make_resource("application/atom+xml; charset=utf-8",
-                                                   render_atom(feed), feed.updated));
-    s.resources.emplace("/feed.json", make_resource("application/feed+json; charset=utf-8",
-                                                    render_json(feed), feed.updated));
+    s.resources.emplace("/feed.xml", feed_resource("application/rss+xml; charset=utf-8",
+                                                   render_rss(feed), feed, feed.urls.rss));
+    s.resources.emplace("/atom.xml", feed_resource("application/atom+xml; charset=utf-8",
+                                                   render_atom(feed), feed, feed.urls.atom));
+    s.resources.emplace("/feed.json", feed_resource("application/feed+json; charset=utf-8",
+                                                    render_json(feed), feed, feed.urls.json));
     s.resources.emplace(
         "/", make_resource("text/html; charset=utf-8", render_index_html(feed), feed.updated));
     s.info.articles = feed.entries.size();

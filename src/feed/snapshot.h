@@ -19,6 +19,8 @@ struct Resource {
     std::string etag;       // strong, quoted: "\"…\"", from the body's bytes
     std::string gzip_etag;  // distinct ETag for the gzip variant
     Seconds last_modified{};
+    std::string self_url;     // a feed's public URL, exactly as announced to hubs ("" for pages)
+    std::string link_header;  // WebSub discovery (RFC 8288): the hubs and the self URL ("" for pages)
 };
 
 struct BuildInfo {
