@@ -207,6 +207,8 @@ void set_validators(Response& res, const Resource& resource, std::string_view et
     }
     res.set(field::cache_control, cache_control);
     res.set(field::vary, "Accept-Encoding");
+    // WebSub discovery (§4): subscribers find the hubs and the topic URL in the headers too.
+    if (!resource.link_header.empty()) res.set(field::link, resource.link_header);
 }
 
 bool not_modified(const Request& request, const Resource& resource) {

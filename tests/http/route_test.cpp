@@ -29,6 +29,8 @@ Snapshot sample_snapshot() {
     rss.etag = "\"rss-1\"";
     rss.gzip_etag = "\"rss-1-gz\"";
     rss.last_modified = kModified;
+    rss.self_url = "https://feeds.example.org/feed.xml";
+    rss.link_header = "<https://hub.example/>; rel=\"hub\", <https://feeds.example.org/feed.xml>; rel=\"self\"";
     snapshot.resources.emplace("/feed.xml", rss);
 
     Resource index;
@@ -76,6 +78,16 @@ TEST_F(RouteTest, ServesFeedWithAllHeaders) {
     EXPECT_EQ(body(res), rss.body);
     EXPECT_EQ(res.body().data(), rss.body.data()) << "the body must point into the snapshot";
     EXPECT_TRUE(res.keep_alive());
+}
+
+TEST_F(RouteTest, FeedsCarryTheirWebSubLinkHeaderAndPagesNone) {
+    EXPECT_EQ(header(get(request("/feed.xml")), field::link), rss.link_header);
+    auto conditional = request("/feed.xml");
+    conditional.set(field::if_none_match, rss.etag);
+    const auto not_modified = get(conditional);
+    EXPECT_EQ(not_modified.result(), status::not_modified);
+    EXPECT_EQ(header(not_modified, field::link), rss.link_header);
+    EXPECT_EQ(get(request("/")).count(field::link), 0u);
 }
 
 TEST_F(RouteTest, HeadHasTheHeadersOfGetAndNoBody) {
