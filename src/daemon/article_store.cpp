@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "feed/feed.h"
+
 namespace feedd {
 namespace {
 
@@ -29,8 +31,9 @@ bool inside_ignored_folder(std::string_view path) {
 ArticleStore::ArticleStore(ContentConfig content) : content_(std::move(content)) {}
 
 void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate& update) {
+    auto outcomes = read_articles(content_, stamps, Detail::metadata);
     for (std::size_t i = 0; i < stamps.size(); ++i) {
-        auto outcome = read_article(content_, stamps[i]);
+        auto& outcome = outcomes[i];
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(), outcome.problems.end());
         entries_[stamps[i].path] = Entry{stamps[i], std::move(outcome.article), std::move(outcome.problems)};
     }
@@ -125,6 +128,26 @@ std::vector<const Article*> ArticleStore::articles() const {
         if (entry.article) out.push_back(&*entry.article);
     }
     return out;
+}
+
+std::vector<const Article*> ArticleStore::feed_articles(std::size_t limit, Seconds now, bool with_bodies) {
+    auto chosen = select_published(articles(), limit, now);
+    if (!with_bodies) return chosen;
+    std::map<std::string, Entry, std::less<>> kept;
+    for (auto& article : chosen) {
+        const auto& entry = entries_.find(article->path)->second;
+        auto cached = bodies_.find(article->path);
+        if (cached == bodies_.end() || !(cached->second.stamp == entry.stamp)) {
+            auto outcome = read_article(content_, entry.stamp, Detail::full);
+            // Changed or gone since it was listed: publish what is known; the watcher brings the rest.
+            if (!outcome.article) continue;
+            cached = bodies_.insert_or_assign(article->path, Entry{entry.stamp, std::move(outcome.article), {}}).first;
+        }
+        article = &*cached->second.article;
+        kept.insert(bodies_.extract(cached));
+    }
+    bodies_ = std::move(kept);
+    return chosen;
 }
 
 std::size_t ArticleStore::problem_count() const {

@@ -1,5 +1,7 @@
 // The articles of the content directory kept in memory between rebuilds, keyed by path with the
 // (mtime, size, inode) stamp they were read at: an update re-reads only the files that changed.
+// Every article is held as metadata only (no body HTML); full bodies are read for, and kept for,
+// just the articles the feeds show, so memory stays small however large the site.
 // Not thread-safe: the daemon touches a store from its build thread only.
 #pragma once
 
@@ -31,8 +33,12 @@ public:
     // Looks only at these paths (relative to content.dir; a folder stands for everything below it).
     StoreUpdate update(const std::vector<std::string>& paths);
 
-    // Every article held (drafts and future ones included), in path order. Valid until the next update.
+    // Every article held (drafts and future ones included), metadata only, in path order.
+    // Valid until the next update.
     std::vector<const Article*> articles() const;
+    // The articles a feed of `limit` entries shows at `now`, in feed order, with their full bodies
+    // when `with_bodies`. Valid until the next call or update.
+    std::vector<const Article*> feed_articles(std::size_t limit, Seconds now, bool with_bodies);
     // Problems of the directory and of every file, sorted by path then line.
     std::vector<Problem> problems() const;
     std::size_t problem_count() const;
@@ -49,6 +55,7 @@ private:
 
     ContentConfig content_;
     std::map<std::string, Entry, std::less<>> entries_;
+    std::map<std::string, Entry, std::less<>> bodies_;  // full reads of the articles feeds show
     std::vector<Problem> directory_problems_;  // from the last full listing
 };
 

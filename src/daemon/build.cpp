@@ -11,10 +11,12 @@ Seconds now_seconds() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-Build render_site(const ArticleStore& store, const Config& config, Seconds now,
+Build render_site(ArticleStore& store, const Config& config, Seconds now,
                   std::chrono::steady_clock::time_point started) {
     const auto articles = store.articles();
-    auto snapshot = make_snapshot(make_feed(articles, config, now));
+    const auto shown = store.feed_articles(static_cast<std::size_t>(config.feeds.limit), now,
+                                           config.feeds.full_content);
+    auto snapshot = make_snapshot(make_feed(shown, config, now));
     // Every published article, not just the ones the feeds have room for.
     snapshot.info.articles = static_cast<std::size_t>(std::count_if(
         articles.begin(), articles.end(), [&](const Article* a) { return is_published(*a, now); }));

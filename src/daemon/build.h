@@ -21,7 +21,7 @@ struct Build {
 
 // Renders every document from the store's articles. `now` decides what is published.
 // `started` is when the rebuild began (the snapshot records the duration).
-Build render_site(const ArticleStore& store, const Config& config, Seconds now,
+Build render_site(ArticleStore& store, const Config& config, Seconds now,
                   std::chrono::steady_clock::time_point started);
 
 Seconds now_seconds();

@@ -1,0 +1,114 @@
+#include "daemon/article_store.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "support/process.h"
+
+namespace feedd {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string md(const std::string& title, const std::string& date, const std::string& body = "Body text.") {
+    return "---\ntitle: " + title + "\ndate: " + date + "\n---\n" + body + "\n";
+}
+
+class ArticleStoreTest : public ::testing::Test {
+protected:
+    ArticleStoreTest() {
+        content_.dir = dir_.path() / "content";
+        fs::create_directories(content_.dir);
+    }
+    void write(const std::string& rel, const std::string& text) { test::write_file(content_.dir / rel, text); }
+    // A later mtime than anything written before, so the stamp surely changes.
+    void rewrite(const std::string& rel, const std::string& text) {
+        write(rel, text);
+        fs::last_write_time(content_.dir / rel, fs::last_write_time(content_.dir / rel) + 2s);
+    }
+    std::vector<std::string> titles(const ArticleStore& store) {
+        std::vector<std::string> out;
+        for (const auto* a : store.articles()) out.push_back(a->title);
+        return out;
+    }
+
+    test::TempDir dir_;
+    ContentConfig content_;
+    const Seconds now_ = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+};
+
+TEST_F(ArticleStoreTest, ReadsOnlyWhatChanged) {
+    write("a.md", md("A", "2024-01-01"));
+    write("b.md", md("B", "2024-01-02"));
+    ArticleStore store(content_);
+    EXPECT_EQ(store.rescan().read, 2u);
+    EXPECT_EQ(store.rescan().read, 0u);  // nothing changed
+    rewrite("b.md", md("B2", "2024-01-02"));
+    const auto update = store.update({"b.md"});
+    EXPECT_EQ(update.read, 1u);
+    EXPECT_EQ(titles(store), (std::vector<std::string>{"A", "B2"}));
+}
+
+TEST_F(ArticleStoreTest, FollowsDeletionsFoldersAndSidecars) {
+    write("a.md", md("A", "2024-01-01"));
+    write("world/b.md", md("B", "2024-01-02"));
+    write("world/deep/c.md", md("C", "2024-01-03"));
+    ArticleStore store(content_);
+    store.rescan();
+    fs::remove(content_.dir / "a.md");
+    EXPECT_EQ(store.update({"a.md"}).removed, 1u);
+    fs::rename(content_.dir / "world", content_.dir / "earth");
+    const auto moved = store.update({"earth", "world"});
+    EXPECT_EQ(moved.removed, 2u);
+    EXPECT_EQ(moved.read, 2u);
+    std::vector<std::string> paths;
+    for (const auto* a : store.articles()) paths.push_back(a->path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"earth/b.md", "earth/deep/c.md"}));
+
+    write("earth/b.yaml", "title: From the sidecar\n");
+    EXPECT_EQ(store.update({"earth/b.yaml"}).read, 1u);
+    EXPECT_EQ(store.articles()[0]->title, "From the sidecar");
+    fs::remove(content_.dir / "earth/b.yaml");
+    store.update({"earth/b.yaml"});
+    EXPECT_EQ(store.articles()[0]->title, "B");
+}
+
+TEST_F(ArticleStoreTest, KeepsProblemsPerFile) {
+    write("bad.md", "---\ntitle: [oops\n---\n");
+    write("good.md", md("Good", "2024-01-01"));
+    ArticleStore store(content_);
+    const auto update = store.rescan();
+    ASSERT_EQ(update.new_problems.size(), 1u);
+    EXPECT_EQ(update.new_problems[0].path, "bad.md");
+    EXPECT_EQ(store.problem_count(), 1u);
+    rewrite("bad.md", md("Fixed", "2024-01-02"));
+    EXPECT_TRUE(store.update({"bad.md"}).new_problems.empty());
+    EXPECT_EQ(store.problem_count(), 0u);
+}
+
+TEST_F(ArticleStoreTest, HoldsBodiesOnlyForTheArticlesFeedsShow) {
+    for (int day = 1; day <= 5; ++day) {
+        write("d" + std::to_string(day) + ".md",
+              md("D" + std::to_string(day), "2024-01-0" + std::to_string(day), "Body of day " + std::to_string(day)));
+    }
+    ArticleStore store(content_);
+    store.rescan();
+    for (const auto* a : store.articles()) EXPECT_TRUE(a->content_html.empty()) << a->path;
+    const auto shown = store.feed_articles(2, now_, true);
+    ASSERT_EQ(shown.size(), 2u);
+    EXPECT_EQ(shown[0]->path, "d5.md");
+    EXPECT_NE(shown[0]->content_html.find("Body of day 5"), std::string::npos);
+    EXPECT_NE(shown[1]->content_html.find("Body of day 4"), std::string::npos);
+    EXPECT_TRUE(store.feed_articles(2, now_, false)[0]->content_html.empty());
+
+    rewrite("d5.md", md("D5", "2024-01-05", "A new body"));
+    store.update({"d5.md"});
+    EXPECT_NE(store.feed_articles(2, now_, true)[0]->content_html.find("A new body"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace feedd
