@@ -362,16 +362,25 @@ def machine_info(feedd):
                 break
     with open("/proc/meminfo") as f:
         mem_kb = int(f.readline().split()[1])
-    rev = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
-                         text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--", "src", "CMakeLists.txt"],
-                           capture_output=True, text=True).stdout.strip()
     build_type = "?"
+    source = REPO
     cache = os.path.join(os.path.dirname(os.path.abspath(feedd)), "CMakeCache.txt")
     if os.path.exists(cache):
         with open(cache) as f:
-            m = re.search(r"^CMAKE_BUILD_TYPE:STRING=(.*)$", f.read(), re.M)
-            build_type = m.group(1) if m else "?"
+            text = f.read()
+        m = re.search(r"^CMAKE_BUILD_TYPE:STRING=(.*)$", text, re.M)
+        build_type = m.group(1) if m else "?"
+        m = re.search(r"^CMAKE_HOME_DIRECTORY:INTERNAL=(.*)$", text, re.M)
+        source = m.group(1) if m else REPO
+    exported = os.path.join(source, ".bench-revision")
+    if os.path.exists(exported):  # run.sh built an export of a commit
+        with open(exported) as f:
+            rev, dirty = f.read().strip()[:12], ""
+    else:  # a binary built from the working tree
+        rev = subprocess.run(["git", "-C", REPO, "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                             text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--", "src", "CMakeLists.txt"],
+                               capture_output=True, text=True).stdout.strip()
     built = dt.datetime.fromtimestamp(os.path.getmtime(feedd)).strftime("%Y-%m-%d %H:%M")
     hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
     return {
@@ -380,7 +389,7 @@ def machine_info(feedd):
         "cpu": cpu,
         "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "kernel": platform.release(),
-        "feedd": f"HEAD {rev}{' + uncommitted changes in src/' if dirty else ''}; binary {feedd} "
+        "feedd": f"commit {rev}{' + uncommitted changes in src/' if dirty else ''}; binary {feedd} "
                  f"({build_type}, built {built})",
         "hugo": hugo,
     }
