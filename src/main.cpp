@@ -24,6 +24,7 @@ Commands:
   serve   build the feeds, then serve them over HTTP until SIGTERM/SIGINT (the default)
   build   write feed.xml, atom.xml, feed.json and index.html into the directory given by -o
   check   read the config and every article; print one line per problem as "path:line: message"
+  ping    tell every configured WebSub hub and ping service about every feed now; print each outcome
 
 Options:
   -c, --config FILE     the YAML config file (required; see config/feedd.yaml)
@@ -32,8 +33,8 @@ Options:
   -h, --help            show this help
   -V, --version         show the version
 
-Exit codes: 0 success (check: no problems); 1 check found problems, or serve/build failed at run time;
-2 invalid command line or config.
+Exit codes: 0 success (check: no problems); 1 check found problems, a ping failed, or serve/build
+failed at run time; 2 invalid command line or config.
 )";
 
 struct Arguments {
@@ -73,7 +74,7 @@ std::optional<Arguments> parse_arguments(int argc, char** argv, std::string& err
             if (!value(args.output)) return std::nullopt;
         } else if (name == "--log-level") {
             if (!value(args.log_level)) return std::nullopt;
-        } else if (i == 0 && (word == "serve" || word == "build" || word == "check")) {
+        } else if (i == 0 && (word == "serve" || word == "build" || word == "check" || word == "ping")) {
             args.command = word;
         } else {
             error = "unknown argument '" + std::string(word) + "'";
@@ -122,6 +123,7 @@ int run(int argc, char** argv) {
     }
     if (args->command == "check") return feedd::check(*config);
     if (args->command == "build") return feedd::build_to_directory(*config, args->output);
+    if (args->command == "ping") return feedd::ping_all(*config);
     return feedd::serve(*config);
 }
 

@@ -9,6 +9,7 @@
 #include "daemon/build.h"
 #include "daemon/service.h"
 #include "daemon/log.h"
+#include "daemon/pings.h"
 
 namespace feedd {
 namespace {
@@ -105,6 +106,11 @@ int build_to_directory(const Config& config, const fs::path& out_dir) {
     }
     log::info("wrote " + std::to_string(build.snapshot->resources.size()) + " files to " + out_dir.string());
     return kExitOk;
+}
+
+int ping_all(const Config& config) {
+    const auto once = build_once(config);
+    return ping_now(config, *once.build.snapshot);
 }
 
 int check(const Config& config) {

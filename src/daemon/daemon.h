@@ -20,6 +20,10 @@ int serve(const Config& config);
 // Writes every document of the snapshot into `out_dir` (feed.xml, atom.xml, feed.json, index.html).
 int build_to_directory(const Config& config, const std::filesystem::path& out_dir);
 
+// Pings every configured hub and ping service for every feed now; one line per outcome.
+// kExitProblems when any failed.
+int ping_all(const Config& config);
+
 // Prints one line per problem ("path:line: message") to stdout; kExitProblems when there is any.
 int check(const Config& config);
 

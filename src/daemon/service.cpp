@@ -18,7 +18,10 @@
 #include "daemon/build.h"
 #include "daemon/log.h"
 #include "daemon/systemd.h"
+#include "daemon/pings.h"
+#include "http/metrics.h"
 #include "http/server.h"
+#include "ping/pinger.h"
 #include "watch/watcher.h"
 
 namespace feedd {
@@ -72,7 +75,10 @@ struct Service::Impl {
     Config config;
     asio::io_context io{1};
     SnapshotSlot snapshots;
+    http::Metrics metrics;
     std::unique_ptr<http::Server> server;
+    std::unique_ptr<ping::Pinger> pinger;
+    asio::steady_timer ping_stats_timer{io};
     std::unique_ptr<watch::DirectoryWatcher> watcher;
     asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
     asio::system_timer publication_timer{io};
@@ -104,6 +110,8 @@ struct Service::Impl {
         publish(build, update);
 
         if (!start_server()) return 1;
+        start_pinger();
+        announce();
         wait_for_signals();
         start_watchdog();
         build_thread = std::thread([this] { build_io.run(); });
@@ -111,6 +119,7 @@ struct Service::Impl {
 
         io.run();
 
+        if (pinger) pinger->stop();  // persists what is still pending
         if (stop_guard.joinable()) {
             stop_guard.request_stop();
             stop_guard.join();
@@ -123,18 +132,33 @@ struct Service::Impl {
     }
 
     bool start_server() {
-        boost::system::error_code ec;
-        const auto address = asio::ip::make_address(config.server.host, ec);
-        if (ec) {
-            log::error(config.file.string() + ": server.listen: '" + config.server.host + "' is not an IP address");
-            return false;
-        }
-        try {
-            server = std::make_unique<http::Server>(io, asio::ip::tcp::endpoint(address, config.server.port),
-                                                    snapshots);
-        } catch (const boost::system::system_error& error) {
-            log::error("cannot listen on " + config.server.listen + ": " + error.code().message());
-            return false;
+        http::ServerOptions options;
+        options.max_age = std::chrono::seconds(config.server.max_age);
+        options.metrics = &metrics;
+        // Socket activation: systemd has bound the socket (feedd.socket); server.listen is not used.
+        if (const auto fds = systemd::listen_fds(); !fds.empty()) {
+            try {
+                server = std::make_unique<http::Server>(io, fds.front(), snapshots, options);
+            } catch (const boost::system::system_error& error) {
+                log::error("cannot use the socket passed by systemd (fd " + std::to_string(fds.front()) +
+                           "): " + error.code().message());
+                return false;
+            }
+        } else {
+            boost::system::error_code ec;
+            const auto address = asio::ip::make_address(config.server.host, ec);
+            if (ec) {
+                log::error(config.file.string() + ": server.listen: '" + config.server.host +
+                           "' is not an IP address");
+                return false;
+            }
+            try {
+                server = std::make_unique<http::Server>(
+                    io, asio::ip::tcp::endpoint(address, config.server.port), snapshots, options);
+            } catch (const boost::system::system_error& error) {
+                log::error("cannot listen on " + config.server.listen + ": " + error.code().message());
+                return false;
+            }
         }
         server->start();
         const auto endpoint = server->local_endpoint();
@@ -202,6 +226,7 @@ struct Service::Impl {
             const auto before = snapshots.load();
             const auto changed = changed_documents(before.get(), *build.snapshot);
             snapshots.store(build.snapshot);
+            announce();
             std::string changed_list;
             for (const auto& path : changed) changed_list += " " + path;
             log::info("build: " + std::to_string(info.articles) + " articles, " + std::to_string(info.problems) +
@@ -209,6 +234,7 @@ struct Service::Impl {
                       " removed, changed:" + (changed_list.empty() ? " none" : changed_list) + ", " +
                       milliseconds(info.duration));
         }
+        metrics.record_build(info.duration, info.articles, info.problems, build.invalid.empty());
         schedule_publication(build.next_publication);
         if (reloading) {
             reloading = false;
@@ -216,6 +242,38 @@ struct Service::Impl {
         } else {
             systemd::notify_status(status());
         }
+    }
+
+    // Pings go out only with `ping.enabled`; a Pinger with no endpoints would drop pending jobs,
+    // so without endpoints there is none and the state file stays as it is.
+    void start_pinger() {
+        pinger.reset();
+        auto options = pinger_options(config);
+        if (!config.ping.enabled || options.endpoints.empty()) return;
+        try {
+            pinger = std::make_unique<ping::Pinger>(io, std::move(options), [](ping::LogLevel level, const std::string& line) {
+                log_ping(level, line);
+            });
+        } catch (const std::exception& error) {
+            log::error(std::string("pings are off: ") + error.what());
+            return;
+        }
+        report_ping_stats();
+    }
+
+    // Called once the new snapshot is being served: hubs fetch what they are told about.
+    void announce() {
+        if (!pinger) return;
+        if (const auto snapshot = snapshots.load()) pinger->announce(topics_of(*snapshot));
+    }
+
+    void report_ping_stats() {
+        if (!pinger || stopping) return;
+        publish_ping_stats(pinger->stats(), metrics);
+        ping_stats_timer.expires_after(std::chrono::seconds(1));
+        ping_stats_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) report_ping_stats();
+        });
     }
 
     // An article dated in the future appears at its date, with no file event: a timer rebuilds then.
@@ -265,8 +323,15 @@ struct Service::Impl {
             next.server = config.server;
         }
         const bool content_changed = !same_content_settings(next.content, config.content);
+        const bool pings_changed = pinger_options(next).endpoints != pinger_options(config).endpoints ||
+                                   next.ping.enabled != config.ping.enabled;
         config = std::move(next);
         if (content_changed) start_watcher();
+        if (pings_changed) {
+            if (pinger) pinger->stop();
+            start_pinger();
+            announce();
+        }
         reloading = true;
         pending_rescan = true;
         start_rebuild();
@@ -292,6 +357,7 @@ struct Service::Impl {
         watcher.reset();
         publication_timer.cancel();
         watchdog_timer.cancel();
+        ping_stats_timer.cancel();
         signals.cancel();
         // In-flight responses finish; whatever is still open at the deadline is cut.
         stop_guard = std::jthread([this](std::stop_token token) {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ping/peers.h"
+#include "support/peers.h"
 
 namespace feedd::ping {
 namespace {

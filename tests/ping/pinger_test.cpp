@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "ping/peers.h"
+#include "support/peers.h"
 
 namespace feedd::ping {
 namespace {

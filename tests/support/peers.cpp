@@ -1,4 +1,4 @@
-#include "ping/peers.h"
+#include "support/peers.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
