@@ -167,9 +167,13 @@ PingQueue::Result PingQueue::complete(const Job& attempted, const Outcome& outco
         jobs_.erase(it);
         return Result::given_up;
     }
-    auto delay = Clock::duration(
-        backoff_delay(policy_, it->failures, std::uniform_real_distribution<>(0.0, 1.0)(random_)));
-    if (outcome.retry_after) delay = std::max<Clock::duration>(delay, *outcome.retry_after);
+    // A server that says when to come back (Retry-After) is taken at its word, within [1 s, the cap];
+    // otherwise the delay grows exponentially.
+    const auto delay =
+        outcome.retry_after
+            ? std::clamp<Clock::duration>(*outcome.retry_after, std::chrono::seconds(1), policy_.max_delay)
+            : Clock::duration(backoff_delay(policy_, it->failures,
+                                            std::uniform_real_distribution<>(0.0, 1.0)(random_)));
     it->next_attempt = now + delay;
     return Result::rescheduled;
 }

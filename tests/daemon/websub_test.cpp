@@ -105,5 +105,44 @@ TEST_F(WebSub, ARestartAnnouncesOnlyWhatChangedWhileDown) {
     EXPECT_TRUE(wait_until([&] { return publishes_of(topic).size() == 2; }, 10s));
 }
 
+TEST_F(WebSub, ABurstOfChangesGivesOnePingPerTopic) {
+    const auto topic = site_url_ + "feed.xml";
+    RunningFeedd feedd(site_.config());
+    ASSERT_TRUE(wait_until([&] { return publishes_of(topic).size() == 1; }, 10s));
+    for (int i = 0; i < 200; ++i) {
+        write_file(site_.content() / "burst" / ("b" + std::to_string(i) + ".md"),
+                   "---\ntitle: Burst " + std::to_string(i) + "\ndate: 2026-06-01\n---\nx\n");
+    }
+    ASSERT_TRUE(wait_until([&] { return publishes_of(topic).size() >= 2; }, 10s));
+    std::this_thread::sleep_for(2500ms);  // longer than the debounce and the pinger's settle delay
+    EXPECT_EQ(publishes_of(topic).size(), 2u);
+}
+
+TEST_F(WebSub, PingsPendingWhenFeeddIsKilledAreDeliveredOnceAfterRestart) {
+    const auto topic = site_url_ + "feed.xml";
+    // The hub is down (answers 503) while feedd starts and announces.
+    hub_.post_form("/_test/mode", "mode=status&status=503&retry_after=1");
+    {
+        RunningFeedd feedd(site_.config());
+        ASSERT_TRUE(wait_until(
+            [&] {
+                const auto publishes = hub_.get_json("/_test/publishes");
+                for (const auto& attempt : publishes["attempts"]) {
+                    if (attempt["topic"] == topic) return true;
+                }
+                return false;
+            },
+            10s));
+        ::kill(feedd.process().pid(), SIGKILL);
+        feedd.process().wait(5s);
+    }
+    EXPECT_TRUE(publishes_of(topic).empty());
+    hub_.post_form("/_test/mode", "mode=ok");
+    RunningFeedd feedd(site_.config());
+    EXPECT_TRUE(wait_until([&] { return publishes_of(topic).size() == 1; }, 10s));
+    std::this_thread::sleep_for(2s);
+    EXPECT_EQ(publishes_of(topic).size(), 1u) << "a pending ping was delivered more than once";
+}
+
 }  // namespace
 }  // namespace feedd::test

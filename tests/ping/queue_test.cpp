@@ -112,6 +112,21 @@ TEST(PingQueue, RetryAfterLongerThanTheBackoffIsHonoured) {
     EXPECT_EQ(q.jobs().at(0).next_attempt, kT0 + 301s);
 }
 
+TEST(PingQueue, RetryAfterShorterThanTheBackoffIsTakenAtItsWordButNotBelowASecond) {
+    PingQueue q(test_policy());
+    q.announce(kHub, "t", "e1", kT0);
+    auto outcome = failed();
+    outcome.retry_after = 2s;
+    q.complete(q.take_due(kT0 + 1s).at(0), outcome, kT0 + 1s);
+    EXPECT_EQ(q.jobs().at(0).next_attempt, kT0 + 3s);
+    outcome.retry_after = 0s;
+    q.complete(q.take_due(kT0 + 3s).at(0), outcome, kT0 + 3s);
+    EXPECT_EQ(q.jobs().at(0).next_attempt, kT0 + 4s);
+    outcome.retry_after = 10h;  // capped at an hour
+    q.complete(q.take_due(kT0 + 4s).at(0), outcome, kT0 + 4s);
+    EXPECT_EQ(q.jobs().at(0).next_attempt, kT0 + 4s + 1h);
+}
+
 TEST(PingQueue, PermanentFailureIsNotRetried) {
     PingQueue q(test_policy());
     q.announce(kHub, "t", "e1", kT0);
