@@ -445,8 +445,74 @@ def print_report(info, rows, out):
         hm = f"n/a ({r['hugo_change_note']})" if r.get("hugo_change_note") else ms(median(h_lat))
         w(f"| {r['size']} | {DEBOUNCE_MS} | {fm} | {fp} | {fx} | {ms(r.get('feedd_rebuild_s'))} | {target} | {v} | {hm} | {ms(p95(h_lat))} "
           f"| {ms(r.get('hugo_server_start_s'))} |\n")
+    for r in rows:
+        if r.get("error"):
+            w(f"\n**{r['size']} articles: the run stopped early: {r['error']}** (see {CACHE}/*.log)\n")
     w("\nTargets (issue 3 §5): cold start ≤ 1/10 of Hugo's time and memory at 10k and 100k; "
       "change-to-served p95 ≤ debounce + 20 ms at 10k, + 60 ms at 100k. '—': no target at that size.\n")
+
+
+def measure(args, size, row):
+    """Fills `row` with the figures for one corpus size."""
+    corpus = ensure_corpus(size, args.seed)
+    remove_live_articles(corpus)  # left over from an interrupted run
+    mbytes = warm_page_cache(os.path.join(corpus, "content")) / 1e6
+    warm_page_cache(os.path.join(corpus, "hugo"))
+    log(f"[{size}] corpus {corpus} ({mbytes:.0f} MB), page cache warmed")
+    start_timeout = max(60.0, size / 100)
+
+    # Cold runs alternate between the tools, so load from elsewhere on the machine hits
+    # both alike; each feedd run gets an empty state_dir.
+    walls, hwms, builds, h_walls, h_rss = [], [], [], [], []
+    for _ in range(args.repeats):
+        w, h, b, _body, _proc, _port = feedd_cold(args.feedd, corpus, 1, start_timeout, keep_last=False)
+        walls += w
+        hwms += h
+        builds += b
+        if not args.no_hugo:
+            w, r, hugo_body = hugo_cold(corpus, 1)
+            h_walls += w
+            h_rss += r
+    row.update(feedd_cold_s=median(walls), feedd_rss_kb=median(hwms), feedd_cold_all_s=walls,
+               feedd_build_s=median([b for b in builds if b is not None]))
+    log(f"[{size}] feedd cold start {[round(w, 3) for w in walls]} s, VmHWM {hwms} kB, "
+        f"its build log {[None if b is None else round(b * 1000) for b in builds]} ms")
+    if not args.no_hugo:
+        row.update(hugo_cold_s=median(h_walls), hugo_rss_kb=median(h_rss), hugo_cold_all_s=h_walls)
+        log(f"[{size}] hugo cold build {[round(w, 3) for w in h_walls]} s, max RSS {h_rss} kB")
+
+    # A fresh feedd (not counted above) for the change figures.
+    _w, _h, _b, feedd_body, proc, port = feedd_cold(args.feedd, corpus, 1, start_timeout, keep_last=True)
+    log_offset = os.path.getsize(FEEDD_LOG)
+    try:
+        lat, note = change_latency(corpus, port, "/feed.xml", "feedd", args.samples,
+                                   args.change_timeout, settle=DEBOUNCE_MS / 1000 + 0.1)
+        if note and not lat:
+            note = "daemon does not watch"
+        rebuilds = build_times(log_offset)
+        row.update(feedd_change_s=lat, feedd_change_note=note, feedd_rebuild_s=median(rebuilds))
+        log(f"[{size}] feedd change-to-served {[round(x * 1000) for x in lat]} ms {note or ''}; "
+            f"its rebuild log {[round(x * 1000) for x in rebuilds]} ms")
+    finally:
+        stop(proc)
+        remove_live_articles(corpus)
+
+    if args.no_hugo:
+        return
+    ft, ht = item_titles(feedd_body), item_titles(hugo_body)
+    # Order may differ among articles with equal dates (date-only front matter).
+    row["same_items"] = "yes" if set(ft) == set(ht) else f"no ({len(set(ft) & set(ht))}/{len(ht)} shared)"
+
+    proc, port, startup = hugo_server(corpus, start_timeout)
+    row["hugo_server_start_s"] = startup
+    try:
+        lat, note = change_latency(corpus, port, "/index.xml", "hugo", args.samples,
+                                   max(args.change_timeout, 30.0), settle=0.3)
+        row.update(hugo_change_s=lat, hugo_change_note=note)
+        log(f"[{size}] hugo server edit-to-served {[round(x * 1000) for x in lat]} ms {note or ''}")
+    finally:
+        stop(proc)
+        remove_live_articles(corpus)
 
 
 def main():
@@ -476,65 +542,12 @@ def main():
         for size in sizes:
             row = {"size": size, "repeats": args.repeats, "load_before": loadavg()}
             rows.append(row)
-            corpus = ensure_corpus(size, args.seed)
-            remove_live_articles(corpus)  # left over from an interrupted run
-            mbytes = warm_page_cache(os.path.join(corpus, "content")) / 1e6
-            warm_page_cache(os.path.join(corpus, "hugo"))
-            log(f"[{size}] corpus {corpus} ({mbytes:.0f} MB), page cache warmed")
-            start_timeout = max(60.0, size / 100)
-
-            # Cold runs alternate between the tools, so load from elsewhere on the machine hits
-            # both alike; each feedd run gets an empty state_dir.
-            walls, hwms, builds, h_walls, h_rss = [], [], [], [], []
-            for _ in range(args.repeats):
-                w, h, b, _body, _proc, _port = feedd_cold(args.feedd, corpus, 1, start_timeout, keep_last=False)
-                walls += w
-                hwms += h
-                builds += b
-                if not args.no_hugo:
-                    w, r, hugo_body = hugo_cold(corpus, 1)
-                    h_walls += w
-                    h_rss += r
-            row.update(feedd_cold_s=median(walls), feedd_rss_kb=median(hwms), feedd_cold_all_s=walls,
-                       feedd_build_s=median([b for b in builds if b is not None]))
-            log(f"[{size}] feedd cold start {[round(w, 3) for w in walls]} s, VmHWM {hwms} kB, "
-                f"its build log {[None if b is None else round(b * 1000) for b in builds]} ms")
-            if not args.no_hugo:
-                row.update(hugo_cold_s=median(h_walls), hugo_rss_kb=median(h_rss), hugo_cold_all_s=h_walls)
-                log(f"[{size}] hugo cold build {[round(w, 3) for w in h_walls]} s, max RSS {h_rss} kB")
-
-            # A fresh feedd (not counted above) for the change figures.
-            _w, _h, _b, feedd_body, proc, port = feedd_cold(args.feedd, corpus, 1, start_timeout, keep_last=True)
-            log_offset = os.path.getsize(FEEDD_LOG)
             try:
-                lat, note = change_latency(corpus, port, "/feed.xml", "feedd", args.samples,
-                                           args.change_timeout, settle=DEBOUNCE_MS / 1000 + 0.1)
-                if note and not lat:
-                    note = "daemon does not watch"
-                rebuilds = build_times(log_offset)
-                row.update(feedd_change_s=lat, feedd_change_note=note, feedd_rebuild_s=median(rebuilds))
-                log(f"[{size}] feedd change-to-served {[round(x * 1000) for x in lat]} ms {note or ''}; "
-                    f"its rebuild log {[round(x * 1000) for x in rebuilds]} ms")
-            finally:
-                stop(proc)
-                remove_live_articles(corpus)
-
-            if args.no_hugo:
-                continue
-            ft, ht = item_titles(feedd_body), item_titles(hugo_body)
-            # Order may differ among articles with equal dates (date-only front matter).
-            row["same_items"] = "yes" if set(ft) == set(ht) else f"no ({len(set(ft) & set(ht))}/{len(ht)} shared)"
-
-            proc, port, startup = hugo_server(corpus, start_timeout)
-            row["hugo_server_start_s"] = startup
-            try:
-                lat, note = change_latency(corpus, port, "/index.xml", "hugo", args.samples,
-                                           max(args.change_timeout, 30.0), settle=0.3)
-                row.update(hugo_change_s=lat, hugo_change_note=note)
-                log(f"[{size}] hugo server edit-to-served {[round(x * 1000) for x in lat]} ms {note or ''}")
-            finally:
-                stop(proc)
-                remove_live_articles(corpus)
+                measure(args, size, row)
+            except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                # One tool failing (a crash, a timeout) must not lose the figures already taken.
+                row["error"] = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                log(f"[{size}] FAILED: {e}")
     finally:
         kill_started()
     argv, skip = [], False

@@ -15,6 +15,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 
+case " $* " in *" --help "*|*" -h "*) exec /usr/bin/python3 "$here/bench.py" --help ;; esac
+
 "$repo/scripts/install-deps.sh" hugo time
 
 # feedd is built from the committed HEAD, exported (git archive) to /tmp/feedd-bench/src: other
