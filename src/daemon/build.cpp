@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "daemon/log.h"
 #include "feed/feed.h"
 #include "feed/validate.h"
 
@@ -9,6 +10,22 @@ namespace feedd {
 
 Seconds now_seconds() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::string problem_line(const ContentConfig& content, const Problem& problem) {
+    auto located = problem;
+    located.path = problem.path.empty() ? content.dir.string() : (content.dir / problem.path).string();
+    return to_string(located);
+}
+
+void log_problems(const ContentConfig& content, const std::vector<Problem>& problems) {
+    for (const auto& problem : problems) {
+        if (problem.severity == Severity::error) {
+            log::error(problem_line(content, problem));
+        } else {
+            log::warning(problem_line(content, problem));
+        }
+    }
 }
 
 Build render_site(ArticleStore& store, const Config& config, Seconds now,

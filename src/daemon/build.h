@@ -26,4 +26,9 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
 
 Seconds now_seconds();
 
+// "CONTENT_DIR/path:line: message": a problem names its file as the operator finds it on disk.
+std::string problem_line(const ContentConfig& content, const Problem& problem);
+// Errors as error lines, warnings as warning lines.
+void log_problems(const ContentConfig& content, const std::vector<Problem>& problems);
+
 }  // namespace feedd

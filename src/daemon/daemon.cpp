@@ -30,23 +30,10 @@ OneShot build_once(const Config& config) {
     return once;
 }
 
-std::string problem_line(const Config& config, const Problem& problem) {
-    auto located = problem;
-    located.path = (config.content.dir / problem.path).string();
-    return to_string(located);
-}
-
 void log_build(const Config& config, const OneShot& once) {
     const auto& build = once.build;
     const auto problems = once.store.problems();
-    for (const auto& problem : problems) {
-        const auto line = problem_line(config, problem);
-        if (problem.severity == Severity::error) {
-            log::error(line);
-        } else {
-            log::warning(line);
-        }
-    }
+    log_problems(config.content, problems);
     std::ostringstream summary;
     summary << "built " << build.snapshot->info.articles << " articles, " << problems.size()
             << " problems in " << build.snapshot->info.duration.count() / 1000.0 << " ms";
@@ -116,7 +103,7 @@ int ping_all(const Config& config) {
 int check(const Config& config) {
     const auto once = build_once(config);
     const auto problems = once.store.problems();
-    for (const auto& problem : problems) std::cout << problem_line(config, problem) << '\n';
+    for (const auto& problem : problems) std::cout << problem_line(config.content, problem) << '\n';
     for (const auto& message : once.build.invalid) std::cout << "built feed is invalid: " << message << '\n';
     std::cerr << once.build.snapshot->info.articles << " articles published, " << problems.size()
               << " problems\n";

@@ -56,17 +56,6 @@ std::vector<std::string> changed_documents(const Snapshot* before, const Snapsho
     return changed;
 }
 
-void log_problems(const ContentConfig& content, const std::vector<Problem>& problems) {
-    for (auto problem : problems) {
-        problem.path = (content.dir / problem.path).string();
-        if (problem.severity == Severity::error) {
-            log::error(to_string(problem));
-        } else {
-            log::warning(to_string(problem));
-        }
-    }
-}
-
 }  // namespace
 
 struct Service::Impl {
