@@ -90,7 +90,12 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
         struct stat st {};
         const bool exists = ::lstat((content_.dir / path).c_str(), &st) == 0;
         if (exists && S_ISDIR(st.st_mode)) {
-            // A folder that appeared (or moved in): list it; what it held before is re-checked too.
+            // A folder that appeared (or moved in, or replaced a file of that name): list it; what it
+            // held before is re-checked too.
+            if (const auto replaced = entries_.find(path); replaced != entries_.end()) {
+                entries_.erase(replaced);
+                ++update.removed;
+            }
             std::set<std::string> seen;
             for (const auto& stamp : list_sources(content_, update.new_problems, path)) {
                 seen.insert(stamp.path);
@@ -107,6 +112,14 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
         } else if (is_sidecar_name(name)) {
             const auto stem = without_extension(path);
             for (const char* extension : {".md", ".markdown", ".txt"}) refresh(stem + extension);
+        } else if (exists && S_ISLNK(st.st_mode) && is_article_name(name)) {
+            // Never followed (it may point outside the content directory), but said, as a listing says it.
+            if (const auto found = entries_.find(path); found != entries_.end() && found->second.article) {
+                ++update.removed;
+            }
+            Problem problem{path, 0, "symlink not followed", Severity::warning};
+            update.new_problems.push_back(problem);
+            entries_[path] = Entry{SourceStamp{path}, std::nullopt, {problem}};
         } else if (is_article_name(name)) {
             refresh(path);
         } else if (!exists) {

@@ -110,5 +110,32 @@ TEST_F(ArticleStoreTest, HoldsBodiesOnlyForTheArticlesFeedsShow) {
     EXPECT_NE(store.feed_articles(2, now_, true)[0]->content_html.find("A new body"), std::string::npos);
 }
 
+TEST_F(ArticleStoreTest, AFileReplacedByAFolderLeavesAndTheFolderIsRead) {
+    write("x.md", md("X", "2024-01-01"));
+    ArticleStore store(content_);
+    store.rescan();
+    fs::remove(content_.dir / "x.md");
+    write("x.md/inner.md", md("Inner", "2024-01-02"));
+    const auto update = store.update({"x.md"});
+    EXPECT_EQ(update.removed, 1u);
+    EXPECT_EQ(titles(store), std::vector<std::string>{"Inner"});
+}
+
+TEST_F(ArticleStoreTest, ASymlinkIsReportedNotFollowed) {
+    write("outside.md", md("Outside", "2024-01-01"));
+    fs::create_directories(content_.dir / "sub");
+    ArticleStore store(content_);
+    store.rescan();
+    fs::create_symlink("/etc/passwd", content_.dir / "sub" / "link.md");
+    const auto update = store.update({"sub/link.md"});
+    ASSERT_EQ(update.new_problems.size(), 1u);
+    EXPECT_EQ(update.new_problems[0].message, "symlink not followed");
+    EXPECT_EQ(store.problem_count(), 1u);
+    EXPECT_EQ(titles(store), std::vector<std::string>{"Outside"});
+    fs::remove(content_.dir / "sub" / "link.md");
+    store.update({"sub/link.md"});
+    EXPECT_EQ(store.problem_count(), 0u);
+}
+
 }  // namespace
 }  // namespace feedd
