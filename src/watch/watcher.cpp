@@ -187,7 +187,14 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
             note(path);
         } else if (event.mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) {
             note(path);
+        } else if ((event.mask & IN_CREATE) && is_symlink(path)) {
+            note(path);  // a symlink is complete when created (and is reported, not followed)
         }
+    }
+
+    bool is_symlink(const std::string& path) const {
+        std::error_code ec;
+        return fs::is_symlink(fs::symlink_status(root / path, ec));
     }
 
     void note_rescan() {

@@ -164,5 +164,13 @@ TEST_F(Watcher, ARemovedAndRecreatedRootAsksForARescan) {
     EXPECT_EQ(batches_.back().paths, std::vector<std::string>{"again.md"});
 }
 
+TEST_F(Watcher, ANewSymlinkIsReported) {
+    start();
+    fs::create_symlink("/etc/hostname", content() / "link.md");
+    run_until(1);
+    ASSERT_EQ(batches_.size(), 1u);
+    EXPECT_EQ(batches_[0].paths, std::vector<std::string>{"link.md"});
+}
+
 }  // namespace
 }  // namespace feedd::watch
