@@ -208,13 +208,30 @@ struct Service::Impl {
     void publish(const Build& build, const StoreUpdate& update) {
         log_problems(config.content, update.new_problems);
         const auto& info = build.snapshot->info;
-        if (!build.invalid.empty()) {
+        std::error_code ec;
+        const bool content_missing = !std::filesystem::is_directory(config.content.dir, ec);
+        bool swapped = false;
+        if (content_missing && snapshots.load()) {
+            // A deleted (or unmounted) content directory is an accident far more often than a wish to
+            // unpublish everything: keep serving, and say so, until it is back.
+            const auto message = "content directory " + config.content.dir.string() +
+                                 " is missing; keeping the last good feeds";
+            log::error(message);
+            metrics.set_health("error", message);
+        } else if (!build.invalid.empty()) {
             for (const auto& message : build.invalid) log::error("built feed is invalid: " + message);
             log::error(snapshots.load() ? "keeping the last good feeds" : "no valid feeds to serve yet");
+            metrics.set_health("error", "built feed is invalid: " + build.invalid.front());
         } else {
+            if (content_missing) {
+                metrics.set_health("error", "content directory " + config.content.dir.string() + " is missing");
+            } else {
+                metrics.remove_health("error");
+            }
             const auto before = snapshots.load();
             const auto changed = changed_documents(before.get(), *build.snapshot);
             snapshots.store(build.snapshot);
+            swapped = true;
             announce();
             std::string changed_list;
             for (const auto& path : changed) changed_list += " " + path;
@@ -223,7 +240,7 @@ struct Service::Impl {
                       " removed, changed:" + (changed_list.empty() ? " none" : changed_list) + ", " +
                       milliseconds(info.duration));
         }
-        metrics.record_build(info.duration, info.articles, info.problems, build.invalid.empty());
+        metrics.record_build(info.duration, info.articles, info.problems, swapped);
         schedule_publication(build.next_publication);
         if (reloading) {
             reloading = false;
@@ -302,9 +319,11 @@ struct Service::Impl {
         auto loaded = load_config(config.file);
         if (!loaded) {
             log::error(loaded.error().message + "; keeping the running configuration");
+            metrics.set_health("config_error", loaded.error().message);
             systemd::notify_ready(status());
             return;
         }
+        metrics.remove_health("config_error");
         Config next = std::move(*loaded);
         if (next.server.listen != config.server.listen) {
             log::warning("server.listen changed to " + next.server.listen +
