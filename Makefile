@@ -6,12 +6,13 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CONFIG ?= examples/site/feedd.yaml
 
-# Build dependencies, then the independent checkers the tests read feeds back with.
+# Build dependencies, the independent checkers the tests read feeds back with, nginx (tests/nginx)
+# and wrk (bench/http_vs_nginx.sh).
 DEBIAN_PACKAGES := cmake g++ make pkg-config libgtest-dev libgmock-dev \
 	libboost1.81-dev libpugixml-dev libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev \
 	libmd4c-dev libmd4c-html0-dev libhowardhinnant-date-dev tzdata zlib1g-dev \
 	nlohmann-json3-dev libsystemd-dev \
-	jing python3-feedparser libxml2-utils curl
+	jing python3-feedparser libxml2-utils curl nginx wrk
 
 .PHONY: all deps build run test clean format
 
