@@ -349,12 +349,36 @@ void expect_feedparser_enclosure(const json& doc) {
     ADD_FAILURE() << "no enclosure on the every-key entry";
 }
 
+// markdown/relative-links.md writes relative references; readers must get them resolved (RFC 3986)
+// against the article's link.
+void expect_relative_links_resolved(const std::string& reader, const json& doc) {
+    SCOPED_TRACE(reader);
+    const std::string base = kSite + "markdown/relative-links/";
+    for (const auto& entry : doc["entries"]) {
+        if (entry["id"] != base) continue;
+        const auto html = text_or_empty(entry["content"]);
+        for (const auto& attribute :
+             {"href=\"" + kSite + "markdown/escapes/\"", "href=\"" + kSite + "\"",
+              "href=\"" + base + "notes/appendix.html\"", "src=\"" + base + "images/diagram.png\"",
+              "href=\"" + kSite + "scraped/next-line-date/\"",
+              "src=\"" + base + "img/photo.jpg\""}) {
+            EXPECT_NE(html.find(attribute), std::string::npos) << attribute << " in " << html;
+        }
+        for (const auto* relative : {"=\"../", "=\"/\"", "=\"notes/", "=\"images/", "=\"img/"}) {
+            EXPECT_EQ(html.find(relative), std::string::npos) << relative << " in " << html;
+        }
+        return;
+    }
+    ADD_FAILURE() << "no entry " << base;
+}
+
 TEST(Feedparser, ReadsEveryArticleFromRss) {
     const auto doc = feedparser_read("feed.xml");
     expect_feedparser_clean(doc);
     EXPECT_EQ(doc["version"], "rss20");
     expect_lists_every_article("feedparser rss", doc, {.updated = false, .categories = true});
     expect_feedparser_enclosure(doc);
+    expect_relative_links_resolved("feedparser rss", doc);
 }
 
 TEST(Feedparser, ReadsEveryArticleFromAtom) {
@@ -363,6 +387,7 @@ TEST(Feedparser, ReadsEveryArticleFromAtom) {
     EXPECT_EQ(doc["version"], "atom10");
     expect_lists_every_article("feedparser atom", doc, {.updated = true, .categories = true});
     expect_feedparser_enclosure(doc);
+    expect_relative_links_resolved("feedparser atom", doc);
 }
 
 // feedparser 6 has no JSON Feed reader: feed_reader.py reads .json with the json module and checks
@@ -371,6 +396,19 @@ TEST(JsonFeed, ListsEveryArticleWithRequiredFields) {
     const auto doc = feedparser_read("feed.json");
     expect_feedparser_clean(doc);
     expect_lists_every_article("json feed", doc, {.updated = true, .categories = true});
+    expect_relative_links_resolved("json feed", doc);
+    // feedparser's sanitizer drops srcset, so only the JSON Feed shows that it is resolved too.
+    const auto json_feed = json::parse(read_file(site().out() / "feed.json"));
+    bool found = false;
+    for (const auto& item : json_feed["items"]) {
+        if (item["id"] != kSite + "markdown/relative-links/") continue;
+        found = true;
+        EXPECT_NE(text_or_empty(item["content_html"])
+                      .find("srcset=\"" + kSite + "markdown/relative-links/img/photo-2x.jpg 2x\""),
+                  std::string::npos)
+            << item["content_html"];
+    }
+    EXPECT_TRUE(found);
 }
 
 // newsboat needs URLs, so a real `feedd serve` serves the site; one cache per feed, because
