@@ -1,5 +1,6 @@
 #include "daemon/pings.h"
 
+#include <ctime>
 #include <iostream>
 
 #include "daemon/log.h"
@@ -26,6 +27,19 @@ std::vector<ping::Topic> topics_of(const Snapshot& snapshot) {
     return topics;
 }
 
+namespace {
+
+std::string rfc3339(ping::TimePoint at) {
+    const std::time_t seconds = ping::Clock::to_time_t(at);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+}  // namespace
+
 void publish_ping_stats(const ping::PingStats& stats, http::Metrics& metrics) {
     const auto seconds = [](ping::TimePoint at) {
         return static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count());
@@ -46,8 +60,10 @@ void publish_ping_stats(const ping::PingStats& stats, http::Metrics& metrics) {
                               seconds(*endpoint.next_retry));
         }
         summary += (summary.empty() ? "" : "; ") + endpoint.endpoint.key() + ": " +
-                   (endpoint.last_outcome.empty() ? "not tried yet" : endpoint.last_outcome) +
-                   (endpoint.pending ? ", " + std::to_string(endpoint.pending) + " pending" : "");
+                   (endpoint.last_outcome.empty() ? "not tried yet" : endpoint.last_outcome);
+        if (endpoint.last_attempt) summary += ", last attempt " + rfc3339(*endpoint.last_attempt);
+        if (endpoint.pending) summary += ", " + std::to_string(endpoint.pending) + " pending";
+        if (endpoint.next_retry) summary += ", next retry " + rfc3339(*endpoint.next_retry);
     }
     metrics.set_health("ping_endpoints", summary);
 }

@@ -137,6 +137,28 @@ TEST_F(WebSub, PingsPendingWhenFeeddIsKilledAreDeliveredOnceAfterRestart) {
         feedd.process().wait(5s);
     }
     EXPECT_TRUE(publishes_of(topic).empty());
+    hub_.post_form("/_test/mode", "mode=status&status=503&retry_after=1");
+    {
+        // While the hub is still down, the queue is visible in /healthz and /metrics.
+        RunningFeedd feedd(site_.config());
+        ASSERT_TRUE(wait_until(
+            [&] {
+                const auto health = nlohmann::json::parse(feedd.get("/healthz").body, nullptr, false);
+                return health.is_object() && health.value("ping_queue", 0.0) > 0 &&
+                       health.value("ping_endpoints", "").find("HTTP 503") != std::string::npos &&
+                       health.value("ping_endpoints", "").find("next retry") != std::string::npos;
+            },
+            10s))
+            << feedd.get("/healthz").body;
+        const auto metrics = feedd.get("/metrics").body;
+        EXPECT_NE(metrics.find("feedd_ping_queue_length "), std::string::npos) << metrics;
+        EXPECT_NE(metrics.find("feedd_ping_next_retry_timestamp_seconds{endpoint=\"" + hub_.url("/") + "\"}"),
+                  std::string::npos)
+            << metrics;
+        ::kill(feedd.process().pid(), SIGKILL);
+        feedd.process().wait(5s);
+    }
+    EXPECT_TRUE(publishes_of(topic).empty());
     hub_.post_form("/_test/mode", "mode=ok");
     RunningFeedd feedd(site_.config());
     EXPECT_TRUE(wait_until([&] { return publishes_of(topic).size() == 1; }, 10s));
