@@ -145,22 +145,39 @@ std::vector<const Article*> ArticleStore::articles() const {
 
 std::vector<const Article*> ArticleStore::feed_articles(std::size_t limit, Seconds now, bool with_bodies) {
     auto chosen = select_published(articles(), limit, now);
-    if (!with_bodies) return chosen;
+    return with_bodies ? this->with_bodies(chosen) : chosen;
+}
+
+std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Article*>& wanted) {
+    std::vector<const Article*> out;
+    out.reserve(wanted.size());
     std::map<std::string, Entry, std::less<>> kept;
-    for (auto& article : chosen) {
-        const auto& entry = entries_.find(article->path)->second;
+    for (const Article* article : wanted) {
+        const auto found = entries_.find(article->path);
+        if (found == entries_.end()) {
+            out.push_back(article);
+            continue;
+        }
+        const auto& entry = found->second;
+        if (const auto again = kept.find(article->path); again != kept.end()) {
+            out.push_back(&*again->second.article);
+            continue;
+        }
         auto cached = bodies_.find(article->path);
         if (cached == bodies_.end() || !(cached->second.stamp == entry.stamp)) {
             auto outcome = read_article(content_, entry.stamp, Detail::full);
             // Changed or gone since it was listed: publish what is known; the watcher brings the rest.
-            if (!outcome.article) continue;
+            if (!outcome.article) {
+                out.push_back(article);
+                continue;
+            }
             cached = bodies_.insert_or_assign(article->path, Entry{entry.stamp, std::move(outcome.article), {}}).first;
         }
-        article = &*cached->second.article;
+        out.push_back(&*cached->second.article);
         kept.insert(bodies_.extract(cached));
     }
     bodies_ = std::move(kept);
-    return chosen;
+    return out;
 }
 
 std::size_t ArticleStore::problem_count() const {

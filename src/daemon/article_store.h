@@ -1,7 +1,8 @@
 // The articles of the content directory kept in memory between rebuilds, keyed by path with the
 // (mtime, size, inode) stamp they were read at: an update re-reads only the files that changed.
 // Every article is held as metadata only (no body HTML); full bodies are read for, and kept for,
-// just the articles the feeds show, so memory stays small however large the site.
+// just the articles the subscription feeds show (the main feed and every tag, section and author
+// feed), so memory grows with the number of feeds, not with the size of the site.
 // Not thread-safe: the daemon touches a store from its build thread only.
 #pragma once
 
@@ -39,6 +40,11 @@ public:
     // The articles a feed of `limit` entries shows at `now`, in feed order, with their full bodies
     // when `with_bodies`. Valid until the next call or update.
     std::vector<const Article*> feed_articles(std::size_t limit, Seconds now, bool with_bodies);
+    // The same articles (pointers from articles()) read in full, in the same order; an article
+    // that cannot be read now stays as it is. Bodies are kept for exactly these articles until the
+    // next call, so a rebuild re-reads only what changed or newly appears in a feed.
+    // Valid until the next call or update.
+    std::vector<const Article*> with_bodies(const std::vector<const Article*>& wanted);
     // Problems of the directory and of every file, sorted by path then line.
     std::vector<Problem> problems() const;
     std::size_t problem_count() const;

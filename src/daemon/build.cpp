@@ -1,9 +1,11 @@
 #include "daemon/build.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "daemon/log.h"
 #include "feed/feed.h"
+#include "feed/site.h"
 #include "feed/validate.h"
 
 namespace feedd {
@@ -31,12 +33,18 @@ void log_problems(const ContentConfig& content, const std::vector<Problem>& prob
 Build render_site(ArticleStore& store, const Config& config, Seconds now,
                   std::chrono::steady_clock::time_point started) {
     const auto articles = store.articles();
-    const auto shown = store.feed_articles(static_cast<std::size_t>(config.feeds.limit), now,
-                                           config.feeds.full_content);
-    auto snapshot = make_snapshot(make_feed(shown, config, now));
-    // Every published article, not just the ones the feeds have room for.
-    snapshot.info.articles = static_cast<std::size_t>(std::count_if(
-        articles.begin(), articles.end(), [&](const Article* a) { return is_published(*a, now); }));
+    // Planned on metadata; then only the articles some subscription feed shows are read in full
+    // (archive pages carry summaries).
+    SitePlan plan = plan_site(articles, config, now);
+    if (config.feeds.full_content) {
+        const auto wanted = articles_with_content(plan);
+        const auto full = store.with_bodies(wanted);
+        std::unordered_map<const Article*, const Article*> replacement;
+        replacement.reserve(wanted.size());
+        for (std::size_t i = 0; i < wanted.size(); ++i) replacement.emplace(wanted[i], full[i]);
+        replace_articles(plan, [&](const Article* a) { return replacement.at(a); });
+    }
+    auto snapshot = render_plan(plan, config);
     snapshot.info.problems = store.problem_count();
     snapshot.info.built_at = std::chrono::system_clock::now();
     snapshot.info.duration =

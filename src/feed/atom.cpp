@@ -69,7 +69,8 @@ std::string render_atom(const Feed& feed) {
     const std::string lang = detail::language_tag(feed.language);
     if (!lang.empty()) root.append_attribute("xml:lang") = lang.c_str();
 
-    add_text(root, "id", feed.urls.home);
+    if (feed.archive) root.append_attribute("xmlns:fh") = "http://purl.org/syndication/history/1.0";
+    add_text(root, "id", feed.urls.id.empty() ? feed.urls.home : feed.urls.id);
     pugi::xml_node title = root.append_child("title");
     title.append_attribute("type") = "text";
     if (!feed.title.empty()) title.append_child(pugi::node_pcdata).set_value(feed.title.c_str());
@@ -91,6 +92,12 @@ std::string render_atom(const Feed& feed) {
     add_link(root, "self", "application/atom+xml", feed.urls.atom);
     add_link(root, "alternate", "text/html", feed.urls.home);
     for (const auto& hub : feed.hubs) add_link(root, "hub", nullptr, hub);
+    // RFC 5005 section 4 (archived feeds).
+    const char* type = "application/atom+xml";
+    if (!feed.current.atom.empty()) add_link(root, "current", type, feed.current.atom);
+    if (!feed.prev_archive.atom.empty()) add_link(root, "prev-archive", type, feed.prev_archive.atom);
+    if (!feed.next_archive.atom.empty()) add_link(root, "next-archive", type, feed.next_archive.atom);
+    if (feed.archive) root.append_child("fh:archive");
     pugi::xml_node generator = add_text(root, "generator", "feedd");
     generator.append_attribute("version") = kVersion;
 

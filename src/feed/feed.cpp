@@ -69,6 +69,8 @@ std::string absolute_or_empty(std::string_view base, std::string_view ref) {
     return resolved.empty() ? detail::escape_uri_reference(ref) : resolved;
 }
 
+}  // namespace
+
 Entry make_entry(const Article& a, const Config& config) {
     Entry e;
     const std::string permalink = default_permalink(config.site, a.path);
@@ -100,7 +102,9 @@ Entry make_entry(const Article& a, const Config& config) {
     return e;
 }
 
-}  // namespace
+std::string site_url(const Config& config, std::string_view relative) {
+    return join_site_url(config.site.url, relative);
+}
 
 bool is_published(const Article& article, Seconds now) { return !article.draft && article.date <= now; }
 

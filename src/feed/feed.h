@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,14 @@ struct FeedUrls {
     std::string rss;   // site.url + "feed.xml"
     std::string atom;  // site.url + "atom.xml"
     std::string json;  // site.url + "feed.json"
+    std::string id;    // Atom feed id; empty: `home` (the main feed's id is site.url)
+};
+
+// RFC 5005 links, one URL per format: RSS documents link RSS pages, Atom documents Atom pages.
+struct FormatLinks {
+    std::string rss;
+    std::string atom;
+    bool empty() const { return rss.empty() && atom.empty(); }
 };
 
 struct Feed {
@@ -47,8 +56,21 @@ struct Feed {
     FeedUrls urls;
     std::vector<std::string> hubs;  // WebSub hubs to advertise (only when pings are enabled)
     Seconds updated{};           // newest entry's updated time; never the build time
-    std::vector<Entry> entries;  // newest first, at most feeds.limit
+    std::vector<Entry> entries;  // newest first, at most feeds.limit (archive pages: oldest first)
+    // RFC 5005 (docs/feeds.md): an archive page has `archive` set (<fh:archive/>), `current` (the
+    // subscription feed) and the neighbouring pages; a subscription feed links its newest page.
+    bool archive = false;
+    FormatLinks current;
+    FormatLinks prev_archive;  // older
+    FormatLinks next_archive;  // newer
 };
+
+// One entry, identity and URLs resolved (the rule above). The same article gives the same entry
+// in every feed that shows it.
+Entry make_entry(const Article& article, const Config& config);
+
+// site.url joined with a relative path, exactly one '/' between them.
+std::string site_url(const Config& config, std::string_view relative);
 
 // Published articles only: no drafts, nothing dated after `now`. Deterministic for the same inputs.
 Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now);

@@ -14,6 +14,7 @@ constexpr const char* kAtomNs = "http://www.w3.org/2005/Atom";
 constexpr const char* kContentNs = "http://purl.org/rss/1.0/modules/content/";
 constexpr const char* kDcNs = "http://purl.org/dc/elements/1.1/";
 constexpr const char* kMediaNs = "http://search.yahoo.com/mrss/";
+constexpr const char* kHistoryNs = "http://purl.org/syndication/history/1.0";  // RFC 5005
 
 // dc:creator carries a name when there is no email: RSS's own <author> must be an email address.
 bool uses_dc_creator(const Entry& e) {
@@ -68,6 +69,7 @@ std::string render_rss(const Feed& feed) {
     if (any([](const Entry& e) { return !e.image.empty(); })) {
         rss.append_attribute("xmlns:media") = kMediaNs;
     }
+    if (feed.archive) rss.append_attribute("xmlns:fh") = kHistoryNs;
 
     pugi::xml_node channel = rss.append_child("channel");
     using detail::add_text;
@@ -87,6 +89,17 @@ std::string render_rss(const Feed& feed) {
         link.append_attribute("href") = hub.c_str();
         link.append_attribute("rel") = "hub";
     }
+    const auto history_link = [&](const char* rel, const std::string& href) {
+        if (href.empty()) return;
+        pugi::xml_node link = channel.append_child("atom:link");
+        link.append_attribute("href") = href.c_str();
+        link.append_attribute("rel") = rel;
+        link.append_attribute("type") = "application/rss+xml";
+    };
+    history_link("current", feed.current.rss);
+    history_link("prev-archive", feed.prev_archive.rss);
+    history_link("next-archive", feed.next_archive.rss);
+    if (feed.archive) channel.append_child("fh:archive");
 
     for (const Entry& e : feed.entries) add_item(channel, e);
     return detail::to_string(doc);

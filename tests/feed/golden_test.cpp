@@ -10,6 +10,7 @@
 #include "content/scan.h"
 #include "feed/feed.h"
 #include "feed/feed_test_support.h"
+#include "feed/site.h"
 #include "feed/writers.h"
 
 namespace feedd {
@@ -91,6 +92,46 @@ TEST(GoldenFeeds, Atom) {
 }
 TEST(GoldenFeeds, JsonFeed) {
     check_golden("feed.json", render_json(golden_feed()));
+}
+
+Snapshot golden_site() {
+    const Config config = golden_config();
+    const ContentSet content = scan_content(config.content);
+    return make_site_snapshot(pointers_to(content.articles), config, kNow);
+}
+
+std::string body_of(const Snapshot& s, const std::string& key) {
+    const Resource* r = s.find(key);
+    EXPECT_NE(r, nullptr) << key;
+    return r ? r->body : std::string{};
+}
+
+// The site feed of the whole-site build is the same document as make_feed's, plus its link to
+// the newest archive page.
+TEST(GoldenFeeds, SiteSnapshotFeedIsTheGoldenFeedWithItsArchiveLink) {
+    std::string expected = render_atom(golden_feed());
+    const std::string link =
+        "  <link rel=\"prev-archive\" type=\"application/atom+xml\" href=\"https://news.example.org/archive/1.atom\" />\n";
+    const auto generator = expected.find("  <generator");
+    ASSERT_NE(generator, std::string::npos);
+    expected.insert(generator, link);
+    EXPECT_EQ(body_of(golden_site(), "/atom.xml"), expected);
+}
+
+TEST(GoldenFeeds, TagFeedRss) {
+    check_golden("tags-local-feed.xml", body_of(golden_site(), "/tags/local/feed.xml"));
+}
+TEST(GoldenFeeds, TagFeedAtom) {
+    check_golden("tags-local-atom.xml", body_of(golden_site(), "/tags/local/atom.xml"));
+}
+TEST(GoldenFeeds, ArchivePageAtom) {
+    check_golden("archive-1.atom", body_of(golden_site(), "/archive/1.atom"));
+}
+TEST(GoldenFeeds, ArchivePageRss) {
+    check_golden("archive-1.xml", body_of(golden_site(), "/archive/1.xml"));
+}
+TEST(GoldenFeeds, TagIndex) {
+    check_golden("tags-index.html", body_of(golden_site(), "/tags/"));
 }
 
 }  // namespace

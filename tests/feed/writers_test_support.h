@@ -12,7 +12,7 @@ inline Feed sample_feed() {
     feed.description = "All the \"news\"";
     feed.language = "en";
     feed.urls = {"https://news.example.org/", "https://news.example.org/feed.xml",
-                 "https://news.example.org/atom.xml", "https://news.example.org/feed.json"};
+                 "https://news.example.org/atom.xml", "https://news.example.org/feed.json", ""};
     feed.updated = at(2024, 4, 5, 12, 20, 0);
 
     Entry a;

@@ -1,0 +1,83 @@
+// Every document of a site: the main feed, one feed per tag, section and author, the tag index and
+// the RFC 5005 archive pages. docs/feeds.md states the URL scheme and its rules.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "content/article.h"
+#include "feed/snapshot.h"
+
+namespace feedd {
+
+enum class TopicKind { tag, section, author };
+
+// A tag, section or author with a feed. Names that give the same slug share one topic (merged).
+struct Topic {
+    TopicKind kind = TopicKind::tag;
+    std::string slug;                    // UTF-8 (slug_of)
+    std::string name;                    // the spelling most articles use (ties: the smallest)
+    std::vector<std::string> spellings;  // every name merged into this topic, sorted
+    std::string folder;                  // resource key prefix: "/tags/t%C3%BCrkiye/"
+    std::size_t count = 0;               // published articles
+    std::vector<const Article*> shown;   // newest first, at most TopicFeedOptions::limit
+};
+
+// Tag, section and author feeds: how many entries, and whether with bodies. Measured at 10k
+// articles (200 tags, 377 authors, 8 sections): with bodies and 50 entries they are 320 MB of
+// documents before compression, against 0.8 MB for the site feed; every document of a snapshot
+// lives in memory. So by default they carry summaries (readers follow the link, as the archive)
+// and the newest 20 entries (WordPress shows 10). docs/feeds.md.
+struct TopicFeedOptions {
+    std::size_t limit = 20;
+    bool full_content = false;
+};
+
+// The defaults above, never more entries than the site feed (feeds.limit).
+TopicFeedOptions topic_feed_options(const Config& config);
+
+// What each document shows, decided from metadata alone, so a store can read full bodies for just
+// the articles the subscription feeds show before rendering.
+struct SitePlan {
+    std::vector<const Article*> main;     // the main feed: newest first, at most feeds.limit
+    std::vector<Topic> topics;            // by kind (tags, sections, authors), then slug
+    std::vector<const Article*> history;  // every published article, oldest first (archives)
+    Seconds newest{};                     // newest date of any article (an empty feed's date)
+    TopicFeedOptions topic_options;
+};
+
+SitePlan plan_site(const std::vector<const Article*>& articles, const Config& config, Seconds now,
+                   TopicFeedOptions topic_options);
+SitePlan plan_site(const std::vector<const Article*>& articles, const Config& config, Seconds now);
+
+// The articles whose bodies some feed carries (the site feed's, and the topic feeds' when
+// TopicFeedOptions::full_content), each once, in path order. Archive pages carry summaries only.
+std::vector<const Article*> articles_with_content(const SitePlan& plan);
+
+// Points the plan at other Article objects (say, the same articles read with their bodies):
+// `replace(a)` returns the one to use instead of `a`.
+template <typename Replace>
+void replace_articles(SitePlan& plan, Replace replace) {
+    for (auto& a : plan.main) a = replace(a);
+    for (auto& topic : plan.topics) {
+        for (auto& a : topic.shown) a = replace(a);
+    }
+}
+
+// Renders every document of the plan. Deterministic: the same plan gives the same bytes.
+Snapshot render_plan(const SitePlan& plan, const Config& config);
+
+// plan_site + render_plan.
+Snapshot make_site_snapshot(const std::vector<const Article*>& articles, const Config& config,
+                            Seconds now);
+
+// Archive pages (RFC 5005) hold this many entries each, oldest page first, numbered from 1.
+// Fixed rather than feeds.limit, so a config change never renumbers the closed pages.
+inline constexpr std::size_t kArchivePageSize = 100;
+
+// Top-level names of feedd's own resources; a section with one of these slugs is published under
+// /sections/<slug>/ instead of /<slug>/.
+bool is_reserved_section(std::string_view slug);
+
+}  // namespace feedd

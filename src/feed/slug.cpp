@@ -1,0 +1,136 @@
+#include "feed/slug.h"
+
+#include <locale.h>
+#include <wctype.h>
+
+#include <cstdint>
+#include <cstdio>
+
+#include "feed/url.h"
+
+namespace feedd {
+namespace {
+
+// glibc's Unicode character classes and case mapping through its built-in C.UTF-8 locale, passed
+// explicitly (the *_l functions) so the process locale never changes a slug. Debian's libc-bin
+// always ships C.UTF-8; a lowercase table of our own would be a worse copy of glibc's.
+locale_t unicode_locale() {
+    static const locale_t locale = [] {
+        locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+        if (l == static_cast<locale_t>(nullptr)) l = newlocale(LC_CTYPE_MASK, "C.utf8", nullptr);
+        return l;
+    }();
+    return locale;
+}
+
+// Decodes one UTF-8 character at `i`; returns 0xFFFFFFFF for an invalid sequence (one byte
+// consumed). Strict: no overlongs, no surrogates, nothing above U+10FFFF.
+char32_t decode(std::string_view s, std::size_t& i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char b0 = byte(i);
+    if (b0 < 0x80) {
+        ++i;
+        return b0;
+    }
+    std::size_t len = 0;
+    char32_t cp = 0;
+    char32_t min = 0;
+    if ((b0 & 0xE0) == 0xC0) {
+        len = 2, cp = b0 & 0x1F, min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        len = 3, cp = b0 & 0x0F, min = 0x800;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        len = 4, cp = b0 & 0x07, min = 0x10000;
+    } else {
+        ++i;
+        return 0xFFFFFFFF;
+    }
+    if (i + len > s.size()) {
+        ++i;
+        return 0xFFFFFFFF;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80) {
+            ++i;
+            return 0xFFFFFFFF;
+        }
+        cp = (cp << 6) | (byte(i + k) & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        ++i;
+        return 0xFFFFFFFF;
+    }
+    i += len;
+    return cp;
+}
+
+void encode(char32_t cp, std::string& out) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+bool is_word_character(char32_t cp) {
+    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    if (cp == 0xFFFFFFFF) return false;
+    const locale_t locale = unicode_locale();
+    // Without the locale every non-ASCII character is kept: still a stable rule, just no folding.
+    return locale == static_cast<locale_t>(nullptr) || iswalnum_l(static_cast<wint_t>(cp), locale);
+}
+
+char32_t lowercase(char32_t cp) {
+    if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + ('a' - 'A') : cp;
+    const locale_t locale = unicode_locale();
+    if (locale == static_cast<locale_t>(nullptr)) return cp;
+    return static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), locale));
+}
+
+// FNV-1a 32: a stable name for a name that has no letters, not a security boundary.
+std::string short_hash(std::string_view bytes) {
+    std::uint32_t h = 0x811c9dc5u;
+    for (const char c : bytes) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x01000193u;
+    }
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08x", h);
+    return buf;
+}
+
+}  // namespace
+
+std::string slug_of(std::string_view name) {
+    std::string out;
+    bool pending_dash = false;
+    for (std::size_t i = 0; i < name.size();) {
+        const char32_t cp = decode(name, i);
+        if (!is_word_character(cp)) {
+            pending_dash = !out.empty();
+            continue;
+        }
+        std::string character;
+        encode(lowercase(cp), character);
+        if (out.size() + (pending_dash ? 1 : 0) + character.size() > kMaxSlugBytes) break;
+        if (pending_dash) out += '-';
+        pending_dash = false;
+        out += character;
+    }
+    if (out.empty()) return "x" + short_hash(name);
+    return out;
+}
+
+std::string slug_url(std::string_view slug) { return detail::encode_path(slug); }
+
+}  // namespace feedd
