@@ -20,10 +20,16 @@ using namespace std::chrono;
 
 // Zones with odd offsets and rules: 30/45-minute offsets, half-hour DST (Lord Howe), southern
 // hemisphere DST, a zone that skipped a whole day (Apia, 2011-12-30), and a date-line crosser.
-constexpr std::array<std::string_view, 10> kZones = {
-    "UTC",           "Europe/Berlin",      "America/New_York", "Asia/Kolkata",
-    "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns",
-    "Pacific/Apia",  "America/Sao_Paulo"};
+constexpr std::array<std::string_view, 10> kZones = {"UTC",
+                                                     "Europe/Berlin",
+                                                     "America/New_York",
+                                                     "Asia/Kolkata",
+                                                     "Asia/Kathmandu",
+                                                     "Australia/Lord_Howe",
+                                                     "Pacific/Chatham",
+                                                     "America/St_Johns",
+                                                     "Pacific/Apia",
+                                                     "America/Sao_Paulo"};
 
 std::string two(unsigned v) {
     return {static_cast<char>('0' + v / 10 % 10), static_cast<char>('0' + v % 10)};

@@ -13,18 +13,25 @@
 
 // Not assert(): the targets are built with NDEBUG in RelWithDebInfo, and a broken invariant must
 // stop the fuzzer in every build type.
-#define FEEDD_FUZZ_CHECK(condition, ...)                                                 \
-    do {                                                                                 \
-        if (!(condition)) {                                                              \
-            std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__,    \
-                         #condition);                                                    \
-            std::fprintf(stderr, "" __VA_ARGS__);                                        \
-            std::fputc('\n', stderr);                                                    \
-            std::abort();                                                                \
-        }                                                                                \
+#define FEEDD_FUZZ_CHECK(condition, ...)                                                           \
+    do {                                                                                           \
+        if (!(condition)) {                                                                        \
+            std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
+            std::fprintf(stderr, "" __VA_ARGS__);                                                  \
+            std::fputc('\n', stderr);                                                              \
+            std::abort();                                                                          \
+        }                                                                                          \
     } while (false)
 
+// A known finding not fixed yet (tests/fuzz/findings/<id>/) is tolerated when FEEDD_FUZZ_KNOWN
+// (space-separated ids; the Makefile lists that folder) names it, so fuzzing goes on past it; the
+// moment its folder is removed, the check is enforced again.
+#define FEEDD_FUZZ_CHECK_UNLESS_KNOWN(id, condition, ...) \
+    FEEDD_FUZZ_CHECK((condition) || ::feedd::fuzz::is_known_finding(id), __VA_ARGS__)
+
 namespace feedd::fuzz {
+
+bool is_known_finding(std::string_view id);
 
 // The config the article targets build feeds with: a plausible site, full content in feeds.
 Config site_config();
@@ -35,9 +42,9 @@ Config site_config();
 void check_feeds(const std::vector<Article>& articles, const Config& config);
 
 // Splits the input at the first "\n%%sidecar%%\n" into the file and its sidecar, parses it as the
-// article at `path` (its extension picks the parser), and checks: problems name the file; an
-// article comes out only with no error; Detail::metadata agrees with Detail::full except for the
-// body; the feeds built from it pass check_feeds.
+// article at `path` (its extension picks the parser), and checks: problems name the file or its
+// sidecar; an article comes out only with no error; Detail::metadata agrees with Detail::full
+// except for the body; the feeds built from it pass check_feeds.
 void fuzz_article(std::string_view input, const std::string& path);
 
 // The first code point XML 1.0 does not allow (Char production, §2.2) or the offset of invalid
