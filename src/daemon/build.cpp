@@ -42,7 +42,11 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
         std::unordered_map<const Article*, const Article*> replacement;
         replacement.reserve(wanted.size());
         for (std::size_t i = 0; i < wanted.size(); ++i) replacement.emplace(wanted[i], full[i]);
-        replace_articles(plan, [&](const Article* a) { return replacement.at(a); });
+        // Feeds without bodies (by default tag, section and author feeds) keep the metadata.
+        replace_articles(plan, [&](const Article* a) {
+            const auto found = replacement.find(a);
+            return found == replacement.end() ? a : found->second;
+        });
     }
     auto snapshot = render_plan(plan, config);
     snapshot.info.problems = store.problem_count();
