@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "content/article.h"
 #include "content/scan.h"
+#include "feed/site.h"
 
 namespace feedd {
 
@@ -49,6 +50,9 @@ public:
     std::vector<Problem> problems() const;
     std::size_t problem_count() const;
     std::size_t size() const { return entries_.size(); }
+    // The previous build's documents, so the next build renders only the feeds whose articles
+    // changed (render_plan). Kept here because the store is what lives from one build to the next.
+    RenderCache& render_cache() { return render_cache_; }
 
 private:
     struct Entry {
@@ -63,6 +67,7 @@ private:
     std::map<std::string, Entry, std::less<>> entries_;
     std::map<std::string, Entry, std::less<>> bodies_;  // full reads of the articles feeds show
     std::vector<Problem> directory_problems_;  // from the last full listing
+    RenderCache render_cache_;
 };
 
 }  // namespace feedd

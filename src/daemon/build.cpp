@@ -48,7 +48,10 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
             return found == replacement.end() ? a : found->second;
         });
     }
-    auto snapshot = render_plan(plan, config);
+    auto& cache = store.render_cache();
+    auto snapshot = render_plan(plan, config, &cache);
+    log::debug("rendered " + std::to_string(cache.rendered) + " document groups, copied " +
+               std::to_string(cache.reused) + " unchanged ones");
     snapshot.info.problems = store.problem_count();
     snapshot.info.built_at = std::chrono::system_clock::now();
     snapshot.info.duration =
@@ -56,6 +59,7 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
     Build build;
     build.invalid = validate_snapshot(snapshot);
     build.snapshot = std::make_shared<const Snapshot>(std::move(snapshot));
+    cache.previous = build.snapshot;
     build.next_publication = next_publication(articles, now);
     return build;
 }

@@ -126,6 +126,70 @@ std::vector<TopicIndexItem> index_items(const SitePlan& plan, TopicKind kind, co
     return items;
 }
 
+// FNV-1a 64 over length-prefixed fields: a fingerprint of a document's inputs, so an unchanged
+// group is recognised without rendering it. Not a security boundary; 64 bits make an accidental
+// match of two different inputs negligible.
+struct Fingerprint {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    void bytes(std::string_view s) {
+        number(s.size());
+        for (const char c : s) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 0x100000001b3ULL;
+        }
+    }
+    void number(std::uint64_t v) {
+        for (int i = 0; i < 8; ++i) {
+            h ^= (v >> (8 * i)) & 0xFF;
+            h *= 0x100000001b3ULL;
+        }
+    }
+    void time(Seconds t) { number(static_cast<std::uint64_t>(t.time_since_epoch().count())); }
+    void person(const Person& p) {
+        bytes(p.name);
+        bytes(p.email);
+    }
+    // Every Article field make_entry reads.
+    void article(const Article& a, bool with_content) {
+        bytes(a.path);
+        bytes(a.title);
+        time(a.date);
+        number(a.updated.has_value());
+        if (a.updated) time(*a.updated);
+        person(a.author);
+        number(a.tags.size());
+        for (const auto& t : a.tags) bytes(t);
+        number(a.categories.size());
+        for (const auto& c : a.categories) bytes(c);
+        bytes(a.summary);
+        if (with_content) bytes(a.content_html);
+        bytes(a.id);
+        bytes(a.url);
+        bytes(a.image);
+        bytes(a.lang);
+        number(a.enclosure.has_value());
+        if (a.enclosure) {
+            bytes(a.enclosure->url);
+            number(a.enclosure->length);
+            bytes(a.enclosure->type);
+        }
+    }
+    void config(const Config& c, const TopicFeedOptions& topics) {
+        bytes(c.site.title);
+        bytes(c.site.url);
+        bytes(c.site.description);
+        bytes(c.site.language);
+        person(c.site.author);
+        bytes(c.site.permalink);
+        number(static_cast<std::uint64_t>(c.feeds.limit));
+        number(c.feeds.full_content);
+        number(c.ping.enabled);
+        for (const auto& hub : c.ping.websub) bytes(hub.url);
+        number(topics.limit);
+        number(topics.full_content);
+    }
+};
+
 }  // namespace
 
 bool is_reserved_section(std::string_view slug) {
@@ -211,79 +275,159 @@ std::vector<const Article*> articles_with_content(const SitePlan& plan) {
     return out;
 }
 
-Snapshot render_plan(const SitePlan& plan, const Config& config) {
+Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache) {
     const std::size_t pages = archive_page_count(plan);
+    Fingerprint base;
+    base.config(config, plan.topic_options);
+    std::map<std::string, std::uint64_t, std::less<>> fingerprints;
+    Snapshot snapshot;  // groups copied from the previous build
+    Snapshot fresh;     // groups rendered now (they get their browser views below)
+    std::size_t reused = 0;
+    std::size_t rendered = 0;
+    // Copies the group's documents when its fingerprint matches the previous build's; else
+    // render() adds them to `fresh`.
+    const auto group = [&](const std::string& first_key, const std::vector<std::string>& keys,
+                           const Fingerprint& fp, auto render) {
+        fingerprints[first_key] = fp.h;
+        if (cache && cache->previous) {
+            const auto old = cache->fingerprints.find(first_key);
+            bool all = old != cache->fingerprints.end() && old->second == fp.h;
+            for (std::size_t i = 0; all && i < keys.size(); ++i) all = cache->previous->find(keys[i]) != nullptr;
+            if (all) {
+                for (const auto& key : keys) snapshot.resources.insert_or_assign(key, *cache->previous->find(key));
+                ++reused;
+                return;
+            }
+        }
+        render();
+        ++rendered;
+    };
+    const auto feed_keys = [](const std::string& folder, bool page) {
+        std::vector<std::string> keys = {folder + "feed.xml", folder + "atom.xml", folder + "feed.json"};
+        if (page) keys.push_back(folder);
+        return keys;
+    };
 
-    Feed main = feed_shell(config);
-    main.urls = {config.site.url, site_url(config, "feed.xml"), site_url(config, "atom.xml"),
-                 site_url(config, "feed.json"), {}};
-    for (const Article* a : plan.main) main.entries.push_back(make_entry(*a, config));
-    set_updated(main, plan.newest);
-    if (pages > 0) main.prev_archive = archive_links(config, pages);
-    Snapshot snapshot;
-    add_feed_resources(snapshot, "/", main);
-    snapshot.resources.insert_or_assign(
-        "/", make_page_resource("text/html; charset=utf-8", render_index_html(main), main.updated));
-    const FormatLinks current{main.urls.rss, main.urls.atom};
-    const Seconds site_updated = main.updated;
-    main = Feed{};  // its bodies are rendered; free them before the next feeds
+    const FormatLinks current{site_url(config, "feed.xml"), site_url(config, "atom.xml")};
+    {
+        Fingerprint fp = base;
+        fp.bytes("main");
+        fp.number(pages);
+        fp.time(plan.newest);
+        for (const Article* a : plan.main) fp.article(*a, config.feeds.full_content);
+        group("/feed.xml", feed_keys("/", true), fp, [&] {
+            Feed main = feed_shell(config);
+            main.urls = {config.site.url, current.rss, current.atom, site_url(config, "feed.json"), {}};
+            for (const Article* a : plan.main) main.entries.push_back(make_entry(*a, config));
+            set_updated(main, plan.newest);
+            if (pages > 0) main.prev_archive = archive_links(config, pages);
+            add_feed_resources(fresh, "/", main);
+            fresh.resources.insert_or_assign(
+                "/", make_page_resource("text/html; charset=utf-8", render_index_html(main), main.updated));
+        });
+    }
 
     Config topic_config = config;
     topic_config.feeds.full_content = config.feeds.full_content && plan.topic_options.full_content;
     for (const Topic& topic : plan.topics) {
-        const Feed feed = topic_feed(topic, topic_config, plan.newest);
-        add_feed_resources(snapshot, topic.folder, feed);
-        if (topic.kind != TopicKind::section) {
-            snapshot.resources.insert_or_assign(
-                topic.folder, make_page_resource("text/html; charset=utf-8", render_index_html(feed),
-                                                 feed.updated));
-        }
+        const bool page = topic.kind != TopicKind::section;
+        Fingerprint fp = base;
+        fp.number(static_cast<std::uint64_t>(topic.kind));
+        fp.bytes(topic.folder);
+        fp.bytes(topic.name);
+        for (const auto& spelling : topic.spellings) fp.bytes(spelling);
+        for (const Article* a : topic.shown) fp.article(*a, topic_config.feeds.full_content);
+        group(topic.folder + "feed.xml", feed_keys(topic.folder, page), fp, [&] {
+            const Feed feed = topic_feed(topic, topic_config, plan.newest);
+            add_feed_resources(fresh, topic.folder, feed);
+            if (page) {
+                fresh.resources.insert_or_assign(
+                    topic.folder, make_page_resource("text/html; charset=utf-8", render_index_html(feed),
+                                                     feed.updated));
+            }
+        });
     }
 
-    Feed tags_page = feed_shell(config);
-    tags_page.title = config.site.title + " \xE2\x80\x94 Tags";
-    tags_page.urls.home = config.site.url;
-    tags_page.urls.rss = current.rss;
-    tags_page.urls.atom = current.atom;
-    tags_page.urls.json = site_url(config, "feed.json");
-    snapshot.resources.insert_or_assign(
-        "/tags/", make_page_resource("text/html; charset=utf-8",
-                                     render_topic_index_html(tags_page, index_items(plan, TopicKind::tag, config)),
-                                     site_updated));
+    {
+        const auto items = index_items(plan, TopicKind::tag, config);
+        Fingerprint fp = base;
+        fp.bytes("/tags/");
+        fp.time(plan.newest);
+        for (const Article* a : plan.main) fp.time(a->updated.value_or(a->date));
+        for (const auto& item : items) {
+            fp.bytes(item.name);
+            fp.bytes(item.anchor);
+            fp.number(item.count);
+            for (const auto& also : item.also) fp.bytes(also);
+        }
+        group("/tags/", {"/tags/"}, fp, [&] {
+            Feed tags_page = feed_shell(config);
+            tags_page.title = config.site.title + " \xE2\x80\x94 Tags";
+            tags_page.urls.home = config.site.url;
+            tags_page.urls.rss = current.rss;
+            tags_page.urls.atom = current.atom;
+            tags_page.urls.json = site_url(config, "feed.json");
+            Seconds updated = plan.newest;
+            if (!plan.main.empty()) {
+                updated = Seconds{};
+                for (const Article* a : plan.main) updated = std::max(updated, a->updated.value_or(a->date));
+            }
+            fresh.resources.insert_or_assign(
+                "/tags/", make_page_resource("text/html; charset=utf-8",
+                                             render_topic_index_html(tags_page, items), updated));
+        });
+    }
 
     // Archive pages: summaries only (docs/feeds.md: every page stays in memory, and 100k bodies
     // would not fit), no hubs (nobody subscribes to a page).
     Config summaries = config;
     summaries.feeds.full_content = false;
     for (std::size_t page = 1; page <= pages; ++page) {
-        Feed feed = feed_shell(config);
-        feed.hubs.clear();
-        feed.title = config.site.title + " \xE2\x80\x94 Archive, page " + std::to_string(page);
-        feed.urls.home = config.site.url;
-        const FormatLinks self = archive_links(config, page);
-        feed.urls.rss = self.rss;
-        feed.urls.atom = self.atom;
-        feed.urls.id = config.site.url;  // the same logical feed as the subscription one
-        feed.archive = true;
-        feed.current = current;
-        if (page > 1) feed.prev_archive = archive_links(config, page - 1);
-        if (page < pages) feed.next_archive = archive_links(config, page + 1);
         const std::size_t begin = (page - 1) * kArchivePageSize;
         const std::size_t end = std::min(begin + kArchivePageSize, plan.history.size());
-        for (std::size_t i = end; i-- > begin;) {  // newest first within the page, like every feed
-            feed.entries.push_back(make_entry(*plan.history[i], summaries));
-        }
-        set_updated(feed, plan.newest);
         // Closed once a newer page exists: then nothing in it (entries, links) changes as
         // articles are added.
         const bool closed = page < pages;
-        Resource rss = make_page_resource("application/rss+xml; charset=utf-8", render_rss(feed), feed.updated);
-        Resource atom = make_page_resource("application/atom+xml; charset=utf-8", render_atom(feed), feed.updated);
-        rss.immutable = atom.immutable = closed;
-        snapshot.resources.insert_or_assign(archive_key(page, ".xml"), std::move(rss));
-        snapshot.resources.insert_or_assign(archive_key(page, ".atom"), std::move(atom));
+        Fingerprint fp = base;
+        fp.bytes("archive");
+        fp.number(page);
+        fp.number(closed);
+        for (std::size_t i = begin; i < end; ++i) fp.article(*plan.history[i], false);
+        group(archive_key(page, ".xml"), {archive_key(page, ".xml"), archive_key(page, ".atom")}, fp, [&] {
+            Feed feed = feed_shell(config);
+            feed.hubs.clear();
+            feed.title = config.site.title + " \xE2\x80\x94 Archive, page " + std::to_string(page);
+            feed.urls.home = config.site.url;
+            const FormatLinks self = archive_links(config, page);
+            feed.urls.rss = self.rss;
+            feed.urls.atom = self.atom;
+            feed.urls.id = config.site.url;  // the same logical feed as the subscription one
+            feed.archive = true;
+            feed.current = current;
+            if (page > 1) feed.prev_archive = archive_links(config, page - 1);
+            if (closed) feed.next_archive = archive_links(config, page + 1);
+            for (std::size_t i = end; i-- > begin;) {  // newest first within the page, like every feed
+                feed.entries.push_back(make_entry(*plan.history[i], summaries));
+            }
+            set_updated(feed, plan.newest);
+            Resource rss =
+                make_page_resource("application/rss+xml; charset=utf-8", render_rss(feed), feed.updated);
+            Resource atom =
+                make_page_resource("application/atom+xml; charset=utf-8", render_atom(feed), feed.updated);
+            rss.immutable = atom.immutable = closed;
+            fresh.resources.insert_or_assign(archive_key(page, ".xml"), std::move(rss));
+            fresh.resources.insert_or_assign(archive_key(page, ".atom"), std::move(atom));
+        });
     }
+
+    snapshot.resources.merge(fresh.resources);
     snapshot.info.articles = plan.history.size();
+    if (cache) {
+        cache->fingerprints = std::move(fingerprints);
+        cache->previous.reset();  // the caller sets it to this build's snapshot
+        cache->reused = reused;
+        cache->rendered = rendered;
+    }
     return snapshot;
 }
 

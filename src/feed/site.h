@@ -2,6 +2,9 @@
 // the RFC 5005 archive pages. docs/feeds.md states the URL scheme and its rules.
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -65,8 +68,20 @@ void replace_articles(SitePlan& plan, Replace replace) {
     }
 }
 
-// Renders every document of the plan. Deterministic: the same plan gives the same bytes.
-Snapshot render_plan(const SitePlan& plan, const Config& config);
+// The documents of the previous build and a fingerprint of what each group of them (a feed's
+// formats and page, an archive page, the tag index) was made from. render_plan copies a group
+// whose inputs are unchanged instead of rendering and compressing it again, so a live rebuild
+// after one edit redoes only the feeds that show the edited article.
+struct RenderCache {
+    std::shared_ptr<const Snapshot> previous;  // set by the caller to the snapshot render_plan made
+    std::map<std::string, std::uint64_t, std::less<>> fingerprints;  // by group (its first key)
+    std::size_t reused = 0;    // groups copied by the last render_plan
+    std::size_t rendered = 0;  // groups rendered by the last render_plan
+};
+
+// Renders every document of the plan. Deterministic: the same plan gives the same bytes, with or
+// without a cache.
+Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache = nullptr);
 
 // plan_site + render_plan.
 Snapshot make_site_snapshot(const std::vector<const Article*>& articles, const Config& config,

@@ -163,3 +163,66 @@ TEST(Archive, ClosedPagesKeepTheirBytesAsArticlesAreAdded) {
 
 }  // namespace
 }  // namespace feedd
+
+namespace feedd {
+namespace {
+
+void expect_same_documents(const Snapshot& a, const Snapshot& b) {
+    ASSERT_EQ(a.resources.size(), b.resources.size());
+    for (const auto& [key, resource] : a.resources) {
+        const Resource* other = b.find(key);
+        ASSERT_NE(other, nullptr) << key;
+        EXPECT_EQ(resource.body, other->body) << key;
+        EXPECT_EQ(resource.etag, other->etag) << key;
+        EXPECT_EQ(resource.immutable, other->immutable) << key;
+        EXPECT_EQ(resource.self_url, other->self_url) << key;
+    }
+}
+
+TEST(RenderCache, AnUnchangedSiteIsCopiedNotRendered) {
+    auto articles = history(250);
+    articles[10].tags = {"Space"};
+    const Config config = test::site_config();
+    RenderCache cache;
+    const SitePlan plan = plan_site(pointers_to(articles), config, kNow);
+    cache.previous = std::make_shared<const Snapshot>(render_plan(plan, config, &cache));
+    EXPECT_EQ(cache.reused, 0u);
+    const std::size_t groups = cache.rendered;
+    const Snapshot again = render_plan(plan, config, &cache);
+    EXPECT_EQ(cache.rendered, 0u);
+    EXPECT_EQ(cache.reused, groups);
+    expect_same_documents(again, render_plan(plan, config));
+}
+
+TEST(RenderCache, AnEditRendersOnlyTheDocumentsThatShowTheArticle) {
+    auto articles = history(250);
+    const Config config = test::site_config();
+    RenderCache cache;
+    cache.previous =
+        std::make_shared<const Snapshot>(render_plan(plan_site(pointers_to(articles), config, kNow), config, &cache));
+    articles[10].title = "Article 10, corrected";  // archive page 1, section "a"; not in the site feed
+    const SitePlan plan = plan_site(pointers_to(articles), config, kNow);
+    const Snapshot edited = render_plan(plan, config, &cache);
+    EXPECT_EQ(cache.rendered, 1u);  // archive page 1 (section "a" shows the newest 20 only)
+    expect_same_documents(edited, render_plan(plan, config));
+    EXPECT_NE(edited.find("/archive/1.atom")->body.find("Article 10, corrected"), std::string::npos);
+}
+
+TEST(RenderCache, ANewArticleRendersTheFeedsThatShowItAndTheNewestArchivePage) {
+    auto articles = history(250);
+    const Config config = test::site_config();
+    RenderCache cache;
+    cache.previous =
+        std::make_shared<const Snapshot>(render_plan(plan_site(pointers_to(articles), config, kNow), config, &cache));
+    articles.push_back(article("b/new.md", "New", at(2029, 1, 1)));
+    articles.back().tags = {"fresh"};
+    const SitePlan plan = plan_site(pointers_to(articles), config, kNow);
+    const Snapshot next = render_plan(plan, config, &cache);
+    // The site feed, section "b", tag "fresh", the tag index, archive page 3; pages 1 and 2 are
+    // copied (section "a" and its page are unchanged too).
+    EXPECT_EQ(cache.rendered, 5u);
+    expect_same_documents(next, render_plan(plan, config));
+}
+
+}  // namespace
+}  // namespace feedd
