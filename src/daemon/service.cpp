@@ -124,6 +124,7 @@ struct Service::Impl {
         http::ServerOptions options;
         options.max_age = std::chrono::seconds(config.server.max_age);
         options.metrics = &metrics;
+        options.feed_limit = static_cast<std::size_t>(config.feeds.limit);
         // Socket activation: systemd has bound the socket (feedd.socket); server.listen is not used.
         if (const auto fds = systemd::listen_fds(); !fds.empty()) {
             try {

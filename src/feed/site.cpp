@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "feed/browser_view.h"
 #include "feed/feed.h"
 #include "feed/slug.h"
 #include "feed/writers.h"
@@ -420,6 +421,7 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         });
     }
 
+    add_browser_views(fresh);  // only the documents rendered now: copied ones have theirs
     snapshot.resources.merge(fresh.resources);
     snapshot.info.articles = plan.history.size();
     if (cache) {

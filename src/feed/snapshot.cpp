@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "feed/browser_view.h"
+#include "feed/compress.h"
 #include "feed/writers.h"
 
 namespace feedd {
@@ -56,6 +58,8 @@ Resource make_resource(std::string content_type, std::string body, Seconds last_
     r.etag = "\"" + hash + "\"";
     r.gzip_etag = "\"" + hash + "-gz\"";
     r.gzip_body = gzip(body);
+    r.br_etag = "\"" + hash + "-br\"";
+    r.br_body = brotli(body);
     r.body = std::move(body);
     r.last_modified = last_modified;
     return r;
@@ -104,6 +108,7 @@ Snapshot make_snapshot(const Feed& feed) {
     s.resources.emplace(
         "/", make_resource("text/html; charset=utf-8", render_index_html(feed), feed.updated));
     s.info.articles = feed.entries.size();
+    add_browser_views(s);  // last: it reads every feed document added above
     return s;
 }
 

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "feed/feed.h"
 
@@ -21,6 +23,12 @@ struct Resource {
     Seconds last_modified{};
     std::string self_url;     // a feed's public URL, exactly as announced to hubs ("" for pages)
     std::string link_header;  // WebSub discovery (RFC 8288): the hubs and the self URL ("" for pages)
+    std::string br_body;  // brotli of body, computed once per snapshot
+    std::string br_etag;  // distinct ETag for the brotli variant
+    // Feeds only (feed/browser_view.h): the HTML page a browser navigating to the feed gets, with
+    // its own encodings and ETags, and where each entry lies in body (for ?limit=N).
+    std::shared_ptr<const Resource> browser_view;
+    std::vector<std::pair<std::size_t, std::size_t>> entry_spans;
     // A closed RFC 5005 archive page: its bytes never change as articles are added, so it may be
     // cached for a year ("Cache-Control: public, max-age=31536000, immutable").
     bool immutable = false;

@@ -7,9 +7,12 @@
 #include <boost/beast/http/verb.hpp>
 #include <charconv>
 #include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "feed/browser_view.h"
 #include "http/http_date.h"
 #include "http/metrics.h"
 #include "http/responses.h"
@@ -70,10 +73,15 @@ int parse_qvalue(std::string_view s) {
     return value <= 1000 ? value : -1;
 }
 
+enum class Coding { identity, gzip, br };
+
 // Hand-written: Beast has no Accept-Encoding negotiation, and the grammar (RFC 9110 §12.5.3)
-// is small. True when gzip is acceptable and not ranked below an explicit identity.
-bool accepts_gzip(std::string_view header) {
-    int gzip = -1, identity = -1, any = -1;
+// is small. The highest-ranked coding the resource has wins; on a tie brotli beats gzip (its
+// bodies are smaller) and both beat identity unless the client ranks identity higher. A coding
+// the header does not name is acceptable only through "*". Identity is served when nothing else
+// is acceptable, even if the client refused it: a 406 would help no feed reader.
+Coding choose_coding(std::string_view header, bool have_gzip, bool have_br) {
+    int gzip = -1, br = -1, identity = -1, any = -1;
     while (!header.empty()) {
         const auto comma = header.find(',');
         std::string_view item = header.substr(0, comma);
@@ -97,6 +105,8 @@ bool accepts_gzip(std::string_view header) {
         if (q < 0) continue;  // a malformed member says nothing
         if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
             gzip = std::max(gzip, q);
+        } else if (iequals(coding, "br")) {
+            br = std::max(br, q);
         } else if (iequals(coding, "identity")) {
             identity = std::max(identity, q);
         } else if (coding == "*") {
@@ -104,8 +114,13 @@ bool accepts_gzip(std::string_view header) {
         }
     }
     if (gzip < 0) gzip = std::max(any, 0);
-    // Identity is always acceptable, but competes with gzip only when the client ranks it.
-    return gzip > 0 && gzip >= identity;
+    if (br < 0) br = std::max(any, 0);
+    if (!have_gzip) gzip = 0;
+    if (!have_br) br = 0;
+    const int best = std::max(gzip, br);
+    // Identity competes only when the client ranks it.
+    if (best == 0 || best < identity) return Coding::identity;
+    return br == best ? Coding::br : Coding::gzip;
 }
 
 // opaque-tag including its quotes, without a W/ prefix.
@@ -114,11 +129,10 @@ std::string_view opaque(std::string_view etag) {
     return etag;
 }
 
-// Weak comparison (RFC 9110 §8.8.3.2) of each member of an If-None-Match list against the
-// resource's two representations. A malformed member ends the list.
-bool none_match_hits(std::string_view header, const Resource& resource) {
-    const std::string_view plain = opaque(resource.etag);
-    const std::string_view gzip = opaque(resource.gzip_etag);
+// Weak comparison (RFC 9110 §8.8.3.2) of each member of an If-None-Match list against every
+// encoding of the selected representation (a cache may hold the gzip copy and ask for brotli).
+// Empty tags never match. A malformed member ends the list.
+bool none_match_hits(std::string_view header, std::initializer_list<std::string_view> etags) {
     std::size_t i = 0;
     while (i < header.size()) {
         const char c = header[i];
@@ -132,7 +146,9 @@ bool none_match_hits(std::string_view header, const Resource& resource) {
         const auto close = header.find('"', i + 1);
         if (close == std::string_view::npos) return false;
         const std::string_view tag = header.substr(i, close + 1 - i);
-        if (tag == plain || (!gzip.empty() && tag == gzip)) return true;
+        for (const std::string_view etag : etags) {
+            if (!etag.empty() && tag == opaque(etag)) return true;
+        }
         i = close + 1;
     }
     return false;
@@ -179,6 +195,9 @@ status check_target(std::string_view target) {
 struct CacheControl {
     char text[48];
     std::size_t size;
+    explicit CacheControl(std::string_view fixed) : size(fixed.size()) {
+        std::copy(fixed.begin(), fixed.end(), text);
+    }
     explicit CacheControl(std::chrono::seconds max_age) {
         constexpr std::string_view prefix = "public, max-age=";
         std::copy(prefix.begin(), prefix.end(), text);
@@ -200,20 +219,21 @@ bool has_body(const Request& request) {
 
 // Headers shared by 200 and 304 (RFC 9110 §15.4.5 asks a 304 to repeat them).
 void set_validators(Response& res, const Resource& resource, std::string_view etag,
-                    std::string_view cache_control) {
+                    std::string_view cache_control, std::string_view vary) {
     res.set(field::etag, etag);
     if (resource.last_modified != Seconds{}) {
         res.set(field::last_modified, format_http_date(resource.last_modified));
     }
     res.set(field::cache_control, cache_control);
-    res.set(field::vary, "Accept-Encoding");
+    res.set(field::vary, vary);
     // WebSub discovery (§4): subscribers find the hubs and the topic URL in the headers too.
     if (!resource.link_header.empty()) res.set(field::link, resource.link_header);
 }
 
-bool not_modified(const Request& request, const Resource& resource) {
+bool not_modified(const Request& request, const Resource& resource,
+                  std::initializer_list<std::string_view> etags) {
     if (const auto inm = request.find(field::if_none_match); inm != request.end()) {
-        return none_match_hits(inm->value(), resource);
+        return none_match_hits(inm->value(), etags);
     }
     if (resource.last_modified == Seconds{}) return false;
     if (const auto ims = request.find(field::if_modified_since); ims != request.end()) {
@@ -221,6 +241,38 @@ bool not_modified(const Request& request, const Resource& resource) {
         return since && resource.last_modified <= *since;
     }
     return false;
+}
+
+// A browser loading a page (Fetch §3.2: Sec-Fetch-Mode, Sec-Fetch-Dest), as opposed to a feed
+// reader or a script. Accept is not used: some feed readers send text/html in it.
+bool is_navigation(const Request& request) {
+    const auto mode = request.find("Sec-Fetch-Mode");
+    if (mode != request.end() && iequals(trim(mode->value()), "navigate")) return true;
+    const auto dest = request.find("Sec-Fetch-Dest");
+    return dest != request.end() && iequals(trim(dest->value()), "document");
+}
+
+// The value of `name` in a query ("a=1&limit=5"); nullopt when absent.
+std::optional<std::string_view> query_param(std::string_view query, std::string_view name) {
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        const auto eq = pair.find('=');
+        if (pair.substr(0, eq) == name) {
+            return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+        }
+    }
+    return std::nullopt;
+}
+
+// "\"tag\"" → "\"tag-n<N>\"": the ETag of a feed cut to its first N entries.
+std::string limited_etag(std::string_view etag, std::size_t n) {
+    std::string out(etag.substr(0, etag.size() - 1));
+    out += "-n";
+    out += std::to_string(n);
+    out += '"';
+    return out;
 }
 
 // /healthz and /metrics: generated per request, never cached.
@@ -288,28 +340,86 @@ Routed route_unchecked(const Request& request, const Snapshot* snapshot,
     const auto found = snapshot->resources.find(path);
     if (found == snapshot->resources.end()) return text(status::not_found, "Not found.\n");
     const Resource& resource = found->second;
+    const bool is_feed = !resource.self_url.empty();
+
+    // ?limit=N: the feed's first N entries, cut out of the stored bytes by the entry spans the
+    // snapshot keeps (feed/browser_view.h) — a copy per request, no parsing or rendering.
+    std::size_t limit = 0;
+    const auto question = target.find('?');
+    if (is_feed && question != std::string_view::npos) {
+        if (const auto value = query_param(target.substr(question + 1), "limit")) {
+            const std::size_t bound =
+                context.feed_limit > 0 ? context.feed_limit
+                                       : std::max<std::size_t>(1, resource.entry_spans.size());
+            const auto [end, ec] =
+                std::from_chars(value->data(), value->data() + value->size(), limit);
+            if (value->empty() || ec != std::errc{} || end != value->data() + value->size() ||
+                limit < 1 || limit > bound) {
+                return text(status::bad_request, "limit must be a whole number from 1 to the "
+                                                 "feed limit.\n");
+            }
+        }
+    }
+
+    // A browser navigating to a feed gets its HTML view; readers keep getting the feed's bytes.
+    const bool browser = resource.browser_view != nullptr && is_navigation(request);
+    const Resource& shown = browser ? *resource.browser_view : resource;
+    // Cutting is only needed when the feed has more entries than asked for; otherwise the whole
+    // feed is that document, with its compressed variants.
+    const bool cut = !browser && limit > 0 && limit < resource.entry_spans.size();
 
     const auto accept = request.find(field::accept_encoding);
-    const bool gzip =
-        !resource.gzip_body.empty() && accept != request.end() && accepts_gzip(accept->value());
-    const std::string& body = gzip ? resource.gzip_body : resource.body;
+    const Coding coding =
+        cut || accept == request.end()
+            ? Coding::identity
+            : choose_coding(accept->value(), !shown.gzip_body.empty(), !shown.br_body.empty());
 
-    const CacheControl cache_control{context.max_age};
+    const CacheControl cache_control = resource.immutable
+                                           ? CacheControl("public, max-age=31536000, immutable")
+                                           : CacheControl(context.max_age);
+    const std::string_view vary = resource.browser_view != nullptr
+                                      ? "Accept-Encoding, Sec-Fetch-Mode, Sec-Fetch-Dest"
+                                      : "Accept-Encoding";
+
     Routed routed{Response{status::ok, version}, nullptr};
+    std::string cut_etag;
+    std::string_view etag;
+    const std::string* body = &shown.body;
+    if (cut) {
+        cut_etag = limited_etag(resource.etag, limit);
+        etag = cut_etag;
+    } else if (coding == Coding::br) {
+        etag = shown.br_etag;
+        body = &shown.br_body;
+    } else if (coding == Coding::gzip) {
+        etag = shown.gzip_etag;
+        body = &shown.gzip_body;
+    } else {
+        etag = shown.etag;
+    }
+
     Response& res = routed.response;
     res.set(field::server, server_name());
     res.keep_alive(keep_alive);
-    if (not_modified(request, resource)) {
+    const bool unchanged =
+        cut ? not_modified(request, resource, {cut_etag})
+            : not_modified(request, shown, {shown.etag, shown.gzip_etag, shown.br_etag});
+    if (unchanged) {
         res.result(status::not_modified);
-        set_validators(res, resource, gzip ? resource.gzip_etag : resource.etag,
-                       cache_control.view());
+        set_validators(res, shown, etag, cache_control.view(), vary);
         return routed;
     }
-    res.set(field::content_type, resource.content_type);
-    if (gzip) res.set(field::content_encoding, "gzip");
-    set_validators(res, resource, gzip ? resource.gzip_etag : resource.etag, cache_control.view());
-    res.content_length(body.size());
-    res.body() = {body.data(), body.size()};
+    if (cut) {
+        routed.generated = std::make_shared<const std::string>(
+            limit_feed(resource.body, resource.entry_spans, limit));
+        body = routed.generated.get();
+    }
+    res.set(field::content_type, shown.content_type);
+    if (coding == Coding::br) res.set(field::content_encoding, "br");
+    if (coding == Coding::gzip) res.set(field::content_encoding, "gzip");
+    set_validators(res, shown, etag, cache_control.view(), vary);
+    res.content_length(body->size());
+    res.body() = {body->data(), body->size()};
     return routed;
 }
 

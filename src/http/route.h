@@ -25,6 +25,8 @@ struct RouteContext {
     std::chrono::system_clock::time_point now{};  // for /healthz's snapshot age
     const Metrics* metrics = nullptr;             // null: /metrics is 404
     std::chrono::seconds max_age{300};            // Cache-Control max-age of snapshot documents
+    // Largest N of a feed's ?limit=N (config feeds.limit); 0: the number of entries the feed has.
+    std::size_t feed_limit = 0;
 };
 
 struct Routed {

@@ -88,7 +88,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
             date_at_ = second;
             date_ = format_http_date(second);
         }
-        return {now, options_.metrics, options_.max_age};
+        return {now, options_.metrics, options_.max_age, options_.feed_limit};
     }
     // The Date header (RFC 9110 §6.6.1) of the last context(); formatted at most once a second.
     std::string_view date() const { return date_; }

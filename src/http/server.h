@@ -32,6 +32,7 @@ struct ServerLimits {
 struct ServerOptions {
     ServerLimits limits;
     std::chrono::seconds max_age{300};  // Cache-Control max-age of feeds (config server.max_age)
+    std::size_t feed_limit = 0;  // largest ?limit=N (config feeds.limit; 0: a feed's entry count)
     // Updated per connection and response, rendered at /metrics; null: no /metrics. Must outlive
     // the io_context's handlers.
     Metrics* metrics = nullptr;

@@ -77,10 +77,15 @@ TEST(Cli, BuildWritesEveryDocumentAndIsDeterministic) {
         EXPECT_GT(bytes.size(), 200u) << name;
         EXPECT_EQ(bytes, read_file(second / name)) << name << " differs between two builds";
     }
-    // No temporary files are left behind.
+    // Every file of the first build is in the second, byte for byte, and no temporary file is left.
     std::size_t files = 0;
-    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(first)) ++files;
-    EXPECT_EQ(files, 4u);
+    for (const auto& entry : fs::recursive_directory_iterator(first)) {
+        if (!entry.is_regular_file()) continue;
+        ++files;
+        EXPECT_FALSE(entry.path().string().ends_with(".tmp")) << entry.path();
+        EXPECT_EQ(read_file(entry.path()), read_file(second / fs::relative(entry.path(), first))) << entry.path();
+    }
+    EXPECT_GE(files, 4u);
 }
 
 TEST(Cli, BuildReportsAnUnwritableOutputDirectory) {

@@ -118,13 +118,17 @@ TEST_F(Serve, ConditionalRequestsAnswerNotModified) {
 
 TEST_F(Serve, GzipIsNegotiated) {
     const auto plain = get("/feed.xml");
-    const auto gzip = get("/feed.xml", {{"Accept-Encoding", "br;q=1.0, gzip;q=0.8"}});
+    const auto gzip = get("/feed.xml", {{"Accept-Encoding", "gzip, deflate"}});
     EXPECT_EQ(gzip.status, 200);
     EXPECT_EQ(gzip.header("content-encoding"), "gzip");
     EXPECT_LT(gzip.body.size(), plain.body.size());
     EXPECT_NE(gzip.header("etag"), plain.header("etag"));
     EXPECT_NE(gzip.header("vary").find("Accept-Encoding"), std::string::npos);
     EXPECT_EQ(get("/feed.xml", {{"Accept-Encoding", "gzip;q=0"}}).header("content-encoding"), "");
+    const auto brotli = get("/feed.xml", {{"Accept-Encoding", "br;q=1.0, gzip;q=0.8"}});
+    EXPECT_EQ(brotli.header("content-encoding"), "br");
+    EXPECT_LT(brotli.body.size(), plain.body.size());
+    EXPECT_NE(brotli.header("etag"), gzip.header("etag"));
 }
 
 TEST_F(Serve, UnknownPathsAndMethodsAreRefused) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "feed/browser_view.h"
 #include "feed/writers.h"
 #include "feed/writers_test_support.h"
 
@@ -88,6 +89,7 @@ TEST(Snapshot, EtagChangesWhenContentChanges) {
     const Snapshot a = make_snapshot(test::sample_feed());
     const Snapshot b = make_snapshot(changed);
     for (const auto& [path, resource] : a.resources) {
+        if (path == kStylesheetPath) continue;  // the same for every feed
         EXPECT_NE(resource.etag, b.find(path)->etag) << path;
         EXPECT_NE(resource.gzip_etag, b.find(path)->gzip_etag) << path;
     }

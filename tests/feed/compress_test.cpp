@@ -1,0 +1,93 @@
+#include "feed/compress.h"
+
+#include <brotli/decode.h>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdint>
+#include <string>
+
+namespace feedd {
+namespace {
+
+std::string gunzip(const std::string& data) {
+    z_stream zs{};
+    EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);  // gzip wrapper only
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    std::string out;
+    char buf[16384];
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        zs.next_out = reinterpret_cast<Bytef*>(buf);
+        zs.avail_out = sizeof buf;
+        rc = inflate(&zs, Z_NO_FLUSH);
+        out.append(buf, sizeof buf - zs.avail_out);
+    }
+    EXPECT_EQ(rc, Z_STREAM_END);
+    inflateEnd(&zs);
+    return out;
+}
+
+std::string unbrotli(const std::string& data) {
+    BrotliDecoderState* state = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
+    std::size_t in_left = data.size();
+    const auto* in = reinterpret_cast<const std::uint8_t*>(data.data());
+    std::string out;
+    BrotliDecoderResult rc = BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT;
+    while (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) {
+        std::uint8_t buf[16384];
+        std::size_t out_left = sizeof buf;
+        std::uint8_t* next = buf;
+        rc = BrotliDecoderDecompressStream(state, &in_left, &in, &out_left, &next, nullptr);
+        out.append(reinterpret_cast<char*>(buf), sizeof buf - out_left);
+    }
+    EXPECT_EQ(rc, BROTLI_DECODER_RESULT_SUCCESS);
+    EXPECT_EQ(in_left, 0u) << "trailing bytes after the brotli stream";
+    BrotliDecoderDestroyInstance(state);
+    return out;
+}
+
+std::string sample_text(std::size_t size) {
+    std::string text;
+    for (std::size_t i = 0; text.size() < size; ++i) {
+        text += "<item><title>Entry " + std::to_string(i * 7919 % 1000) + "</title></item>\n";
+    }
+    text.resize(size);
+    return text;
+}
+
+TEST(Compress, GzipRoundTripsAndIsDeterministic) {
+    const std::string text = sample_text(100'000);
+    const std::string packed = gzip(text);
+    EXPECT_LT(packed.size(), text.size() / 4);
+    EXPECT_EQ(gunzip(packed), text);
+    EXPECT_EQ(gzip(text), packed);
+    // mtime (bytes 4..7) is zero, so the bytes do not depend on when they were made.
+    EXPECT_EQ(packed.substr(4, 4), std::string(4, '\0'));
+}
+
+TEST(Compress, BrotliRoundTripsAndIsDeterministic) {
+    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{50'000},
+                                   std::size_t{3'000'000}}) {
+        const std::string text = sample_text(size);
+        const std::string packed = brotli(text);
+        EXPECT_EQ(unbrotli(packed), text) << size;
+        EXPECT_EQ(brotli(text), packed) << size;
+    }
+}
+
+TEST(Compress, BrotliIsSmallerThanGzipOnFeedLikeText) {
+    const std::string text = sample_text(50'000);
+    EXPECT_LT(brotli(text).size(), gzip(text).size());
+}
+
+TEST(Compress, ContentHashIsFnv1a64) {
+    // Reference values of the FNV-1a 64-bit test suite (Noll's fnv test vectors).
+    EXPECT_EQ(content_hash(""), "cbf29ce484222325");
+    EXPECT_EQ(content_hash("a"), "af63dc4c8601ec8c");
+    EXPECT_EQ(content_hash("foobar"), "85944171f73967e8");
+}
+
+}  // namespace
+}  // namespace feedd
