@@ -1,5 +1,6 @@
 #include "daemon/daemon.h"
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -39,6 +40,23 @@ void log_build(const Config& config, const OneShot& once) {
             << " problems in " << build.snapshot->info.duration.count() / 1000.0 << " ms";
     log::info(summary.str());
     for (const auto& message : build.invalid) log::error("built feed is invalid: " + message);
+}
+
+// Resource keys are URL paths as clients send them ("/tags/t%C3%BCrkiye/feed.xml"); a static web
+// server decodes a request before it looks on disk, so files carry the decoded UTF-8 names.
+// Hand-written: the decoding of a path feedd itself encoded is four lines.
+std::string percent_decoded(std::string_view path) {
+    std::string out;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        if (path[i] == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(path[i + 2]))) {
+            out += static_cast<char>(std::stoi(std::string(path.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += path[i];
+        }
+    }
+    return out;
 }
 
 // Writes through a temporary file and a rename, so a reader of `path` never sees half a file.
@@ -82,7 +100,8 @@ int build_to_directory(const Config& config, const fs::path& out_dir) {
     }
     for (const auto& [url_path, resource] : build.snapshot->resources) {
         // URL paths map onto files the way a static web server maps them back.
-        const auto relative = url_path.ends_with('/') ? url_path.substr(1) + "index.html" : url_path.substr(1);
+        const auto decoded = percent_decoded(url_path);
+        const auto relative = decoded.ends_with('/') ? decoded.substr(1) + "index.html" : decoded.substr(1);
         const auto file = out_dir / relative;
         fs::create_directories(file.parent_path(), ec);
         std::string error;

@@ -11,7 +11,7 @@ namespace feedd {
 
 std::string gzip(std::string_view body) {
     z_stream zs{};
-    if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         throw std::runtime_error("zlib: deflateInit2 failed");
     }
     std::string out(deflateBound(&zs, static_cast<uLong>(body.size())) + 32, '\0');

@@ -96,5 +96,16 @@ TEST(Cli, BuildReportsAnUnwritableOutputDirectory) {
     EXPECT_NE(result.err.find((site.root() / "a-file").string()), std::string::npos) << result.err;
 }
 
+TEST(Cli, BuildNamesFilesAsAStaticServerLooksThemUp) {
+    const SiteFixture site;
+    write_file(site.content() / "news" / "turkish.md",
+               "---\ntitle: T\ndate: 2026-01-01\ntags: [T\u00fcrkiye]\n---\nx\n");
+    const auto out = site.root() / "out";
+    ASSERT_EQ(feedd({"build", "-c", site.config().string(), "-o", out.string()}).exit_code, 0);
+    // The feed links to /tags/t%C3%BCrkiye/feed.xml; a static server decodes that to the UTF-8 name.
+    EXPECT_TRUE(fs::exists(out / "tags" / "t\u00fcrkiye" / "feed.xml"));
+    EXPECT_FALSE(fs::exists(out / "tags" / "t%C3%BCrkiye"));
+}
+
 }  // namespace
 }  // namespace feedd::test
