@@ -113,8 +113,10 @@ void check_values(const pugi::xml_node& node, const char* document) {
 void check_xml(const std::string& xml, const char* document, std::size_t entries,
                const char* entry_xpath) {
     const std::size_t bad = first_forbidden_xml_char(xml);
-    FEEDD_FUZZ_CHECK(bad == std::string_view::npos, "%s: forbidden byte at offset %zu", document,
-                     bad);
+    FEEDD_FUZZ_CHECK_UNLESS_KNOWN(
+        "config-invalid-utf8", bad == std::string_view::npos,
+        "%s: forbidden byte at offset %zu: '%s'", document, bad,
+        shown(std::string_view(xml).substr(bad > 40 ? bad - 40 : 0, 80)).c_str());
     pugi::xml_document doc;
     // Character and entity references are decoded, so check_values sees what a reader would.
     const pugi::xml_parse_result parsed = doc.load_buffer(
