@@ -140,7 +140,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 false, 0);
             return 0;
         }
-        const feedd::http::Request& request = parser.get();
+        feedd::http::Request& request = parser.get();
+        // tests/fuzz/findings/http-date-ub: date::parse inside parse_http_date has undefined
+        // behaviour on some If-Modified-Since values; while that is open, they are not sent.
+        if (feedd::fuzz::is_known_finding("http-date-ub"))
+            request.erase(bhttp::field::if_modified_since);
         if (static_cast<std::size_t>(std::distance(request.begin(), request.end())) >
             limits.header_fields_limit) {
             return 0;  // the server's 431, before route()
