@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <date/tz.h>
 #include <fstream>
@@ -276,11 +277,45 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
     return config;
 }
 
+// Offset of the first byte that is not part of well-formed UTF-8 (no overlongs, surrogates or
+// code points past U+10FFFF); npos when there is none. Hand-written: yaml-cpp passes such bytes
+// through inside scalars, and they would end up in the feeds, which must be UTF-8.
+std::size_t first_invalid_utf8(std::string_view text) {
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char c = s[i];
+        const std::size_t len = c < 0x80 ? 1
+                                : (c & 0xE0) == 0xC0 ? 2
+                                : (c & 0xF0) == 0xE0 ? 3
+                                : (c & 0xF8) == 0xF0 ? 4
+                                                     : 0;
+        if (len == 0 || i + len > text.size()) return i;
+        char32_t cp = len == 1 ? c : c & (0x7F >> len);
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((s[i + k] & 0xC0) != 0x80) return i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < kMin[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return i;
+        i += len;
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace
 
 std::expected<Config, ConfigError> parse_config(std::string_view yaml, const fs::path& file) {
     const auto absolute = fs::absolute(file).lexically_normal();
     const Reader reader(absolute.string());
+    if (const auto bad = first_invalid_utf8(yaml); bad != std::string_view::npos) {
+        const auto before = yaml.substr(0, bad);
+        const auto line = std::count(before.begin(), before.end(), '\n') + 1;
+        const auto newline = before.rfind('\n');
+        const auto column = newline == std::string_view::npos ? bad + 1 : bad - newline;
+        return std::unexpected(ConfigError{absolute.string() + ":" + std::to_string(line) + ":" +
+                                           std::to_string(column) +
+                                           ": the config file is not valid UTF-8"});
+    }
     try {
         const auto root = YAML::Load(std::string(yaml));
         return read_config(root, reader, absolute);

@@ -29,6 +29,19 @@ std::string parse_error(const std::string& yaml) {
     return config ? std::string{} : config.error().message;
 }
 
+// Found by tests/fuzz/config_fuzz: such bytes went into the feeds, which must be UTF-8.
+TEST(Config, InvalidUtf8IsRejectedWithItsPosition) {
+    EXPECT_EQ(parse_error(std::string(kMinimal) + "state_dir: \"s\xedt\"\n"),
+              "/etc/feedd/feedd.yaml:6:14: the config file is not valid UTF-8");
+    EXPECT_EQ(parse_error(std::string("\xff\xfes\0i\0", 6)),
+              "/etc/feedd/feedd.yaml:1:1: the config file is not valid UTF-8");
+    // Overlong and surrogate encodings are not UTF-8 either; real multi-byte text is.
+    EXPECT_NE(parse_error(std::string(kMinimal) + "state_dir: \"\xc0\xaf\"\n"), "");
+    EXPECT_NE(parse_error(std::string(kMinimal) + "state_dir: \"\xed\xa0\x80\"\n"), "");
+    EXPECT_EQ(parse_ok(std::string(kMinimal) + "state_dir: \"Zürich 東京 😀\"\n").state_dir,
+              "/etc/feedd/Zürich 東京 😀");
+}
+
 TEST(Config, MinimalFileGetsDocumentedDefaults) {
     const auto config = parse_ok(kMinimal);
     EXPECT_EQ(config.site.title, "Example News");
