@@ -232,6 +232,9 @@ std::string markdown_to_html(std::string_view markdown) {
         },
         &html, kParserFlags, MD_HTML_FLAG_XHTML);
     if (rc != 0) return "<pre>" + escape_html(markdown) + "</pre>\n";  // md4c fails only on OOM
+    // md4c decodes numeric character references, so "&#12;" in clean source becomes a raw U+000C
+    // that XML 1.0 forbids: one such character would make every feed unreadable to strict readers.
+    if (!is_clean_text(html)) html = clean_text(html).text;
     return html;
 }
 

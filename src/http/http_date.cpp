@@ -1,5 +1,7 @@
 #include "http/http_date.h"
 
+#include <cctype>
+
 #include <date/date.h>
 
 #include <array>
@@ -47,6 +49,25 @@ std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
     if (text.size() < 20 || text.size() > 40) return std::nullopt;
+    // Every form has exactly one "HH:MM:SS" with two digits each; checking that shape first keeps
+    // malformed times ("80:00::0") away from date::parse, which fuzzing showed can then round a NaN
+    // (tests/fuzz: http-date-ub).
+    const auto colon = text.find(':');
+    const auto digits = [&](std::size_t at) {
+        return at + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[at])) &&
+               std::isdigit(static_cast<unsigned char>(text[at + 1]));
+    };
+    if (colon < 2 || colon + 6 > text.size() || !digits(colon - 2) || !digits(colon + 1) ||
+        text[colon + 3] != ':' || !digits(colon + 4) ||
+        (colon + 6 < text.size() && text[colon + 6] != ' ') ||
+        text.find(':', colon + 4) != std::string_view::npos) {
+        return std::nullopt;
+    }
+    for (char c : text) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != ' ' && c != ',' && c != ':' && c != '-') {
+            return std::nullopt;
+        }
+    }
     for (const char* format : kFormats) {
         std::istringstream in{std::string{text}};
         in.imbue(std::locale::classic());

@@ -309,5 +309,16 @@ TEST(Markdown, RendersCommonMarkWithExtensions) {
     EXPECT_NE(html.find("<img src=\"img/a.png\" alt=\"img\" />"), std::string::npos);
 }
 
+TEST(Markdown, CharacterReferencesToCharactersXmlForbidsAreDropped) {
+    // Found by markdown_fuzz (tests/fuzz/findings/xml-char-ref): md4c decodes "&#12;" to U+000C.
+    const auto out = parse("a.md", "---\ntitle: T\ndate: 2021-04-05\n---\nform&#12;feed &#x1b;escape &#9;tab\n");
+    ASSERT_TRUE(out.article.has_value());
+    const auto& html = out.article->content_html;
+    EXPECT_EQ(html.find('\x0c'), std::string::npos) << html;
+    EXPECT_EQ(html.find('\x1b'), std::string::npos) << html;
+    EXPECT_NE(html.find("formfeed"), std::string::npos) << html;
+    EXPECT_NE(html.find('\t'), std::string::npos) << "TAB is allowed in XML and stays";
+}
+
 }  // namespace
 }  // namespace feedd

@@ -40,3 +40,17 @@ TEST(HttpDate, RejectsGarbage) {
 
 }  // namespace
 }  // namespace feedd::http
+
+namespace feedd::http {
+namespace {
+
+TEST(HttpDate, RejectsMalformedTimesBeforeParsing) {
+    // Found by route_fuzz (tests/fuzz/findings/http-date-ub): reached undefined behaviour in date::parse.
+    EXPECT_FALSE(parse_http_date("Sun, 01 Feb 2026 80:00::0 GMT").has_value());
+    EXPECT_FALSE(parse_http_date("Sun, 01 Feb 2026 8:00:00 GMT").has_value());
+    EXPECT_FALSE(parse_http_date("Sun, 01 Feb 2026 08:00:00.5 GMT").has_value());
+    EXPECT_TRUE(parse_http_date("Sun, 01 Feb 2026 08:00:00 GMT").has_value());
+}
+
+}  // namespace
+}  // namespace feedd::http
