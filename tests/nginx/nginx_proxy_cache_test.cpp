@@ -198,12 +198,23 @@ TEST_F(NginxInFront, AfterMaxAgeNginxRevalidatesAndFeeddAnswers304) {
     ASSERT_GE(before, 0) << "feedd_http_not_modified_total missing from /metrics";
 
     std::this_thread::sleep_for(std::chrono::seconds(kMaxAge) + 300ms);
-    const auto revalidated = via_nginx();
+    auto revalidated = via_nginx();
+    // On a loaded machine the entry may still be fresh a moment longer: ask again until it is not.
+    for (int i = 0; i < 40 && revalidated.header("x-cache-status") == "HIT"; ++i) {
+        std::this_thread::sleep_for(100ms);
+        revalidated = via_nginx();
+    }
     EXPECT_EQ(revalidated.status, 200);
     EXPECT_EQ(revalidated.header("x-cache-status"), "REVALIDATED");
     EXPECT_EQ(revalidated.body, first.body);
     EXPECT_EQ(revalidated.header("etag"), first.header("etag"));
-    EXPECT_EQ(not_modified_total(*feedd_), before + 1) << "one conditional request, one 304";
+    // feedd counts a response once its write completes, which may be just after nginx has it.
+    long counted = not_modified_total(*feedd_);
+    for (int i = 0; i < 20 && counted < before + 1; ++i) {
+        std::this_thread::sleep_for(50ms);
+        counted = not_modified_total(*feedd_);
+    }
+    EXPECT_EQ(counted, before + 1) << "one conditional request, one 304";
 
     // The 304 renewed the entry for another max_age.
     const auto after = via_nginx();
