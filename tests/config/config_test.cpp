@@ -29,6 +29,17 @@ std::string parse_error(const std::string& yaml) {
     return config ? std::string{} : config.error().message;
 }
 
+// Found by tests/fuzz/config_fuzz: a control character in a string went into the feeds.
+TEST(Config, ControlCharactersInStringsAreRejected) {
+    EXPECT_EQ(parse_error("site: {title: T, url: \"https://ex\x01ample.org\"}\ncontent: {dir: c}\n"),
+              "/etc/feedd/feedd.yaml:1:23: 'site.url' must not contain control characters");
+    EXPECT_NE(parse_error("site: {title: \"a\\x1bb\", url: \"https://e.org\"}\ncontent: {dir: c}\n"), "");
+    EXPECT_NE(parse_error(std::string(kMinimal) + "site2: 1\n").find("unknown key"), std::string::npos);
+    EXPECT_EQ(parse_ok("site: {title: \"tab\\there\", url: \"https://e.org\"}\ncontent: {dir: c}\n")
+                  .site.title,
+              "tab\there");
+}
+
 // Found by tests/fuzz/config_fuzz: such bytes went into the feeds, which must be UTF-8.
 TEST(Config, InvalidUtf8IsRejectedWithItsPosition) {
     EXPECT_EQ(parse_error(std::string(kMinimal) + "state_dir: \"s\xedt\"\n"),
@@ -174,6 +185,15 @@ TEST(Config, RejectsValuesThatCannotWork) {
               std::string::npos);
     EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/', permalink: /posts/}\ncontent: {dir: c}\n")
                   .find("must contain {path}"),
+              std::string::npos);
+}
+
+TEST(Config, UrlsWithSpacesOrControlCharactersAreRejected) {
+    EXPECT_NE(parse_error("site: {title: T, url: \"https://a.example/x\\x01y\"}\ncontent: {dir: c}\n")
+                  .find("must not contain spaces or control characters"),
+              std::string::npos);
+    EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/a b'}\ncontent: {dir: c}\n")
+                  .find("must not contain spaces or control characters"),
               std::string::npos);
 }
 
