@@ -1,5 +1,7 @@
 #include "feed/xml_out.h"
 
+#include "content/text_clean.h"
+
 namespace feedd::detail {
 namespace {
 
@@ -9,6 +11,23 @@ struct StringWriter : pugi::xml_writer {
         out.append(static_cast<const char*>(data), size);
     }
 };
+
+// Characters XML 1.0 forbids (C0 controls but TAB/LF/CR, U+FFFE, U+FFFF) make a whole document
+// unreadable, and pugixml would write them as "&#1;", which is no better. Articles are cleaned when
+// read, but text also arrives decoded from character references (md4c) or from configuration, so
+// the writers guarantee it for every text and attribute value, whatever the source.
+void strip_forbidden(pugi::xml_node node) {
+    for (pugi::xml_attribute attribute : node.attributes()) {
+        if (!is_clean_text(attribute.value())) attribute.set_value(clean_text(attribute.value()).text.c_str());
+    }
+    for (pugi::xml_node child : node.children()) {
+        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+            if (!is_clean_text(child.value())) child.set_value(clean_text(child.value()).text.c_str());
+        } else {
+            strip_forbidden(child);
+        }
+    }
+}
 
 }  // namespace
 
@@ -25,7 +44,8 @@ pugi::xml_node add_text(pugi::xml_node parent, const char* name, std::string_vie
     return node;
 }
 
-std::string to_string(const pugi::xml_document& doc) {
+std::string to_string(pugi::xml_document& doc) {
+    strip_forbidden(doc);
     StringWriter writer;
     doc.save(writer, "  ", pugi::format_indent, pugi::encoding_utf8);
     return std::move(writer.out);

@@ -16,6 +16,6 @@ void add_declaration(pugi::xml_document& doc);
 pugi::xml_node add_text(pugi::xml_node parent, const char* name, std::string_view text);
 
 // The document's bytes, two-space indented, UTF-8, ending with a newline.
-std::string to_string(const pugi::xml_document& doc);
+std::string to_string(pugi::xml_document& doc);  // no character XML 1.0 forbids, whatever the input
 
 }  // namespace feedd::detail

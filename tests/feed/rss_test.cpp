@@ -145,3 +145,25 @@ TEST(RssWriter, SameFeedGivesSameBytes) {
 
 }  // namespace
 }  // namespace feedd
+
+namespace feedd::test {
+namespace {
+
+TEST(XmlWriters, NeverWriteCharactersXml10Forbids) {
+    // Text can arrive decoded from character references ("&#1;" in Markdown) or from configuration.
+    auto a = article("a.md", std::string("Title\x01 with a control"), at(2024, 3, 1));
+    a.summary = std::string("Summary \x0c here");
+    a.content_html = std::string("<p>form\x0c" "feed</p>");
+    auto config = site_config();
+    for (const auto& xml : {render_rss(make_feed(std::vector<Article>{a}, config, at(2024, 4, 1))),
+                            render_atom(make_feed(std::vector<Article>{a}, config, at(2024, 4, 1)))}) {
+        EXPECT_EQ(xml.find('\x01'), std::string::npos);
+        EXPECT_EQ(xml.find('\x0c'), std::string::npos);
+        EXPECT_EQ(xml.find("&#1;"), std::string::npos);
+        EXPECT_EQ(xml.find("&#12;"), std::string::npos);
+        EXPECT_NE(xml.find("Title with a control"), std::string::npos);
+    }
+}
+
+}  // namespace
+}  // namespace feedd::test
