@@ -234,8 +234,10 @@ struct Service::Impl {
             snapshots.store(build.snapshot);
             swapped = true;
             announce();
+            // A site with tag and archive feeds has thousands of documents: name a few, count the rest.
             std::string changed_list;
-            for (const auto& path : changed) changed_list += " " + path;
+            for (std::size_t i = 0; i < changed.size() && i < 5; ++i) changed_list += " " + changed[i];
+            if (changed.size() > 5) changed_list += " and " + std::to_string(changed.size() - 5) + " more";
             log::info("build: " + std::to_string(info.articles) + " articles, " + std::to_string(info.problems) +
                       " problems, " + std::to_string(update.read) + " files read, " + std::to_string(update.removed) +
                       " removed, changed:" + (changed_list.empty() ? " none" : changed_list) + ", " +
