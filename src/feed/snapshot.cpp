@@ -1,6 +1,5 @@
 #include "feed/snapshot.h"
 
-#include <zlib.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -13,48 +12,10 @@
 namespace feedd {
 namespace {
 
-// gzip (RFC 1952) at level 9: done once per build, served many times. The header zlib writes has
-// no name and mtime 0, so the same body always gives the same bytes.
-std::string gzip(const std::string& body) {
-    z_stream zs{};
-    if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
-        throw std::runtime_error("zlib: deflateInit2 failed");
-    }
-    std::string out(deflateBound(&zs, static_cast<uLong>(body.size())) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-    zs.avail_in = static_cast<uInt>(body.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    const int rc = deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
-    return out;
-}
-
-// FNV-1a, 64 bits. An ETag only has to change when the bytes change; it is not a security
-// boundary, so a fast, tiny, well-known non-cryptographic hash fits (no hashing library is in the
-// stack, and std::hash is not stable across builds). 64 bits make an accidental collision between
-// two versions of one document negligible.
-std::uint64_t fnv1a64(const std::string& bytes) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (const char c : bytes) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-std::string hex16(std::uint64_t v) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-
 Resource make_resource(std::string content_type, std::string body, Seconds last_modified) {
     Resource r;
     r.content_type = std::move(content_type);
-    const std::string hash = hex16(fnv1a64(body));
+    const std::string hash = content_hash(body);
     r.etag = "\"" + hash + "\"";
     r.gzip_etag = "\"" + hash + "-gz\"";
     r.gzip_body = gzip(body);
