@@ -17,6 +17,9 @@ struct CleanText {
     int removed_line = 0;        // 1-based line of the first one
 };
 
+// Appends the UTF-8 encoding of a code point (the caller decides what to do with invalid ones).
+void encode_utf8(std::string& out, char32_t cp);
+
 // Never fails: anything unusable is replaced or removed and counted.
 CleanText clean_text(std::string_view bytes);
 

@@ -5,6 +5,7 @@
 // bytes we have no reason to touch. The rewriter follows the HTML tokenizer's rules for what
 // matters here: comments, CDATA, doctype/processing instructions, raw-text elements (script,
 // style, textarea, title) and quoted/unquoted attribute values, and copies everything else as is.
+#include "content/text_clean.h"
 #include "feed/html_links.h"
 
 #include <algorithm>
@@ -54,21 +55,7 @@ UrlKind url_kind(std::string_view tag, std::string_view attr) {
 
 void append_utf8(std::string& out, std::uint32_t cp) {
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    encode_utf8(out, cp);
 }
 
 // Decodes the character references that occur in URL attributes (md4c writes &amp; and numeric

@@ -1,5 +1,7 @@
 #include "feed/slug.h"
 
+#include "content/text_clean.h"
+
 #include <locale.h>
 #include <wctype.h>
 
@@ -64,23 +66,6 @@ char32_t decode(std::string_view s, std::size_t& i) {
     return cp;
 }
 
-void encode(char32_t cp, std::string& out) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
 
 bool is_word_character(char32_t cp) {
     if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
@@ -121,7 +106,7 @@ std::string slug_of(std::string_view name) {
             continue;
         }
         std::string character;
-        encode(lowercase(cp), character);
+        encode_utf8(character, lowercase(cp));
         if (out.size() + (pending_dash ? 1 : 0) + character.size() > kMaxSlugBytes) break;
         if (pending_dash) out += '-';
         pending_dash = false;
