@@ -127,6 +127,26 @@ std::string http_url(const Reader& reader, const YAML::Node& node, const std::st
     return url;
 }
 
+// A URL reference a document names (absolute http(s), or relative such as "/feed.xsl"); empty
+// means none. Like http_url, no spaces or control characters, and no scheme but http(s).
+std::string url_reference(const Reader& reader, const YAML::Node& node, const std::string& key) {
+    auto url = reader.string(node, key);
+    for (const unsigned char c : url) {
+        if (c <= ' ' || c == 0x7f) {
+            reader.fail(node.Mark(), "'" + key + "' must not contain spaces or control characters");
+        }
+    }
+    // The scheme: what comes before the first ':' if no '/', '?' or '#' does (RFC 3986 4.2).
+    const auto colon = url.find(':');
+    if (colon != std::string::npos && colon < url.find_first_of("/?#")) {
+        if (!starts_with_http_scheme(url) || url.find("://") + 3 >= url.size()) {
+            reader.fail(node.Mark(),
+                        "'" + key + "' must be an http(s) URL or a path, got '" + url + "'");
+        }
+    }
+    return url;
+}
+
 // A hub is its URL, or {url: URL, param: hub.topic} for hubs that want hub.topic.
 HubConfig read_hub(const Reader& reader, const YAML::Node& node, const std::string& key) {
     HubConfig hub;
@@ -253,7 +273,10 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                   {{"limit",
                     [&](auto& n, auto& k) { config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000)); }},
                    {"full_content",
-                    [&](auto& n, auto& k) { config.feeds.full_content = reader.boolean(n, k); }}});
+                    [&](auto& n, auto& k) { config.feeds.full_content = reader.boolean(n, k); }},
+                   {"stylesheet", [&](auto& n, auto& k) {
+                        config.feeds.stylesheet = url_reference(reader, n, k);
+                    }}});
           }},
          {"server",
           [&](const YAML::Node& server, const std::string& where) {

@@ -39,6 +39,9 @@ struct ContentConfig {
 struct FeedsConfig {
     int limit = 50;
     bool full_content = true;
+    // href of an XSLT stylesheet the RSS and Atom documents name in <?xml-stylesheet?> (e.g.
+    // "/feed.xsl", which feedd serves); empty: none.
+    std::string stylesheet;
 };
 
 struct ServerConfig {

@@ -64,6 +64,7 @@ std::string render_atom(const Feed& feed) {
     using detail::add_text;
     pugi::xml_document doc;
     detail::add_declaration(doc);
+    detail::add_stylesheet(doc, feed.stylesheet);
     pugi::xml_node root = doc.append_child("feed");
     root.append_attribute("xmlns") = "http://www.w3.org/2005/Atom";
     const std::string lang = detail::language_tag(feed.language);

@@ -102,6 +102,11 @@ Entry make_entry(const Article& a, const Config& config) {
     return e;
 }
 
+std::optional<int> ttl_minutes_for(const Config& config) {
+    if (config.server.max_age <= 0) return std::nullopt;
+    return (config.server.max_age + 59) / 60;
+}
+
 std::string site_url(const Config& config, std::string_view relative) {
     return join_site_url(config.site.url, relative);
 }
@@ -143,6 +148,8 @@ Feed make_feed(const std::vector<const Article*>& articles, const Config& config
     feed.urls.rss = join_site_url(config.site.url, "feed.xml");
     feed.urls.atom = join_site_url(config.site.url, "atom.xml");
     feed.urls.json = join_site_url(config.site.url, "feed.json");
+    feed.ttl_minutes = ttl_minutes_for(config);
+    feed.stylesheet = config.feeds.stylesheet;
     // A hub is advertised only when feedd tells it about changes; otherwise subscribers would wait
     // on a hub that never hears of an update.
     if (config.ping.enabled) {

@@ -63,11 +63,21 @@ struct Feed {
     FormatLinks current;
     FormatLinks prev_archive;  // older
     FormatLinks next_archive;  // newer
+    // RSS <ttl>: how many minutes a reader may cache the feed, ttl_minutes_for(config) so it agrees
+    // with the Cache-Control max-age the server sends. Not written on archive pages (their
+    // lifetime is their own) or when unset.
+    std::optional<int> ttl_minutes;
+    // feeds.stylesheet: href of the <?xml-stylesheet type="text/xsl"?> that starts the RSS and Atom
+    // documents; empty: none.
+    std::string stylesheet;
 };
 
 // One entry, identity and URLs resolved (the rule above). The same article gives the same entry
 // in every feed that shows it.
 Entry make_entry(const Article& article, const Config& config);
+
+// ceil(server.max_age / 60) minutes; nothing when max_age is 0 (feeds are not to be cached).
+std::optional<int> ttl_minutes_for(const Config& config);
 
 // site.url joined with a relative path, exactly one '/' between them.
 std::string site_url(const Config& config, std::string_view relative);

@@ -58,6 +58,7 @@ std::string render_rss(const Feed& feed) {
     };
     pugi::xml_document doc;
     detail::add_declaration(doc);
+    detail::add_stylesheet(doc, feed.stylesheet);
     pugi::xml_node rss = doc.append_child("rss");
     rss.append_attribute("version") = "2.0";
     // Namespaces only where used: the atom one always is (the self link).
@@ -80,6 +81,10 @@ std::string render_rss(const Feed& feed) {
     add_text(channel, "language", detail::language_tag(feed.language));
     add_text(channel, "lastBuildDate", detail::rfc822(feed.updated));
     add_text(channel, "generator", std::string("feedd ") + kVersion);
+    // Where the RSS profile puts it, after <generator>. Archive pages have none: nobody polls them.
+    if (feed.ttl_minutes && *feed.ttl_minutes > 0 && !feed.archive) {
+        add_text(channel, "ttl", std::to_string(*feed.ttl_minutes));
+    }
     pugi::xml_node self = channel.append_child("atom:link");
     self.append_attribute("href") = feed.urls.rss.c_str();
     self.append_attribute("rel") = "self";

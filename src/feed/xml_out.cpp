@@ -37,6 +37,36 @@ void add_declaration(pugi::xml_document& doc) {
     decl.append_attribute("encoding") = "utf-8";
 }
 
+void add_stylesheet(pugi::xml_document& doc, std::string_view href) {
+    if (href.empty()) return;
+    // A processing instruction has no escaping of its own; the xml-stylesheet recommendation lets
+    // its pseudo-attributes use XML's predefined entity references, and with '>' escaped the value
+    // can never hold the "?>" that would end the instruction.
+    std::string value = "type=\"text/xsl\" href=\"";
+    for (const char c : is_clean_text(href) ? std::string(href) : clean_text(href).text) {
+        switch (c) {
+            case '&':
+                value += "&amp;";
+                break;
+            case '<':
+                value += "&lt;";
+                break;
+            case '>':
+                value += "&gt;";
+                break;
+            case '"':
+                value += "&quot;";
+                break;
+            default:
+                value += c;
+        }
+    }
+    value += '"';
+    pugi::xml_node pi = doc.append_child(pugi::node_pi);
+    pi.set_name("xml-stylesheet");
+    pi.set_value(value.c_str());
+}
+
 pugi::xml_node add_text(pugi::xml_node parent, const char* name, std::string_view text) {
     if (text.empty()) return {};
     pugi::xml_node node = parent.append_child(name);

@@ -64,6 +64,7 @@ TEST(Config, MinimalFileGetsDocumentedDefaults) {
     EXPECT_EQ(config.content.debounce_ms, 200);
     EXPECT_EQ(config.feeds.limit, 50);
     EXPECT_TRUE(config.feeds.full_content);
+    EXPECT_EQ(config.feeds.stylesheet, "");  // off
     EXPECT_EQ(config.server.host, "127.0.0.1");
     EXPECT_EQ(config.server.port, 8080);
 }
@@ -96,6 +97,7 @@ content:
 feeds:
   limit: 10
   full_content: false
+  stylesheet: /feed.xsl
 server:
   listen: "[::1]:0"
   max_age: 60
@@ -117,6 +119,7 @@ state_dir: /var/lib/feedd
     EXPECT_EQ(config.content.max_file_bytes, 1000u);
     EXPECT_EQ(config.feeds.limit, 10);
     EXPECT_FALSE(config.feeds.full_content);
+    EXPECT_EQ(config.feeds.stylesheet, "/feed.xsl");
     EXPECT_EQ(config.server.host, "::1");
     EXPECT_EQ(config.server.port, 0);
     EXPECT_EQ(config.server.max_age, 60);
@@ -195,6 +198,33 @@ TEST(Config, UrlsWithSpacesOrControlCharactersAreRejected) {
     EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/a b'}\ncontent: {dir: c}\n")
                   .find("must not contain spaces or control characters"),
               std::string::npos);
+}
+
+TEST(Config, StylesheetIsAnHttpUrlOrAPath) {
+    const auto stylesheet = [](const std::string& value) {
+        return std::string(kMinimal) + "feeds:\n  stylesheet: " + value + "\n";
+    };
+    EXPECT_EQ(parse_ok(stylesheet("https://cdn.example/feed.xsl?v=1&x=\"y\"")).feeds.stylesheet,
+              "https://cdn.example/feed.xsl?v=1&x=\"y\"");
+    EXPECT_EQ(parse_ok(stylesheet("feed.xsl")).feeds.stylesheet, "feed.xsl");
+    EXPECT_EQ(parse_ok(stylesheet("/style/a:b.xsl")).feeds.stylesheet, "/style/a:b.xsl");
+    EXPECT_EQ(parse_ok(stylesheet("''")).feeds.stylesheet, "");
+    EXPECT_EQ(parse_error(stylesheet("'/a b.xsl'")),
+              "/etc/feedd/feedd.yaml:7:15: 'feeds.stylesheet' must not contain spaces or control "
+              "characters");
+    EXPECT_EQ(parse_error(stylesheet("\"/a\\tb.xsl\"")),
+              "/etc/feedd/feedd.yaml:7:15: 'feeds.stylesheet' must not contain spaces or control "
+              "characters");
+    EXPECT_EQ(parse_error(stylesheet("\"/a\\x01b.xsl\"")),
+              "/etc/feedd/feedd.yaml:7:15: 'feeds.stylesheet' must not contain control characters");
+    EXPECT_EQ(
+        parse_error(stylesheet("javascript:alert(1)")),
+        "/etc/feedd/feedd.yaml:7:15: 'feeds.stylesheet' must be an http(s) URL or a path, got "
+        "'javascript:alert(1)'");
+    EXPECT_NE(parse_error(stylesheet("'https://'")).find(":7:15: 'feeds.stylesheet' must be"),
+              std::string::npos);
+    EXPECT_EQ(parse_error(stylesheet("[a, b]")),
+              "/etc/feedd/feedd.yaml:7:15: 'feeds.stylesheet' must be a string");
 }
 
 TEST(Config, SyntaxErrorsCarryLineAndColumn) {

@@ -2,6 +2,7 @@
 
 #include <pugixml.hpp>
 
+#include "feed/site.h"
 #include "feed/writers.h"
 #include "feed/writers_test_support.h"
 
@@ -104,6 +105,44 @@ TEST(AtomWriter, FeedAuthorIsTheSiteTitleWhenNoAuthorIsKnown) {
     feed.author = {"Site", "site@example.org"};
     const auto with_site = parse(render_atom(feed));
     EXPECT_STREQ(with_site.child("feed").child("author").child_value("email"), "site@example.org");
+}
+
+TEST(AtomWriter, StylesheetInstructionFollowsTheDeclarationOnlyWhenSet) {
+    Feed feed = test::sample_feed();
+    feed.ttl_minutes = 5;  // RSS only: Atom has no such element
+    EXPECT_EQ(render_atom(feed).find("<?xml-stylesheet"), std::string::npos);
+    EXPECT_EQ(render_atom(feed).find("ttl"), std::string::npos);
+    feed.stylesheet = "/feed.xsl";
+    const std::string xml = render_atom(feed);
+    EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                        "<?xml-stylesheet type=\"text/xsl\" href=\"/feed.xsl\"?>\n<feed ",
+                        0),
+              0u)
+        << xml;
+    feed.stylesheet = "/f.xsl?a=1&b=2";
+    EXPECT_NE(render_atom(feed).find("href=\"/f.xsl?a=1&amp;b=2\"?>"), std::string::npos);
+}
+
+// feeds.stylesheet reaches every RSS and Atom document of a site, archive pages included, and
+// never the JSON feed.
+TEST(AtomWriter, StylesheetFromTheConfigIsInEveryXmlDocumentOfASite) {
+    Article a = test::article("world/a.md", "A", test::at(2024, 4, 1));
+    a.tags = {"space"};
+    Config config = test::site_config();
+    config.feeds.stylesheet = "/feed.xsl";
+    const Snapshot site = make_site_snapshot({&a}, config, test::at(2024, 5, 1));
+    const std::string pi = "<?xml-stylesheet type=\"text/xsl\" href=\"/feed.xsl\"?>";
+    for (const char* key :
+         {"/feed.xml", "/atom.xml", "/tags/space/feed.xml", "/tags/space/atom.xml",
+          "/world/feed.xml", "/world/atom.xml", "/archive/1.xml", "/archive/1.atom"}) {
+        const Resource* r = site.find(key);
+        ASSERT_NE(r, nullptr) << key;
+        EXPECT_NE(r->body.find(pi), std::string::npos) << key;
+    }
+    const Resource* json = site.find("/feed.json");
+    ASSERT_NE(json, nullptr);
+    EXPECT_EQ(json->body.find("xml-stylesheet"), std::string::npos);
+    EXPECT_EQ(render_rss(make_feed({&a}, config, test::at(2024, 5, 1))).find(pi), 39u);
 }
 
 TEST(AtomWriter, SameFeedGivesSameBytes) {

@@ -2,6 +2,7 @@
 
 #include <pugixml.hpp>
 
+#include "feed/site.h"
 #include "feed/writers.h"
 #include "feed/writers_test_support.h"
 
@@ -137,6 +138,94 @@ TEST(RssWriter, EmptyFeedIsStillComplete) {
     EXPECT_TRUE(channel.child("title"));
     EXPECT_TRUE(channel.child("description"));
     EXPECT_FALSE(channel.child("item"));
+}
+
+// <ttl> agrees with the Cache-Control max-age the server sends (issue #5).
+TEST(RssWriter, TtlIsMaxAgeInMinutesRoundedUp) {
+    const auto ttl_for = [](int max_age) {
+        Config config = test::site_config();
+        config.server.max_age = max_age;
+        const Feed feed = make_feed({test::article("a.md", "A", test::at(2024, 4, 1))}, config,
+                                    test::at(2024, 5, 1));
+        return std::string(
+            parse(render_rss(feed)).child("rss").child("channel").child_value("ttl"));
+    };
+    EXPECT_EQ(ttl_for(300), "5");  // the default
+    EXPECT_EQ(ttl_for(90), "2");
+    EXPECT_EQ(ttl_for(60), "1");
+    EXPECT_EQ(ttl_for(61), "2");
+    EXPECT_EQ(ttl_for(1), "1");
+    EXPECT_EQ(ttl_for(0), "");  // not to be cached: no element at all
+    EXPECT_EQ(ttl_minutes_for(test::site_config()), 5);
+    Config uncached = test::site_config();
+    uncached.server.max_age = 0;
+    EXPECT_EQ(ttl_minutes_for(uncached), std::nullopt);
+}
+
+TEST(RssWriter, TtlFollowsGeneratorAndIsLeftOffArchivePages) {
+    Feed feed = test::sample_feed();
+    EXPECT_EQ(render_rss(feed).find("<ttl>"), std::string::npos);  // unset
+    feed.ttl_minutes = 5;
+    const std::string xml = render_rss(feed);
+    EXPECT_NE(xml.find("  <generator>feedd 0.1.0</generator>\n    <ttl>5</ttl>\n"),
+              std::string::npos)
+        << xml;
+    feed.archive = true;
+    EXPECT_EQ(render_rss(feed).find("<ttl>"), std::string::npos);
+}
+
+// Every RSS subscription feed of a site has the ttl; archive pages have none.
+TEST(RssWriter, EverySubscriptionFeedOfASiteHasTheTtlButNoArchivePage) {
+    std::vector<Article> articles;
+    for (int i = 0; i < 150; ++i) {  // two archive pages
+        Article a = test::article("world/" + std::to_string(i) + ".md", "A" + std::to_string(i),
+                                  test::at(2020, 1, 1) + std::chrono::days(i));
+        a.tags = {"space"};
+        a.author = {"Ada", ""};
+        articles.push_back(std::move(a));
+    }
+    Config config = test::site_config();
+    config.server.max_age = 90;
+    const Snapshot site = make_site_snapshot(pointers_to(articles), config, test::at(2030, 1, 1));
+    for (const char* key :
+         {"/feed.xml", "/tags/space/feed.xml", "/world/feed.xml", "/authors/ada/feed.xml"}) {
+        const Resource* r = site.find(key);
+        ASSERT_NE(r, nullptr) << key;
+        EXPECT_EQ(parse(r->body).child("rss").child("channel").child_value("ttl"), std::string("2"))
+            << key;
+    }
+    for (const char* key : {"/archive/1.xml", "/archive/2.xml"}) {
+        const Resource* r = site.find(key);
+        ASSERT_NE(r, nullptr) << key;
+        EXPECT_EQ(r->body.find("<ttl>"), std::string::npos) << key;
+    }
+}
+
+TEST(RssWriter, StylesheetInstructionFollowsTheDeclarationOnlyWhenSet) {
+    Feed feed = test::sample_feed();
+    EXPECT_EQ(render_rss(feed).find("<?xml-stylesheet"), std::string::npos);
+    feed.stylesheet = "/feed.xsl";
+    EXPECT_EQ(render_rss(feed).rfind("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                                     "<?xml-stylesheet type=\"text/xsl\" href=\"/feed.xsl\"?>\n"
+                                     "<rss version=\"2.0\"",
+                                     0),
+              0u)
+        << render_rss(feed);
+    // The href is a pseudo-attribute: &, <, > and " are escaped, so the value can neither end the
+    // attribute nor the instruction ("?>").
+    feed.stylesheet = "https://cdn.example/f.xsl?a=1&b=\"2\"&c=<x>?>";
+    const std::string xml = render_rss(feed);
+    EXPECT_NE(
+        xml.find(
+            "<?xml-stylesheet type=\"text/xsl\" "
+            "href=\"https://cdn.example/f.xsl?a=1&amp;b=&quot;2&quot;&amp;c=&lt;x&gt;?&gt;\"?>\n"),
+        std::string::npos)
+        << xml;
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(xml.c_str(), pugi::parse_default | pugi::parse_pi));
+    EXPECT_EQ(doc.first_child().type(), pugi::node_pi);  // the declaration is not kept
+    EXPECT_STREQ(doc.first_child().name(), "xml-stylesheet");
+    EXPECT_STREQ(doc.document_element().name(), "rss");
 }
 
 TEST(RssWriter, SameFeedGivesSameBytes) {
