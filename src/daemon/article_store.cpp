@@ -35,7 +35,9 @@ void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate&
     for (std::size_t i = 0; i < stamps.size(); ++i) {
         auto& outcome = outcomes[i];
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(), outcome.problems.end());
-        entries_[stamps[i].path] = Entry{stamps[i], std::move(outcome.article), std::move(outcome.problems)};
+        std::shared_ptr<const Article> article;
+        if (outcome.article) article = std::make_shared<const Article>(std::move(*outcome.article));
+        entries_[stamps[i].path] = Entry{stamps[i], std::move(article), std::move(outcome.problems)};
     }
     update.read += stamps.size();
 }
@@ -119,7 +121,7 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             }
             Problem problem{path, 0, "symlink not followed", Severity::warning};
             update.new_problems.push_back(problem);
-            entries_[path] = Entry{SourceStamp{path}, std::nullopt, {problem}};
+            entries_[path] = Entry{SourceStamp{path}, nullptr, {problem}};
         } else if (is_article_name(name)) {
             refresh(path);
         } else if (!exists) {
@@ -138,7 +140,7 @@ std::vector<const Article*> ArticleStore::articles() const {
     std::vector<const Article*> out;
     out.reserve(entries_.size());
     for (const auto& [path, entry] : entries_) {
-        if (entry.article) out.push_back(&*entry.article);
+        if (entry.article) out.push_back(entry.article.get());
     }
     return out;
 }
@@ -160,7 +162,7 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
         }
         const auto& entry = found->second;
         if (const auto again = kept.find(article->path); again != kept.end()) {
-            out.push_back(&*again->second.article);
+            out.push_back(again->second.article.get());
             continue;
         }
         auto cached = bodies_.find(article->path);
@@ -171,13 +173,25 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
                 out.push_back(article);
                 continue;
             }
-            cached = bodies_.insert_or_assign(article->path, Entry{entry.stamp, std::move(outcome.article), {}}).first;
+            cached = bodies_.insert_or_assign(article->path,
+                                              Entry{entry.stamp, std::make_shared<const Article>(std::move(*outcome.article)), {}})
+                         .first;
         }
-        out.push_back(&*cached->second.article);
+        out.push_back(cached->second.article.get());
         kept.insert(bodies_.extract(cached));
     }
     bodies_ = std::move(kept);
     return out;
+}
+
+std::shared_ptr<const void> ArticleStore::keep_alive() const {
+    auto held = std::make_shared<std::vector<std::shared_ptr<const Article>>>();
+    held->reserve(entries_.size() + bodies_.size());
+    for (const auto& [path, entry] : entries_) {
+        if (entry.article) held->push_back(entry.article);
+    }
+    for (const auto& [path, entry] : bodies_) held->push_back(entry.article);
+    return held;
 }
 
 std::size_t ArticleStore::problem_count() const {

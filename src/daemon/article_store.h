@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ public:
     // next call, so a rebuild re-reads only what changed or newly appears in a feed.
     // Valid until the next call or update.
     std::vector<const Article*> with_bodies(const std::vector<const Article*>& wanted);
+    // Keeps every article articles() and with_bodies() returned until now alive for as long as
+    // the caller holds it, whatever later updates do: for documents rendered later (render_plan).
+    std::shared_ptr<const void> keep_alive() const;
     // Problems of the directory and of every file, sorted by path then line.
     std::vector<Problem> problems() const;
     std::size_t problem_count() const;
@@ -57,7 +61,7 @@ public:
 private:
     struct Entry {
         SourceStamp stamp;
-        std::optional<Article> article;
+        std::shared_ptr<const Article> article;  // shared with the documents deferred by past builds
         std::vector<Problem> problems;
     };
 

@@ -6,7 +6,6 @@
 #include "daemon/log.h"
 #include "feed/feed.h"
 #include "feed/site.h"
-#include "feed/validate.h"
 
 namespace feedd {
 
@@ -31,7 +30,7 @@ void log_problems(const ContentConfig& content, const std::vector<Problem>& prob
 }
 
 Build render_site(ArticleStore& store, const Config& config, Seconds now,
-                  std::chrono::steady_clock::time_point started) {
+                  std::chrono::steady_clock::time_point started, Deferred deferred) {
     const auto articles = store.articles();
     // Planned on metadata; then only the articles some subscription feed shows are read in full
     // (archive pages carry summaries).
@@ -49,7 +48,8 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
         });
     }
     auto& cache = store.render_cache();
-    auto snapshot = render_plan(plan, config, &cache);
+    const auto previous = cache.previous;  // render_plan lets go of it
+    auto snapshot = render_plan(plan, config, &cache, store.keep_alive());
     log::debug("rendered " + std::to_string(cache.rendered) + " document groups, copied " +
                std::to_string(cache.reused) + " unchanged ones");
     snapshot.info.problems = store.problem_count();
@@ -57,7 +57,7 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
     snapshot.info.duration =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     Build build;
-    build.invalid = validate_snapshot(snapshot);
+    build.invalid = validate_snapshot(snapshot, deferred, previous.get());
     build.snapshot = std::make_shared<const Snapshot>(std::move(snapshot));
     cache.previous = build.snapshot;
     build.next_publication = next_publication(articles, now);

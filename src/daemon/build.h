@@ -10,6 +10,7 @@
 #include "content/article.h"
 #include "daemon/article_store.h"
 #include "feed/snapshot.h"
+#include "feed/validate.h"
 
 namespace feedd {
 
@@ -19,10 +20,12 @@ struct Build {
     std::optional<Seconds> next_publication;  // when a scheduled article becomes due
 };
 
-// Renders every document from the store's articles. `now` decides what is published.
-// `started` is when the rebuild began (the snapshot records the duration).
+// Makes every document from the store's articles (render_plan) and checks them: the deferred
+// ones too with Deferred::render (one-shot commands); the live service leaves them to check
+// themselves when first asked for. `now` decides what is published. `started` is when the
+// rebuild began (the snapshot records the duration).
 Build render_site(ArticleStore& store, const Config& config, Seconds now,
-                  std::chrono::steady_clock::time_point started);
+                  std::chrono::steady_clock::time_point started, Deferred deferred = Deferred::skip);
 
 Seconds now_seconds();
 

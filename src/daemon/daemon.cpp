@@ -27,7 +27,7 @@ OneShot build_once(const Config& config) {
     const auto started = std::chrono::steady_clock::now();
     OneShot once{ArticleStore(config.content), {}};
     once.store.rescan();
-    once.build = render_site(once.store, config, now_seconds(), started);
+    once.build = render_site(once.store, config, now_seconds(), started, Deferred::render);
     return once;
 }
 
@@ -98,14 +98,16 @@ int build_to_directory(const Config& config, const fs::path& out_dir) {
         log::error(out_dir.string() + ": cannot create the output directory: " + ec.message());
         return kExitProblems;
     }
-    for (const auto& [url_path, resource] : build.snapshot->resources) {
+    for (const auto& [url_path, document] : build.snapshot->resources) {
+        const Resource* resource = document->get();  // rendered and checked by build_once
+        if (!resource) continue;
         // URL paths map onto files the way a static web server maps them back.
         const auto decoded = percent_decoded(url_path);
         const auto relative = decoded.ends_with('/') ? decoded.substr(1) + "index.html" : decoded.substr(1);
         const auto file = out_dir / relative;
         fs::create_directories(file.parent_path(), ec);
         std::string error;
-        if (!write_file_atomically(file, resource.body, error)) {
+        if (!write_file_atomically(file, resource->body, error)) {
             log::error(error);
             return kExitProblems;
         }

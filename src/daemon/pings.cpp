@@ -21,8 +21,9 @@ ping::PingerOptions pinger_options(const Config& config) {
 
 std::vector<ping::Topic> topics_of(const Snapshot& snapshot) {
     std::vector<ping::Topic> topics;
-    for (const auto& [path, resource] : snapshot.resources) {
-        if (!resource.self_url.empty()) topics.push_back({resource.self_url, resource.etag});
+    // A deferred document's version changes with its inputs: announced without rendering it.
+    for (const auto& [path, document] : snapshot.resources) {
+        if (!document->self_url().empty()) topics.push_back({document->self_url(), document->version()});
     }
     return topics;
 }

@@ -49,9 +49,9 @@ std::string milliseconds(std::chrono::microseconds duration) {
 // The documents whose bytes differ between two snapshots (all of them when there was none).
 std::vector<std::string> changed_documents(const Snapshot* before, const Snapshot& after) {
     std::vector<std::string> changed;
-    for (const auto& [path, resource] : after.resources) {
-        const Resource* old = before ? before->find(path) : nullptr;
-        if (!old || old->etag != resource.etag) changed.push_back(path);
+    for (const auto& [path, document] : after.resources) {
+        const Document* old = before ? before->document(path) : nullptr;
+        if (!old || old->version() != document->version()) changed.push_back(path);
     }
     return changed;
 }
@@ -233,6 +233,7 @@ struct Service::Impl {
             const auto changed = changed_documents(before.get(), *build.snapshot);
             snapshots.store(build.snapshot);
             swapped = true;
+            prepare_variants(before, build.snapshot);
             announce();
             // A site with tag and archive feeds has thousands of documents: name a few, count the rest.
             std::string changed_list;
@@ -251,6 +252,22 @@ struct Service::Impl {
         } else {
             systemd::notify_status(status());
         }
+    }
+
+    // The new documents' compressed variants and browser views, made on the build thread just after
+    // the swap rather than before it: a change reaches readers one compression sooner, and a client
+    // asking for a variant meanwhile waits for that one only (Resource computes each once).
+    void prepare_variants(const std::shared_ptr<const Snapshot>& before, std::shared_ptr<const Snapshot> after) {
+        asio::post(build_io, [before, after = std::move(after)] {
+            for (const auto& [path, document] : after->resources) {
+                if (!document->rendered()) continue;
+                if (before) {
+                    const auto old = before->resources.find(path);
+                    if (old != before->resources.end() && old->second == document) continue;
+                }
+                if (const Resource* resource = document->get()) resource->prepare();
+            }
+        });
     }
 
     // Pings go out only with `ping.enabled`; a Pinger with no endpoints would drop pending jobs,

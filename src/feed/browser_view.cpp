@@ -363,20 +363,6 @@ constexpr std::string_view kStylesheet = R"xsl(<?xml version="1.0" encoding="utf
 </xsl:stylesheet>
 )xsl";
 
-Resource encoded(std::string content_type, std::string body, Seconds last_modified) {
-    Resource r;
-    r.content_type = std::move(content_type);
-    const std::string hash = content_hash(body);
-    r.etag = "\"" + hash + "\"";
-    r.gzip_etag = "\"" + hash + "-gz\"";
-    r.br_etag = "\"" + hash + "-br\"";
-    r.gzip_body = gzip(body);
-    r.br_body = brotli(body);
-    r.body = std::move(body);
-    r.last_modified = last_modified;
-    return r;
-}
-
 }  // namespace
 
 std::expected<FeedView, std::string> view_feed(std::string_view content_type,
@@ -417,20 +403,8 @@ std::string limit_feed(std::string_view document, const Spans& entry_spans, std:
     return out;
 }
 
-void add_browser_views(Snapshot& snapshot) {
-    for (auto& [path, resource] : snapshot.resources) {
-        if (resource.self_url.empty()) continue;
-        auto view = view_feed(resource.content_type, resource.body, resource.self_url);
-        // An unreadable feed fails validate_snapshot() anyway; without a view it is served as is.
-        if (!view) continue;
-        Resource html = encoded("text/html; charset=utf-8", std::move(view->html),
-                                      resource.last_modified);
-        resource.browser_view = std::make_shared<const Resource>(std::move(html));
-        resource.entry_spans = std::move(view->entry_spans);
-    }
-    snapshot.resources.insert_or_assign(
-        std::string(kStylesheetPath),
-        encoded("text/xsl; charset=utf-8", std::string(kStylesheet), Seconds{}));
+std::shared_ptr<Resource> stylesheet_resource() {
+    return make_page_resource("text/xsl; charset=utf-8", std::string(kStylesheet), Seconds{});
 }
 
 }  // namespace feedd

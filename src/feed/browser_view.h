@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <expected>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,7 +13,7 @@
 
 namespace feedd {
 
-struct Snapshot;
+class Resource;
 
 struct FeedView {
     std::string html;  // a readable page: title, how to subscribe, the entries
@@ -34,11 +35,9 @@ std::string limit_feed(std::string_view document,
                        const std::vector<std::pair<std::size_t, std::size_t>>& entry_spans,
                        std::size_t n);
 
-// Adds to every feed resource of `snapshot` (one with a self URL) its browser view (HTML, with
-// gzip and brotli variants and their own ETags) and its entry spans; adds /feed.xsl, an XSLT
-// stylesheet that renders RSS and Atom for browsers that apply a feed's <?xml-stylesheet?>.
-// Throws std::runtime_error if a feed cannot be read back (the writers made invalid output).
-void add_browser_views(Snapshot& snapshot);
+// /feed.xsl: an XSLT stylesheet that renders RSS and Atom for browsers that apply a feed's
+// <?xml-stylesheet?>. (Each feed's own browser view is Resource::browser_view.)
+std::shared_ptr<Resource> stylesheet_resource();
 
 inline constexpr std::string_view kStylesheetPath = "/feed.xsl";
 

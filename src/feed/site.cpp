@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 
 #include "feed/browser_view.h"
 #include "feed/feed.h"
 #include "feed/slug.h"
+#include "feed/validate.h"
 #include "feed/writers.h"
 
 namespace feedd {
@@ -73,6 +76,8 @@ Feed feed_shell(const Config& config) {
     feed.description = config.site.description;
     feed.language = config.site.language;
     feed.author = config.site.author;
+    feed.ttl_minutes = ttl_minutes_for(config);  // the RSS writer leaves it off archive pages
+    feed.stylesheet = config.feeds.stylesheet;
     if (config.ping.enabled) {
         for (const auto& hub : config.ping.websub) feed.hubs.push_back(hub.url);
     }
@@ -188,6 +193,8 @@ struct Fingerprint {
         for (const auto& hub : c.ping.websub) bytes(hub.url);
         number(topics.limit);
         number(topics.full_content);
+        bytes(c.feeds.stylesheet);
+        number(static_cast<std::uint64_t>(c.server.max_age));  // the RSS <ttl>
     }
 };
 
@@ -276,26 +283,52 @@ std::vector<const Article*> articles_with_content(const SitePlan& plan) {
     return out;
 }
 
-Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache) {
+namespace {
+
+std::string hex(std::uint64_t v) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 0xF];
+    return out;
+}
+
+// A document rendered when first asked for. It checks itself then (validate_snapshot skips
+// deferred documents), and is served only if sound.
+std::shared_ptr<const Document> deferred(const std::string& path, std::string self_url, std::uint64_t version,
+                                         std::function<std::shared_ptr<const Resource>()> render) {
+    return std::make_shared<const Document>(
+        [path, render = std::move(render)]() -> Rendered {
+            auto resource = render();
+            std::vector<std::string> errors;
+            validate_document(path, *resource, errors);
+            if (!errors.empty()) return std::unexpected("failed feedd's checks: " + errors.front());
+            return resource;
+        },
+        std::move(self_url), hex(version));
+}
+
+}  // namespace
+
+Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache,
+                     std::shared_ptr<const void> articles_owner) {
     const std::size_t pages = archive_page_count(plan);
     Fingerprint base;
     base.config(config, plan.topic_options);
     std::map<std::string, std::uint64_t, std::less<>> fingerprints;
-    Snapshot snapshot;  // groups copied from the previous build
-    Snapshot fresh;     // groups rendered now (they get their browser views below)
+    Snapshot snapshot;
     std::size_t reused = 0;
     std::size_t rendered = 0;
-    // Copies the group's documents when its fingerprint matches the previous build's; else
-    // render() adds them to `fresh`.
+    // Shares the group's documents with the previous build when its fingerprint matches;
+    // else render() adds new ones.
     const auto group = [&](const std::string& first_key, const std::vector<std::string>& keys,
                            const Fingerprint& fp, auto render) {
         fingerprints[first_key] = fp.h;
         if (cache && cache->previous) {
             const auto old = cache->fingerprints.find(first_key);
             bool all = old != cache->fingerprints.end() && old->second == fp.h;
-            for (std::size_t i = 0; all && i < keys.size(); ++i) all = cache->previous->find(keys[i]) != nullptr;
+            for (std::size_t i = 0; all && i < keys.size(); ++i) all = cache->previous->resources.contains(keys[i]);
             if (all) {
-                for (const auto& key : keys) snapshot.resources.insert_or_assign(key, *cache->previous->find(key));
+                for (const auto& key : keys) snapshot.resources.insert_or_assign(key, cache->previous->resources.find(key)->second);
                 ++reused;
                 return;
             }
@@ -309,6 +342,7 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         return keys;
     };
 
+    // The site feed and page are rendered now: they are what every reader asks for.
     const FormatLinks current{site_url(config, "feed.xml"), site_url(config, "atom.xml")};
     {
         Fingerprint fp = base;
@@ -322,14 +356,22 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
             for (const Article* a : plan.main) main.entries.push_back(make_entry(*a, config));
             set_updated(main, plan.newest);
             if (pages > 0) main.prev_archive = archive_links(config, pages);
-            add_feed_resources(fresh, "/", main);
-            fresh.resources.insert_or_assign(
-                "/", make_page_resource("text/html; charset=utf-8", render_index_html(main), main.updated));
+            add_feed_resources(snapshot, "/", main);
+            snapshot.add("/", make_page_resource("text/html; charset=utf-8", render_index_html(main), main.updated));
         });
     }
+    if (cache && cache->previous && cache->previous->resources.contains(kStylesheetPath)) {
+        snapshot.resources.emplace(kStylesheetPath, cache->previous->resources.find(kStylesheetPath)->second);
+    } else {
+        snapshot.add(std::string(kStylesheetPath), stylesheet_resource());
+    }
 
-    Config topic_config = config;
-    topic_config.feeds.full_content = config.feeds.full_content && plan.topic_options.full_content;
+    // Everything else is deferred: rendered when first asked for, from the plan's articles, which
+    // `articles_owner` keeps alive for as long as any snapshot holds such a document.
+    auto topic_config = std::make_shared<Config>(config);
+    topic_config->feeds.full_content = config.feeds.full_content && plan.topic_options.full_content;
+    const std::shared_ptr<const Config> shared_topic_config = topic_config;
+    const Seconds newest = plan.newest;
     for (const Topic& topic : plan.topics) {
         const bool page = topic.kind != TopicKind::section;
         Fingerprint fp = base;
@@ -337,52 +379,71 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         fp.bytes(topic.folder);
         fp.bytes(topic.name);
         for (const auto& spelling : topic.spellings) fp.bytes(spelling);
-        for (const Article* a : topic.shown) fp.article(*a, topic_config.feeds.full_content);
+        for (const Article* a : topic.shown) fp.article(*a, shared_topic_config->feeds.full_content);
         group(topic.folder + "feed.xml", feed_keys(topic.folder, page), fp, [&] {
-            const Feed feed = topic_feed(topic, topic_config, plan.newest);
-            add_feed_resources(fresh, topic.folder, feed);
+            auto shared_topic = std::make_shared<const Topic>(topic);
+            const auto make = [shared_topic, shared_topic_config, newest, articles_owner] {
+                return topic_feed(*shared_topic, *shared_topic_config, newest);
+            };
+            const Feed urls = [&] {  // the self URLs, without entries
+                Topic bare = topic;
+                bare.shown.clear();
+                return topic_feed(bare, *shared_topic_config, newest);
+            }();
+            for (const auto& [name, self] : {std::pair<const char*, std::string>{"feed.xml", urls.urls.rss},
+                                             {"atom.xml", urls.urls.atom},
+                                             {"feed.json", urls.urls.json}}) {
+                const std::string key = topic.folder + name;
+                snapshot.resources.insert_or_assign(
+                    key, deferred(key, self, fp.h, [make, name] { return make_feed_resource(name, make()); }));
+            }
             if (page) {
-                fresh.resources.insert_or_assign(
-                    topic.folder, make_page_resource("text/html; charset=utf-8", render_index_html(feed),
-                                                     feed.updated));
+                snapshot.resources.insert_or_assign(topic.folder, deferred(topic.folder, {}, fp.h, [make] {
+                    const Feed feed = make();
+                    return make_page_resource("text/html; charset=utf-8", render_index_html(feed), feed.updated);
+                }));
             }
         });
     }
 
     {
-        const auto items = index_items(plan, TopicKind::tag, config);
+        auto items = std::make_shared<const std::vector<TopicIndexItem>>(index_items(plan, TopicKind::tag, config));
         Fingerprint fp = base;
         fp.bytes("/tags/");
         fp.time(plan.newest);
         for (const Article* a : plan.main) fp.time(a->updated.value_or(a->date));
-        for (const auto& item : items) {
+        for (const auto& item : *items) {
             fp.bytes(item.name);
             fp.bytes(item.anchor);
             fp.number(item.count);
             for (const auto& also : item.also) fp.bytes(also);
         }
         group("/tags/", {"/tags/"}, fp, [&] {
-            Feed tags_page = feed_shell(config);
-            tags_page.title = config.site.title + " \xE2\x80\x94 Tags";
-            tags_page.urls.home = config.site.url;
-            tags_page.urls.rss = current.rss;
-            tags_page.urls.atom = current.atom;
-            tags_page.urls.json = site_url(config, "feed.json");
-            Seconds updated = plan.newest;
+            auto tags_page = std::make_shared<Feed>(feed_shell(config));
+            tags_page->title = config.site.title + " \xE2\x80\x94 Tags";
+            tags_page->urls.home = config.site.url;
+            tags_page->urls.rss = current.rss;
+            tags_page->urls.atom = current.atom;
+            tags_page->urls.json = site_url(config, "feed.json");
+            tags_page->updated = plan.newest;
             if (!plan.main.empty()) {
-                updated = Seconds{};
-                for (const Article* a : plan.main) updated = std::max(updated, a->updated.value_or(a->date));
+                tags_page->updated = Seconds{};
+                for (const Article* a : plan.main) {
+                    tags_page->updated = std::max(tags_page->updated, a->updated.value_or(a->date));
+                }
             }
-            fresh.resources.insert_or_assign(
-                "/tags/", make_page_resource("text/html; charset=utf-8",
-                                             render_topic_index_html(tags_page, items), updated));
+            snapshot.resources.insert_or_assign(
+                "/tags/", deferred("/tags/", {}, fp.h, [tags_page = std::shared_ptr<const Feed>(tags_page), items] {
+                    return make_page_resource("text/html; charset=utf-8",
+                                              render_topic_index_html(*tags_page, *items), tags_page->updated);
+                }));
         });
     }
 
-    // Archive pages: summaries only (docs/feeds.md: every page stays in memory, and 100k bodies
-    // would not fit), no hubs (nobody subscribes to a page).
-    Config summaries = config;
-    summaries.feeds.full_content = false;
+    // Archive pages: summaries only (docs/feeds.md), no hubs (nobody subscribes to a page).
+    auto summaries = std::make_shared<Config>(config);
+    summaries->feeds.full_content = false;
+    const std::shared_ptr<const Config> shared_summaries = summaries;
     for (std::size_t page = 1; page <= pages; ++page) {
         const std::size_t begin = (page - 1) * kArchivePageSize;
         const std::size_t end = std::min(begin + kArchivePageSize, plan.history.size());
@@ -395,34 +456,42 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         fp.number(closed);
         for (std::size_t i = begin; i < end; ++i) fp.article(*plan.history[i], false);
         group(archive_key(page, ".xml"), {archive_key(page, ".xml"), archive_key(page, ".atom")}, fp, [&] {
-            Feed feed = feed_shell(config);
-            feed.hubs.clear();
-            feed.title = config.site.title + " \xE2\x80\x94 Archive, page " + std::to_string(page);
-            feed.urls.home = config.site.url;
-            const FormatLinks self = archive_links(config, page);
-            feed.urls.rss = self.rss;
-            feed.urls.atom = self.atom;
-            feed.urls.id = config.site.url;  // the same logical feed as the subscription one
-            feed.archive = true;
-            feed.current = current;
-            if (page > 1) feed.prev_archive = archive_links(config, page - 1);
-            if (closed) feed.next_archive = archive_links(config, page + 1);
-            for (std::size_t i = end; i-- > begin;) {  // newest first within the page, like every feed
-                feed.entries.push_back(make_entry(*plan.history[i], summaries));
+            // Newest first within the page, like every feed.
+            auto entries = std::make_shared<const std::vector<const Article*>>(
+                std::make_reverse_iterator(plan.history.begin() + static_cast<std::ptrdiff_t>(end)),
+                std::make_reverse_iterator(plan.history.begin() + static_cast<std::ptrdiff_t>(begin)));
+            const auto make = [entries, shared_summaries, page, closed, newest, current, articles_owner] {
+                const Config& cfg = *shared_summaries;
+                Feed feed = feed_shell(cfg);
+                feed.hubs.clear();
+                feed.title = cfg.site.title + " \xE2\x80\x94 Archive, page " + std::to_string(page);
+                feed.urls.home = cfg.site.url;
+                const FormatLinks self = archive_links(cfg, page);
+                feed.urls.rss = self.rss;
+                feed.urls.atom = self.atom;
+                feed.urls.id = cfg.site.url;  // the same logical feed as the subscription one
+                feed.archive = true;
+                feed.current = current;
+                if (page > 1) feed.prev_archive = archive_links(cfg, page - 1);
+                if (closed) feed.next_archive = archive_links(cfg, page + 1);
+                for (const Article* a : *entries) feed.entries.push_back(make_entry(*a, cfg));
+                set_updated(feed, newest);
+                return feed;
+            };
+            for (const bool rss : {true, false}) {
+                const std::string key = archive_key(page, rss ? ".xml" : ".atom");
+                snapshot.resources.insert_or_assign(key, deferred(key, {}, fp.h, [make, rss, closed] {
+                    const Feed feed = make();
+                    auto r = rss ? make_page_resource("application/rss+xml; charset=utf-8", render_rss(feed), feed.updated)
+                                 : make_page_resource("application/atom+xml; charset=utf-8", render_atom(feed),
+                                                      feed.updated);
+                    r->immutable = closed;
+                    return r;
+                }));
             }
-            set_updated(feed, plan.newest);
-            Resource rss =
-                make_page_resource("application/rss+xml; charset=utf-8", render_rss(feed), feed.updated);
-            Resource atom =
-                make_page_resource("application/atom+xml; charset=utf-8", render_atom(feed), feed.updated);
-            rss.immutable = atom.immutable = closed;
-            fresh.resources.insert_or_assign(archive_key(page, ".xml"), std::move(rss));
-            fresh.resources.insert_or_assign(archive_key(page, ".atom"), std::move(atom));
         });
     }
 
-    add_browser_views(fresh);  // only the documents rendered now: copied ones have theirs
-    snapshot.resources.merge(fresh.resources);
     snapshot.info.articles = plan.history.size();
     if (cache) {
         cache->fingerprints = std::move(fingerprints);
@@ -435,7 +504,9 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
 
 Snapshot make_site_snapshot(const std::vector<const Article*>& articles, const Config& config,
                             Seconds now) {
-    return render_plan(plan_site(articles, config, now), config);
+    Snapshot snapshot = render_plan(plan_site(articles, config, now), config);
+    for (const auto& [path, document] : snapshot.resources) document->get();  // no longer needs the articles
+    return snapshot;
 }
 
 }  // namespace feedd

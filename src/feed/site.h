@@ -69,9 +69,10 @@ void replace_articles(SitePlan& plan, Replace replace) {
 }
 
 // The documents of the previous build and a fingerprint of what each group of them (a feed's
-// formats and page, an archive page, the tag index) was made from. render_plan copies a group
-// whose inputs are unchanged instead of rendering and compressing it again, so a live rebuild
-// after one edit redoes only the feeds that show the edited article.
+// formats and page, an archive page, the tag index) was made from. render_plan shares a group
+// whose inputs are unchanged with the previous build instead of making it again (a deferred one
+// keeps what it rendered), so a live rebuild after one edit redoes only the feeds that show the
+// edited article.
 struct RenderCache {
     std::shared_ptr<const Snapshot> previous;  // set by the caller to the snapshot render_plan made
     std::map<std::string, std::uint64_t, std::less<>> fingerprints;  // by group (its first key)
@@ -79,11 +80,15 @@ struct RenderCache {
     std::size_t rendered = 0;  // groups rendered by the last render_plan
 };
 
-// Renders every document of the plan. Deterministic: the same plan gives the same bytes, with or
-// without a cache.
-Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache = nullptr);
+// The documents of the plan: the site feed (RSS, Atom, JSON) and page rendered now, every other
+// document deferred until first asked for (feed/snapshot.h). Deterministic: the same plan gives
+// the same bytes, with or without a cache. Deferred documents read the plan's articles when they
+// render, possibly after later builds: `articles_owner` must keep them alive (the caller may
+// pass nothing when the articles outlive every snapshot made from them).
+Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache = nullptr,
+                     std::shared_ptr<const void> articles_owner = {});
 
-// plan_site + render_plan.
+// plan_site + render_plan, with every document rendered: the articles need not outlive the call.
 Snapshot make_site_snapshot(const std::vector<const Article*>& articles, const Config& config,
                             Seconds now);
 

@@ -107,19 +107,34 @@ void check_json(const std::string& path, const Resource& resource, Errors& error
 
 }  // namespace
 
-std::vector<std::string> validate_snapshot(const Snapshot& snapshot) {
+void validate_document(const std::string& path, const Resource& resource, Errors& errors) {
+    const auto& type = resource.content_type;
+    if (resource.body.empty()) {
+        errors.push_back(path + ": empty document");
+    } else if (type.starts_with("application/rss+xml")) {
+        check_rss(path, resource, errors);
+    } else if (type.starts_with("application/atom+xml")) {
+        check_atom(path, resource, errors);
+    } else if (type.starts_with("application/feed+json")) {
+        check_json(path, resource, errors);
+    }
+}
+
+std::vector<std::string> validate_snapshot(const Snapshot& snapshot, Deferred deferred,
+                                           const Snapshot* checked) {
     Errors errors;
-    for (const auto& [path, resource] : snapshot.resources) {
-        const auto& type = resource.content_type;
-        if (resource.body.empty()) {
-            errors.push_back(path + ": empty document");
-        } else if (type.starts_with("application/rss+xml")) {
-            check_rss(path, resource, errors);
-        } else if (type.starts_with("application/atom+xml")) {
-            check_atom(path, resource, errors);
-        } else if (type.starts_with("application/feed+json")) {
-            check_json(path, resource, errors);
+    for (const auto& [path, document] : snapshot.resources) {
+        if (checked) {
+            const auto before = checked->resources.find(path);
+            if (before != checked->resources.end() && before->second == document) continue;
         }
+        if (deferred == Deferred::skip && !document->rendered()) continue;
+        const Resource* resource = document->get();
+        if (!resource) {
+            errors.push_back(path + ": " + document->error());
+            continue;
+        }
+        validate_document(path, *resource, errors);
     }
     return errors;
 }

@@ -337,9 +337,13 @@ Routed route_unchecked(const Request& request, const Snapshot* snapshot,
         return routed;
     }
     if (path == "/index.html") path = "/";
-    const auto found = snapshot->resources.find(path);
-    if (found == snapshot->resources.end()) return text(status::not_found, "Not found.\n");
-    const Resource& resource = found->second;
+    const Document* document = snapshot->document(path);
+    if (document == nullptr) return text(status::not_found, "Not found.\n");
+    // A deferred document renders here on first request (feed/snapshot.h); one that fails
+    // feedd's checks is not served.
+    const Resource* rendered = document->get();
+    if (rendered == nullptr) return text(status::internal_server_error, "This document could not be built.\n");
+    const Resource& resource = *rendered;
     const bool is_feed = !resource.self_url.empty();
 
     // ?limit=N: the feed's first N entries, cut out of the stored bytes by the entry spans the
@@ -350,7 +354,7 @@ Routed route_unchecked(const Request& request, const Snapshot* snapshot,
         if (const auto value = query_param(target.substr(question + 1), "limit")) {
             const std::size_t bound =
                 context.feed_limit > 0 ? context.feed_limit
-                                       : std::max<std::size_t>(1, resource.entry_spans.size());
+                                       : std::max<std::size_t>(1, resource.entry_spans().size());
             const auto [end, ec] =
                 std::from_chars(value->data(), value->data() + value->size(), limit);
             if (value->empty() || ec != std::errc{} || end != value->data() + value->size() ||
@@ -362,38 +366,36 @@ Routed route_unchecked(const Request& request, const Snapshot* snapshot,
     }
 
     // A browser navigating to a feed gets its HTML view; readers keep getting the feed's bytes.
-    const bool browser = resource.browser_view != nullptr && is_navigation(request);
-    const Resource& shown = browser ? *resource.browser_view : resource;
+    const Resource* view = is_feed && is_navigation(request) ? resource.browser_view() : nullptr;
+    const bool browser = view != nullptr;
+    const Resource& shown = browser ? *view : resource;
     // Cutting is only needed when the feed has more entries than asked for; otherwise the whole
     // feed is that document, with its compressed variants.
-    const bool cut = !browser && limit > 0 && limit < resource.entry_spans.size();
+    const bool cut = !browser && limit > 0 && limit < resource.entry_spans().size();
 
     const auto accept = request.find(field::accept_encoding);
     const Coding coding =
         cut || accept == request.end()
             ? Coding::identity
-            : choose_coding(accept->value(), !shown.gzip_body.empty(), !shown.br_body.empty());
+            : choose_coding(accept->value(), true, true);
 
     const CacheControl cache_control = resource.immutable
                                            ? CacheControl("public, max-age=31536000, immutable")
                                            : CacheControl(context.max_age);
-    const std::string_view vary = resource.browser_view != nullptr
+    const std::string_view vary = is_feed
                                       ? "Accept-Encoding, Sec-Fetch-Mode, Sec-Fetch-Dest"
                                       : "Accept-Encoding";
 
     Routed routed{Response{status::ok, version}, nullptr};
     std::string cut_etag;
     std::string_view etag;
-    const std::string* body = &shown.body;
     if (cut) {
         cut_etag = limited_etag(resource.etag, limit);
         etag = cut_etag;
     } else if (coding == Coding::br) {
         etag = shown.br_etag;
-        body = &shown.br_body;
     } else if (coding == Coding::gzip) {
         etag = shown.gzip_etag;
-        body = &shown.gzip_body;
     } else {
         etag = shown.etag;
     }
@@ -409,9 +411,13 @@ Routed route_unchecked(const Request& request, const Snapshot* snapshot,
         set_validators(res, shown, etag, cache_control.view(), vary);
         return routed;
     }
+    // Compressed variants are made on their first request (feed/snapshot.h), not for a 304.
+    const std::string* body = coding == Coding::br     ? &shown.br_body()
+                              : coding == Coding::gzip ? &shown.gzip_body()
+                                                       : &shown.body;
     if (cut) {
         routed.generated = std::make_shared<const std::string>(
-            limit_feed(resource.body, resource.entry_spans, limit));
+            limit_feed(resource.body, resource.entry_spans(), limit));
         body = routed.generated.get();
     }
     res.set(field::content_type, shown.content_type);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "daemon/build.h"
 #include "support/process.h"
 
 namespace feedd {
@@ -135,6 +136,36 @@ TEST_F(ArticleStoreTest, ASymlinkIsReportedNotFollowed) {
     fs::remove(content_.dir / "sub" / "link.md");
     store.update({"sub/link.md"});
     EXPECT_EQ(store.problem_count(), 0u);
+}
+
+// A tag feed is rendered on its first request, maybe builds later: the articles it shows must
+// still be there although the store has since dropped or replaced them (ASan checks the reads).
+TEST_F(ArticleStoreTest, DocumentsRenderedAfterLaterUpdatesShowWhatTheirBuildSaw) {
+    write("a.md", "---\ntitle: Old title\ndate: 2024-01-01\ntags: [harbour]\n---\nBody.\n");
+    write("b.md", "---\ntitle: Gone soon\ndate: 2024-01-02\ntags: [harbour]\n---\nBody.\n");
+    Config config;
+    config.site.title = "Site";
+    config.site.url = "https://example.org/";
+    config.content = content_;
+    ArticleStore store(content_);
+    store.rescan();
+    const auto first = render_site(store, config, now_, std::chrono::steady_clock::now());
+    ASSERT_TRUE(first.invalid.empty());
+    ASSERT_FALSE(first.snapshot->document("/tags/harbour/feed.xml")->rendered());
+
+    rewrite("a.md", "---\ntitle: New title\ndate: 2024-01-01\ntags: [harbour]\n---\nBody.\n");
+    fs::remove(content_.dir / "b.md");
+    store.update({"a.md", "b.md"});
+    const auto second = render_site(store, config, now_, std::chrono::steady_clock::now());
+
+    const Resource* old_feed = first.snapshot->find("/tags/harbour/feed.xml");
+    ASSERT_NE(old_feed, nullptr);
+    EXPECT_NE(old_feed->body.find("Old title"), std::string::npos);
+    EXPECT_NE(old_feed->body.find("Gone soon"), std::string::npos);
+    const Resource* new_feed = second.snapshot->find("/tags/harbour/feed.xml");
+    ASSERT_NE(new_feed, nullptr);
+    EXPECT_NE(new_feed->body.find("New title"), std::string::npos);
+    EXPECT_EQ(new_feed->body.find("Gone soon"), std::string::npos);
 }
 
 }  // namespace

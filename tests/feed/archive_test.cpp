@@ -169,7 +169,8 @@ namespace {
 
 void expect_same_documents(const Snapshot& a, const Snapshot& b) {
     ASSERT_EQ(a.resources.size(), b.resources.size());
-    for (const auto& [key, resource] : a.resources) {
+    for (const auto& [key, document] : a.resources) {
+        const Resource& resource = a.at(key);
         const Resource* other = b.find(key);
         ASSERT_NE(other, nullptr) << key;
         EXPECT_EQ(resource.body, other->body) << key;

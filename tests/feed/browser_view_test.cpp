@@ -38,11 +38,11 @@ class BrowserViewTest : public ::testing::Test {
 TEST_F(BrowserViewTest, EveryFeedGetsAnHtmlViewWithItsOwnEtags) {
     for (const char* path : {"/feed.xml", "/atom.xml", "/feed.json"}) {
         const Resource& feed_resource = *snapshot.find(path);
-        ASSERT_NE(feed_resource.browser_view, nullptr) << path;
-        const Resource& html = *feed_resource.browser_view;
+        ASSERT_NE(feed_resource.browser_view(), nullptr) << path;
+        const Resource& html = *feed_resource.browser_view();
         EXPECT_EQ(html.content_type, "text/html; charset=utf-8");
-        EXPECT_FALSE(html.gzip_body.empty());
-        EXPECT_FALSE(html.br_body.empty());
+        EXPECT_FALSE(html.gzip_body().empty());
+        EXPECT_FALSE(html.br_body().empty());
         for (const std::string* tag : {&html.etag, &html.gzip_etag, &html.br_etag}) {
             EXPECT_TRUE(tag->starts_with('"') && tag->ends_with('"')) << *tag;
             EXPECT_NE(*tag, feed_resource.etag);
@@ -52,11 +52,11 @@ TEST_F(BrowserViewTest, EveryFeedGetsAnHtmlViewWithItsOwnEtags) {
         EXPECT_NE(html.etag, html.gzip_etag);
         EXPECT_NE(html.etag, html.br_etag);
     }
-    EXPECT_EQ(snapshot.find("/")->browser_view, nullptr) << "pages are not feeds";
+    EXPECT_EQ(snapshot.find("/")->browser_view(), nullptr) << "pages are not feeds";
 }
 
 TEST_F(BrowserViewTest, PageShowsTitleSubscribeUrlAndEntries) {
-    const std::string& html = snapshot.find("/feed.xml")->browser_view->body;
+    const std::string& html = snapshot.find("/feed.xml")->browser_view()->body;
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>"));
     EXPECT_TRUE(contains(html, "<h1>News &amp; &lt;Views&gt;</h1>"));
     EXPECT_TRUE(contains(html, "All the &quot;news&quot;"));
@@ -80,11 +80,11 @@ TEST_F(BrowserViewTest, PageShowsTitleSubscribeUrlAndEntries) {
 }
 
 TEST_F(BrowserViewTest, AtomAndJsonViewsNameTheirOwnUrl) {
-    const std::string& atom = snapshot.find("/atom.xml")->browser_view->body;
+    const std::string& atom = snapshot.find("/atom.xml")->browser_view()->body;
     EXPECT_TRUE(contains(atom, "<code class=\"url\">https://news.example.org/atom.xml</code>"));
     EXPECT_TRUE(contains(atom, "(Atom)"));
     EXPECT_TRUE(contains(atom, "5 April 2024"));
-    const std::string& json = snapshot.find("/feed.json")->browser_view->body;
+    const std::string& json = snapshot.find("/feed.json")->browser_view()->body;
     EXPECT_TRUE(contains(json, "<code class=\"url\">https://news.example.org/feed.json</code>"));
     EXPECT_TRUE(contains(json, "(JSON Feed)"));
     EXPECT_TRUE(contains(json, "Only a summary"));
@@ -110,23 +110,23 @@ TEST(BrowserView, RejectsWhatIsNotAFeed) {
 
 TEST_F(BrowserViewTest, SpansCoverEachEntryExactly) {
     const Resource& rss = *snapshot.find("/feed.xml");
-    ASSERT_EQ(rss.entry_spans.size(), 3u);
-    for (const auto& [begin, end] : rss.entry_spans) {
+    ASSERT_EQ(rss.entry_spans().size(), 3u);
+    for (const auto& [begin, end] : rss.entry_spans()) {
         const std::string entry = rss.body.substr(begin, end - begin);
         EXPECT_TRUE(entry.starts_with("<item>")) << entry;
         EXPECT_TRUE(entry.ends_with("</item>")) << entry;
     }
     const Resource& atom = *snapshot.find("/atom.xml");
-    ASSERT_EQ(atom.entry_spans.size(), 3u);
-    for (const auto& [begin, end] : atom.entry_spans) {
+    ASSERT_EQ(atom.entry_spans().size(), 3u);
+    for (const auto& [begin, end] : atom.entry_spans()) {
         EXPECT_TRUE(atom.body.substr(begin, end - begin).starts_with("<entry"));
         EXPECT_TRUE(atom.body.substr(begin, end - begin).ends_with("</entry>"));
     }
     const Resource& json = *snapshot.find("/feed.json");
-    ASSERT_EQ(json.entry_spans.size(), 3u);
+    ASSERT_EQ(json.entry_spans().size(), 3u);
     const auto items = nlohmann::json::parse(json.body)["items"];
     for (std::size_t i = 0; i < 3; ++i) {
-        const auto [begin, end] = json.entry_spans[i];
+        const auto [begin, end] = json.entry_spans()[i];
         EXPECT_EQ(nlohmann::json::parse(json.body.substr(begin, end - begin)), items[i]);
     }
 }
@@ -135,7 +135,7 @@ TEST_F(BrowserViewTest, SpansCoverEachEntryExactly) {
 TEST_F(BrowserViewTest, LimitFeedKeepsTheNewestEntries) {
     const Resource& rss = *snapshot.find("/feed.xml");
     for (std::size_t n = 1; n <= 4; ++n) {
-        const std::string cut = limit_feed(rss.body, rss.entry_spans, n);
+        const std::string cut = limit_feed(rss.body, rss.entry_spans(), n);
         pugi::xml_document doc;
         ASSERT_TRUE(doc.load_string(cut.c_str())) << cut;
         const pugi::xml_node channel = doc.child("rss").child("channel");
@@ -147,18 +147,18 @@ TEST_F(BrowserViewTest, LimitFeedKeepsTheNewestEntries) {
         }
         EXPECT_EQ(items, std::min<std::size_t>(n, 3));
     }
-    EXPECT_EQ(limit_feed(rss.body, rss.entry_spans, 3), rss.body);
+    EXPECT_EQ(limit_feed(rss.body, rss.entry_spans(), 3), rss.body);
 
     const Resource& atom = *snapshot.find("/atom.xml");
     pugi::xml_document atom_doc;
-    ASSERT_TRUE(atom_doc.load_string(limit_feed(atom.body, atom.entry_spans, 2).c_str()));
+    ASSERT_TRUE(atom_doc.load_string(limit_feed(atom.body, atom.entry_spans(), 2).c_str()));
     EXPECT_EQ(std::distance(atom_doc.child("feed").children("entry").begin(),
                             atom_doc.child("feed").children("entry").end()),
               2);
 
     const Resource& json = *snapshot.find("/feed.json");
     const auto full = nlohmann::json::parse(json.body);
-    const auto one = nlohmann::json::parse(limit_feed(json.body, json.entry_spans, 1));
+    const auto one = nlohmann::json::parse(limit_feed(json.body, json.entry_spans(), 1));
     ASSERT_EQ(one["items"].size(), 1u);
     EXPECT_EQ(one["items"][0], full["items"][0]);
     EXPECT_EQ(one["title"], full["title"]);
@@ -171,7 +171,7 @@ TEST_F(BrowserViewTest, StylesheetIsServedAsXslt) {
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(xsl->body.c_str()));
     EXPECT_STREQ(doc.document_element().name(), "xsl:stylesheet");
-    EXPECT_FALSE(xsl->br_body.empty());
+    EXPECT_FALSE(xsl->br_body().empty());
 }
 
 }  // namespace

@@ -223,7 +223,8 @@ TEST(SiteSnapshot, SameArticlesSameBytes) {
     const Snapshot a = make_site_snapshot(pointers_to(site.articles), site.config, kNow);
     const Snapshot b = make_site_snapshot(reversed, site.config, kNow);
     ASSERT_EQ(a.resources.size(), b.resources.size());
-    for (const auto& [key, resource] : a.resources) {
+    for (const auto& [key, document] : a.resources) {
+        const Resource& resource = a.at(key);
         const Resource* other = b.find(key);
         ASSERT_NE(other, nullptr) << key;
         EXPECT_EQ(resource.body, other->body) << key;

@@ -51,17 +51,19 @@ TEST(Snapshot, HasEveryDocumentWithItsType) {
 
 TEST(Snapshot, GzipBodyInflatesToTheBody) {
     const Snapshot s = make_snapshot(test::sample_feed());
-    for (const auto& [path, resource] : s.resources) {
-        ASSERT_GE(resource.gzip_body.size(), 2u) << path;
-        EXPECT_EQ(static_cast<unsigned char>(resource.gzip_body[0]), 0x1f) << path;
-        EXPECT_EQ(static_cast<unsigned char>(resource.gzip_body[1]), 0x8b) << path;
-        EXPECT_EQ(gunzip(resource.gzip_body), resource.body) << path;
+    for (const auto& [path, document] : s.resources) {
+        const Resource& resource = s.at(path);
+        ASSERT_GE(resource.gzip_body().size(), 2u) << path;
+        EXPECT_EQ(static_cast<unsigned char>(resource.gzip_body()[0]), 0x1f) << path;
+        EXPECT_EQ(static_cast<unsigned char>(resource.gzip_body()[1]), 0x8b) << path;
+        EXPECT_EQ(gunzip(resource.gzip_body()), resource.body) << path;
     }
 }
 
 TEST(Snapshot, EtagsAreStrongQuotedAndDistinctPerEncoding) {
     const Snapshot s = make_snapshot(test::sample_feed());
-    for (const auto& [path, resource] : s.resources) {
+    for (const auto& [path, document] : s.resources) {
+        const Resource& resource = s.at(path);
         EXPECT_EQ(resource.etag.front(), '"') << path;
         EXPECT_EQ(resource.etag.back(), '"') << path;
         EXPECT_NE(resource.etag.substr(0, 2), "W/") << path;
@@ -73,11 +75,12 @@ TEST(Snapshot, EtagsAreStrongQuotedAndDistinctPerEncoding) {
 TEST(Snapshot, SameFeedSameBytesAndEtags) {
     const Snapshot a = make_snapshot(test::sample_feed());
     const Snapshot b = make_snapshot(test::sample_feed());
-    for (const auto& [path, resource] : a.resources) {
+    for (const auto& [path, document] : a.resources) {
+        const Resource& resource = a.at(path);
         const Resource* other = b.find(path);
         ASSERT_NE(other, nullptr);
         EXPECT_EQ(resource.body, other->body) << path;
-        EXPECT_EQ(resource.gzip_body, other->gzip_body) << path;
+        EXPECT_EQ(resource.gzip_body(), other->gzip_body()) << path;
         EXPECT_EQ(resource.etag, other->etag) << path;
         EXPECT_EQ(resource.gzip_etag, other->gzip_etag) << path;
     }
@@ -88,7 +91,8 @@ TEST(Snapshot, EtagChangesWhenContentChanges) {
     changed.entries[1].title = "Plain, corrected";
     const Snapshot a = make_snapshot(test::sample_feed());
     const Snapshot b = make_snapshot(changed);
-    for (const auto& [path, resource] : a.resources) {
+    for (const auto& [path, document] : a.resources) {
+        const Resource& resource = a.at(path);
         if (path == kStylesheetPath) continue;  // the same for every feed
         EXPECT_NE(resource.etag, b.find(path)->etag) << path;
         EXPECT_NE(resource.gzip_etag, b.find(path)->gzip_etag) << path;

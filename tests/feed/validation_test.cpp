@@ -249,7 +249,8 @@ TEST(FeedValidation, EveryXmlDocumentOfTheSiteIsWellFormed) {
     ASSERT_TRUE(test::have_program(kXmllint, "libxml2-utils"));
     const SiteDocuments site;
     std::size_t checked = 0;
-    for (const auto& [key, resource] : site.snapshot.resources) {
+    for (const auto& [key, document] : site.snapshot.resources) {
+        const Resource& resource = site.snapshot.at(key);
         if (resource.content_type.find("xml") == std::string::npos) continue;
         ++checked;
         const auto file = test::write_temp("doc.xml", resource.body);
