@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "content/digest.h"
 #include "content/markdown.h"
 #include "content/metadata.h"
 #include "content/plain_text.h"
@@ -173,6 +174,36 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
 }
 
 }  // namespace
+
+std::uint64_t article_digest(const Article& a) {
+    Fnv1a h;
+    const auto time = [&](Seconds t) { h.number(static_cast<std::uint64_t>(t.time_since_epoch().count())); };
+    h.field(a.path);
+    h.field(a.title);
+    time(a.date);
+    h.number(a.updated.has_value());
+    if (a.updated) time(*a.updated);
+    h.field(a.author.name);
+    h.field(a.author.email);
+    h.number(a.tags.size());
+    for (const auto& t : a.tags) h.field(t);
+    h.number(a.categories.size());
+    for (const auto& c : a.categories) h.field(c);
+    h.field(a.summary);
+    h.field(a.content_html);
+    h.number(a.draft);
+    h.field(a.id);
+    h.field(a.url);
+    h.field(a.image);
+    h.field(a.lang);
+    h.number(a.enclosure.has_value());
+    if (a.enclosure) {
+        h.field(a.enclosure->url);
+        h.number(a.enclosure->length);
+        h.field(a.enclosure->type);
+    }
+    return h.value();
+}
 
 std::string to_string(const Problem& problem) {
     std::string out = problem.path;

@@ -37,7 +37,14 @@ struct Article {
     std::string image;  // as written
     std::string lang;
     std::optional<Enclosure> enclosure;
+    // article_digest() of the fields above, so that change detection need not hash every field
+    // at every build: read_articles (content/scan.h) sets it, and whoever changes a field must
+    // reset it; 0 when not set.
+    std::uint64_t digest = 0;
 };
+
+// A fingerprint (content/digest.h) of every field of the article except `digest`.
+std::uint64_t article_digest(const Article& article);
 
 enum class Severity { warning, error };
 

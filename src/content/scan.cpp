@@ -60,7 +60,7 @@ std::string errno_text(int err) {
 // `file` is relative to `dir_fd` (the open content directory, so the kernel does not walk the
 // configured path again for every file) or absolute with AT_FDCWD.
 std::expected<std::string, std::string> read_whole(int dir_fd, const char* file,
-                                                   std::uintmax_t max_bytes, std::int64_t* mtime) {
+                                                   std::uintmax_t max_bytes, struct stat* read_st) {
     const int fd = ::openat(dir_fd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return std::unexpected("cannot open: " + errno_text(errno));
     struct stat st {};
@@ -80,7 +80,7 @@ std::expected<std::string, std::string> read_whole(int dir_fd, const char* file,
                                std::to_string(size) + " > " + std::to_string(max_bytes) +
                                " bytes); skipped");
     }
-    if (mtime) *mtime = mtime_ns(st);
+    if (read_st) *read_st = st;
     std::string bytes(static_cast<std::size_t>(size), '\0');
     std::size_t got = 0;
     while (got < bytes.size()) {
@@ -150,7 +150,7 @@ std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::strin
 // opened once and its entries are stat'ed relative to it (fstatat), which made listing 10k
 // articles about three times faster.
 std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems,
-                                      std::string_view under) {
+                                      std::string_view under, Listing listing) {
     std::vector<SourceStamp> stamps;
     const fs::path& root = content.dir;
     std::error_code ec;
@@ -204,7 +204,8 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
             const bool article = type != DT_DIR && type != DT_LNK && is_article_name(name);
             const bool sidecar = type != DT_DIR && type != DT_LNK && is_sidecar_name(name);
             struct stat st {};
-            if (type == DT_UNKNOWN || article || sidecar) {
+            const bool name_will_do = listing == Listing::names_only && article && type == DT_REG;
+            if (!name_will_do && (type == DT_UNKNOWN || article || sidecar)) {
                 if (::fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
                     if (article) {
                         problems.push_back(
@@ -275,9 +276,9 @@ class ContentDir {
     ContentDir& operator=(const ContentDir&) = delete;
 
     std::expected<std::string, std::string> read(const std::string& rel, std::uintmax_t max_bytes,
-                                                 std::int64_t* mtime) const {
-        if (fd_ >= 0) return read_whole(fd_, rel.c_str(), max_bytes, mtime);
-        return read_whole(AT_FDCWD, (dir_ / rel).c_str(), max_bytes, mtime);
+                                                 struct stat* st) const {
+        if (fd_ >= 0) return read_whole(fd_, rel.c_str(), max_bytes, st);
+        return read_whole(AT_FDCWD, (dir_ / rel).c_str(), max_bytes, st);
     }
 
   private:
@@ -285,20 +286,24 @@ class ContentDir {
     const fs::path& dir_;
 };
 
-ParseOutcome read_article_in(const ContentDir& dir, const ContentConfig& content,
-                             const SourceStamp& stamp, Detail detail) {
+ReadOutcome read_article_in(const ContentDir& dir, const ContentConfig& content,
+                            const SourceStamp& stamp, Detail detail) {
+    ReadOutcome out;
+    out.stamp = stamp;
     SourceFile source;
     source.path = stamp.path;
-    std::int64_t mtime = stamp.mtime_ns;
-    auto bytes = dir.read(stamp.path, content.max_file_bytes, &mtime);
+    struct stat st {};
+    auto bytes = dir.read(stamp.path, content.max_file_bytes, &st);
     if (!bytes) {
-        ParseOutcome out;
         out.problems.push_back({stamp.path, 0, bytes.error(), Severity::error});
         return out;
     }
+    out.stamp.mtime_ns = mtime_ns(st);
+    out.stamp.size = static_cast<std::uintmax_t>(st.st_size);
+    out.stamp.inode = static_cast<std::uintmax_t>(st.st_ino);
     source.bytes = std::move(*bytes);
     source.mtime = std::chrono::floor<std::chrono::seconds>(
-        std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(mtime)));
+        std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(out.stamp.mtime_ns)));
     if (stamp.sidecar_mtime_ns >= 0) {
         const std::string side = without_extension(stamp.path) + ".yaml";
         auto side_bytes = dir.read(side, content.max_file_bytes, nullptr);
@@ -306,12 +311,13 @@ ParseOutcome read_article_in(const ContentDir& dir, const ContentConfig& content
             source.sidecar = std::move(*side_bytes);
         } else if (std::error_code ec; fs::exists(fs::symlink_status(content.dir / side, ec))) {
             // Removed since listing: read without it (the watcher triggers another rebuild).
-            ParseOutcome out;
             out.problems.push_back({side, 0, side_bytes.error(), Severity::error});
             return out;
         }
     }
-    return parse_article(source, content, detail);
+    static_cast<ParseOutcome&>(out) = parse_article(source, content, detail);
+    if (out.article) out.article->digest = article_digest(*out.article);  // on the worker threads
+    return out;
 }
 
 }  // namespace
@@ -320,10 +326,10 @@ ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp
     return read_article_in(ContentDir(content.dir), content, stamp, detail);
 }
 
-std::vector<ParseOutcome> read_articles(const ContentConfig& content,
-                                        const std::vector<SourceStamp>& stamps, Detail detail,
-                                        unsigned threads) {
-    std::vector<ParseOutcome> outcomes(stamps.size());
+std::vector<ReadOutcome> read_articles(const ContentConfig& content,
+                                       const std::vector<SourceStamp>& stamps, Detail detail,
+                                       unsigned threads) {
+    std::vector<ReadOutcome> outcomes(stamps.size());
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     // A few files per worker at least: a thread costs about as much as reading one.
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, (stamps.size() + 7) / 8));
@@ -350,7 +356,7 @@ std::vector<ParseOutcome> read_articles(const ContentConfig& content,
 
 ContentSet scan_content(const ContentConfig& content, Detail detail) {
     ContentSet set;
-    const auto stamps = list_sources(content, set.problems);
+    const auto stamps = list_sources(content, set.problems, {}, Listing::names_only);
     auto outcomes = read_articles(content, stamps, detail);
     set.articles.reserve(outcomes.size());
     for (auto& outcome : outcomes) {

@@ -26,6 +26,12 @@ bool inside_ignored_folder(std::string_view path) {
     return false;
 }
 
+// An article as the store keeps it: unchanging from now on (read_articles set its digest).
+std::shared_ptr<const Article> held(Article article) {
+    if (article.digest == 0) article.digest = article_digest(article);
+    return std::make_shared<const Article>(std::move(article));
+}
+
 }  // namespace
 
 ArticleStore::ArticleStore(ContentConfig content) : content_(std::move(content)) {}
@@ -36,8 +42,8 @@ void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate&
         auto& outcome = outcomes[i];
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(), outcome.problems.end());
         std::shared_ptr<const Article> article;
-        if (outcome.article) article = std::make_shared<const Article>(std::move(*outcome.article));
-        entries_[stamps[i].path] = Entry{stamps[i], std::move(article), std::move(outcome.problems)};
+        if (outcome.article) article = held(std::move(*outcome.article));
+        entries_[stamps[i].path] = Entry{outcome.stamp, std::move(article), std::move(outcome.problems)};
     }
     update.read += stamps.size();
 }
@@ -45,7 +51,9 @@ void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate&
 StoreUpdate ArticleStore::rescan() {
     StoreUpdate update;
     std::vector<Problem> listing_problems;
-    const auto stamps = list_sources(content_, listing_problems);
+    // The first scan reads every file anyway: reading stamps each one (ReadOutcome).
+    const auto stamps =
+        list_sources(content_, listing_problems, {}, entries_.empty() ? Listing::names_only : Listing::stamped);
     std::set<std::string_view> listed;
     std::vector<SourceStamp> to_read;
     for (const auto& stamp : stamps) {
@@ -174,7 +182,7 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
                 continue;
             }
             cached = bodies_.insert_or_assign(article->path,
-                                              Entry{entry.stamp, std::make_shared<const Article>(std::move(*outcome.article)), {}})
+                                              Entry{entry.stamp, held(std::move(*outcome.article)), {}})
                          .first;
         }
         out.push_back(cached->second.article.get());

@@ -31,10 +31,24 @@ void log_problems(const ContentConfig& content, const std::vector<Problem>& prob
 
 Build render_site(ArticleStore& store, const Config& config, Seconds now,
                   std::chrono::steady_clock::time_point started, Deferred deferred) {
+    // Where a build's time goes, for `--log-level debug` (docs/benchmarks.md). The first phase,
+    // from `started`, is the caller's listing and reading of the files.
+    std::string phases;
+    auto phase_start = started;
+    const auto phase = [&](const char* name) {
+        const auto end = std::chrono::steady_clock::now();
+        phases += std::string(phases.empty() ? "" : ", ") + name + " " +
+                  std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(end - phase_start).count()) +
+                  " us";
+        phase_start = end;
+    };
+    phase("read");
+
     const auto articles = store.articles();
     // Planned on metadata; then only the articles some subscription feed shows are read in full
     // (archive pages carry summaries).
     SitePlan plan = plan_site(articles, config, now);
+    phase("plan");
     if (config.feeds.full_content) {
         const auto wanted = articles_with_content(plan);
         const auto full = store.with_bodies(wanted);
@@ -46,18 +60,21 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
             const auto found = replacement.find(a);
             return found == replacement.end() ? a : found->second;
         });
+        phase("bodies");
     }
     auto& cache = store.render_cache();
     const auto previous = cache.previous;  // render_plan lets go of it
     auto snapshot = render_plan(plan, config, &cache, store.keep_alive());
-    log::debug("rendered " + std::to_string(cache.rendered) + " document groups, copied " +
-               std::to_string(cache.reused) + " unchanged ones");
+    phase("render");
     snapshot.info.problems = store.problem_count();
+    Build build;
+    build.invalid = validate_snapshot(snapshot, deferred, previous.get());
+    phase("check");
+    log::debug("build: " + phases + "; " + std::to_string(cache.rendered) + " document groups made, " +
+               std::to_string(cache.reused) + " shared with the previous build");
     snapshot.info.built_at = std::chrono::system_clock::now();
     snapshot.info.duration =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-    Build build;
-    build.invalid = validate_snapshot(snapshot, deferred, previous.get());
     build.snapshot = std::make_shared<const Snapshot>(std::move(snapshot));
     cache.previous = build.snapshot;
     build.next_publication = next_publication(articles, now);

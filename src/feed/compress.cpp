@@ -1,5 +1,7 @@
 #include "feed/compress.h"
 
+#include "content/digest.h"
+
 #include <brotli/encode.h>
 #include <zlib.h>
 
@@ -40,13 +42,10 @@ std::string brotli(std::string_view body) {
 }
 
 std::string content_hash(std::string_view bytes) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (const char c : bytes) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001b3ULL;
-    }
+    Fnv1a hash;
+    hash.bytes(bytes);
     char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash.value()));
     return buf;
 }
 

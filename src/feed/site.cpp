@@ -6,7 +6,9 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <unordered_map>
 
+#include "content/digest.h"
 #include "feed/browser_view.h"
 #include "feed/feed.h"
 #include "feed/slug.h"
@@ -132,53 +134,28 @@ std::vector<TopicIndexItem> index_items(const SitePlan& plan, TopicKind kind, co
     return items;
 }
 
-// FNV-1a 64 over length-prefixed fields: a fingerprint of a document's inputs, so an unchanged
-// group is recognised without rendering it. Not a security boundary; 64 bits make an accidental
-// match of two different inputs negligible.
+// A fingerprint of a document's inputs (content/digest.h), so an unchanged group is recognised
+// without rendering it. 64 bits make an accidental match of two different inputs negligible.
 struct Fingerprint {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    void bytes(std::string_view s) {
-        number(s.size());
-        for (const char c : s) {
-            h ^= static_cast<unsigned char>(c);
-            h *= 0x100000001b3ULL;
-        }
-    }
-    void number(std::uint64_t v) {
-        for (int i = 0; i < 8; ++i) {
-            h ^= (v >> (8 * i)) & 0xFF;
-            h *= 0x100000001b3ULL;
-        }
-    }
+    Fnv1a hash;
+    std::uint64_t h() const { return hash.value(); }
+    void bytes(std::string_view s) { hash.field(s); }
+    void number(std::uint64_t v) { hash.number(v); }
     void time(Seconds t) { number(static_cast<std::uint64_t>(t.time_since_epoch().count())); }
     void person(const Person& p) {
         bytes(p.name);
         bytes(p.email);
     }
-    // Every Article field make_entry reads.
+    // Every field make_entry reads. The store's articles carry their digest (computed once when
+    // read), so a build hashes 8 bytes per article instead of all its text.
     void article(const Article& a, bool with_content) {
-        bytes(a.path);
-        bytes(a.title);
-        time(a.date);
-        number(a.updated.has_value());
-        if (a.updated) time(*a.updated);
-        person(a.author);
-        number(a.tags.size());
-        for (const auto& t : a.tags) bytes(t);
-        number(a.categories.size());
-        for (const auto& c : a.categories) bytes(c);
-        bytes(a.summary);
-        if (with_content) bytes(a.content_html);
-        bytes(a.id);
-        bytes(a.url);
-        bytes(a.image);
-        bytes(a.lang);
-        number(a.enclosure.has_value());
-        if (a.enclosure) {
-            bytes(a.enclosure->url);
-            number(a.enclosure->length);
-            bytes(a.enclosure->type);
+        if (with_content || a.content_html.empty()) {
+            number(a.digest != 0 ? a.digest : article_digest(a));
+            return;
         }
+        Article without_content = a;  // rare: an article read in full in a summaries-only feed
+        without_content.content_html.clear();
+        number(article_digest(without_content));
     }
     void config(const Config& c, const TopicFeedOptions& topics) {
         bytes(c.site.title);
@@ -231,26 +208,46 @@ SitePlan plan_site(const std::vector<const Article*>& articles, const Config& co
                      plan.history.begin() + static_cast<std::ptrdiff_t>(std::min(limit, plan.history.size())));
 
     std::array<std::map<std::string, Gathering>, 3> gathered;  // by kind, then slug
-    const auto add = [&](TopicKind kind, const std::string& name, const Article* a) {
-        Gathering& g = gathered[static_cast<std::size_t>(kind)][slug_of(name)];
-        ++g.spellings[name];
-        ++g.count;
-        if (g.shown.size() < topic_options.limit) g.shown.push_back(a);
+    // Each distinct name is slugged once per kind (a site has far fewer names than uses of them):
+    // the plan is made at every rebuild.
+    std::array<std::unordered_map<std::string_view, Gathering*>, 3> by_name;
+    const auto gathering = [&](TopicKind kind, std::string_view name) {
+        auto& known = by_name[static_cast<std::size_t>(kind)];
+        const auto found = known.find(name);
+        if (found != known.end()) return found->second;
+        Gathering* g = &gathered[static_cast<std::size_t>(kind)][slug_of(name)];
+        known.emplace(name, g);
+        return g;
     };
+    const auto add = [&](Gathering* g, std::string_view name, const Article* a) {
+        const auto spelling = g->spellings.find(name);
+        if (spelling == g->spellings.end()) {
+            g->spellings.emplace(std::string(name), 1);
+        } else {
+            ++spelling->second;
+        }
+        ++g->count;
+        if (g->shown.size() < topic_options.limit) g->shown.push_back(a);
+    };
+    std::vector<const Gathering*> tags_of_article;
     for (const Article* a : plan.history) {
         // Tags and categories are one vocabulary: the feeds publish both as categories. An
         // article counts once per topic even when two of its names slug the same.
-        std::set<std::string> slugs;
+        tags_of_article.clear();
         for (const auto* list : {&a->tags, &a->categories}) {
             for (const std::string& name : *list) {
-                if (!name.empty() && slugs.insert(slug_of(name)).second) add(TopicKind::tag, name, a);
+                if (name.empty()) continue;
+                Gathering* g = gathering(TopicKind::tag, name);
+                if (std::find(tags_of_article.begin(), tags_of_article.end(), g) != tags_of_article.end()) continue;
+                tags_of_article.push_back(g);
+                add(g, name, a);
             }
         }
         const std::string_view section = section_of(a->path);
-        if (!section.empty()) add(TopicKind::section, std::string(section), a);
+        if (!section.empty()) add(gathering(TopicKind::section, section), section, a);
         const Person& author = a->author.empty() ? config.site.author : a->author;
         const std::string& author_name = author.name.empty() ? author.email : author.name;
-        if (!author_name.empty()) add(TopicKind::author, author_name, a);
+        if (!author_name.empty()) add(gathering(TopicKind::author, author_name), author_name, a);
     }
     for (const TopicKind kind : {TopicKind::tag, TopicKind::section, TopicKind::author}) {
         for (auto& [slug, g] : gathered[static_cast<std::size_t>(kind)]) {
@@ -322,10 +319,10 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
     // else render() adds new ones.
     const auto group = [&](const std::string& first_key, const std::vector<std::string>& keys,
                            const Fingerprint& fp, auto render) {
-        fingerprints[first_key] = fp.h;
+        fingerprints[first_key] = fp.h();
         if (cache && cache->previous) {
             const auto old = cache->fingerprints.find(first_key);
-            bool all = old != cache->fingerprints.end() && old->second == fp.h;
+            bool all = old != cache->fingerprints.end() && old->second == fp.h();
             for (std::size_t i = 0; all && i < keys.size(); ++i) all = cache->previous->resources.contains(keys[i]);
             if (all) {
                 for (const auto& key : keys) snapshot.resources.insert_or_assign(key, cache->previous->resources.find(key)->second);
@@ -395,10 +392,10 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
                                              {"feed.json", urls.urls.json}}) {
                 const std::string key = topic.folder + name;
                 snapshot.resources.insert_or_assign(
-                    key, deferred(key, self, fp.h, [make, name] { return make_feed_resource(name, make()); }));
+                    key, deferred(key, self, fp.h(), [make, name] { return make_feed_resource(name, make()); }));
             }
             if (page) {
-                snapshot.resources.insert_or_assign(topic.folder, deferred(topic.folder, {}, fp.h, [make] {
+                snapshot.resources.insert_or_assign(topic.folder, deferred(topic.folder, {}, fp.h(), [make] {
                     const Feed feed = make();
                     return make_page_resource("text/html; charset=utf-8", render_index_html(feed), feed.updated);
                 }));
@@ -433,7 +430,7 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
                 }
             }
             snapshot.resources.insert_or_assign(
-                "/tags/", deferred("/tags/", {}, fp.h, [tags_page = std::shared_ptr<const Feed>(tags_page), items] {
+                "/tags/", deferred("/tags/", {}, fp.h(), [tags_page = std::shared_ptr<const Feed>(tags_page), items] {
                     return make_page_resource("text/html; charset=utf-8",
                                               render_topic_index_html(*tags_page, *items), tags_page->updated);
                 }));
@@ -480,7 +477,7 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
             };
             for (const bool rss : {true, false}) {
                 const std::string key = archive_key(page, rss ? ".xml" : ".atom");
-                snapshot.resources.insert_or_assign(key, deferred(key, {}, fp.h, [make, rss, closed] {
+                snapshot.resources.insert_or_assign(key, deferred(key, {}, fp.h(), [make, rss, closed] {
                     const Feed feed = make();
                     auto r = rss ? make_page_resource("application/rss+xml; charset=utf-8", render_rss(feed), feed.updated)
                                  : make_page_resource("application/atom+xml; charset=utf-8", render_atom(feed),
