@@ -315,15 +315,23 @@ ReadOutcome read_article_in(const ContentDir& dir, const ContentConfig& content,
             return out;
         }
     }
-    static_cast<ParseOutcome&>(out) = parse_article(source, content, detail);
-    if (out.article) out.article->digest = article_digest(*out.article);  // on the worker threads
+    auto parsed = parse_article(source, content, detail);
+    out.problems = std::move(parsed.problems);
+    if (parsed.article) {
+        parsed.article->digest = article_digest(*parsed.article);  // on the worker threads
+        out.article = std::make_shared<Article>(std::move(*parsed.article));
+    }
     return out;
 }
 
 }  // namespace
 
 ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp, Detail detail) {
-    return read_article_in(ContentDir(content.dir), content, stamp, detail);
+    auto read = read_article_in(ContentDir(content.dir), content, stamp, detail);
+    ParseOutcome out;
+    if (read.article) out.article = std::move(*read.article);
+    out.problems = std::move(read.problems);
+    return out;
 }
 
 std::vector<ReadOutcome> read_articles(const ContentConfig& content,

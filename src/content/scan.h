@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,9 +54,12 @@ std::string without_extension(std::string_view path);
 ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp,
                           Detail detail = Detail::full);
 
-// A parse outcome with the stamp of the file as it was read (from the open file: what the
+// A parse outcome (the article on the heap, ready to share: a first scan holds ten thousands
+// of them at once) with the stamp of the file as it was read (from the open file: what the
 // article was made of, even if the file changed since it was listed).
-struct ReadOutcome : ParseOutcome {
+struct ReadOutcome {
+    std::shared_ptr<Article> article;  // null when the file was skipped
+    std::vector<Problem> problems;
     SourceStamp stamp;
 };
 

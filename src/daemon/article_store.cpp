@@ -41,9 +41,7 @@ void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate&
     for (std::size_t i = 0; i < stamps.size(); ++i) {
         auto& outcome = outcomes[i];
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(), outcome.problems.end());
-        std::shared_ptr<const Article> article;
-        if (outcome.article) article = held(std::move(*outcome.article));
-        entries_[stamps[i].path] = Entry{outcome.stamp, std::move(article), std::move(outcome.problems)};
+        entries_[stamps[i].path] = Entry{outcome.stamp, std::move(outcome.article), std::move(outcome.problems)};
     }
     update.read += stamps.size();
 }

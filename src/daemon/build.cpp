@@ -1,6 +1,9 @@
 #include "daemon/build.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
 #include <unordered_map>
 
 #include "daemon/log.h"
@@ -29,6 +32,18 @@ void log_problems(const ContentConfig& content, const std::vector<Problem>& prob
     }
 }
 
+namespace {
+
+// Resident memory now, from /proc/self/statm (0 if unreadable): for the debug line below.
+long resident_kib() {
+    std::ifstream statm("/proc/self/statm");
+    long size = 0, resident = 0;
+    statm >> size >> resident;
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+}  // namespace
+
 Build render_site(ArticleStore& store, const Config& config, Seconds now,
                   std::chrono::steady_clock::time_point started, Deferred deferred) {
     // Where a build's time goes, for `--log-level debug` (docs/benchmarks.md). The first phase,
@@ -39,7 +54,7 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
         const auto end = std::chrono::steady_clock::now();
         phases += std::string(phases.empty() ? "" : ", ") + name + " " +
                   std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(end - phase_start).count()) +
-                  " us";
+                  " us (resident " + std::to_string(resident_kib() / 1024) + " MiB)";
         phase_start = end;
     };
     phase("read");

@@ -23,6 +23,7 @@ std::string gzip(std::string_view body) {
     zs.avail_out = static_cast<uInt>(out.size());
     const int rc = deflate(&zs, Z_FINISH);
     out.resize(zs.total_out);
+    out.shrink_to_fit();  // the bound is about the body's size: kept per variant, it would double memory
     deflateEnd(&zs);
     if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
     return out;
@@ -38,6 +39,7 @@ std::string brotli(std::string_view body) {
         throw std::runtime_error("brotli: BrotliEncoderCompress failed");
     }
     out.resize(size);
+    out.shrink_to_fit();
     return out;
 }
 
