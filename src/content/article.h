@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,7 +22,9 @@ struct Enclosure {
     bool operator==(const Enclosure&) const = default;
 };
 
-struct Article {
+// Deferred documents hold the articles they will show through shared_from_this (feed/site.h), so
+// an article the store keeps (in a shared_ptr) lives as long as any of them may still render it.
+struct Article : std::enable_shared_from_this<Article> {
     std::string path;  // relative to content.dir, '/'-separated, with extension: "world/space.txt"
     std::string title;
     Seconds date{};  // publication time; the file's mtime when the article has no date

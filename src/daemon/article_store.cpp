@@ -36,12 +36,43 @@ std::shared_ptr<const Article> held(Article article) {
 
 ArticleStore::ArticleStore(ContentConfig content) : content_(std::move(content)) {}
 
+// Every change of entries_ goes through put and erase, which keep the planner and the problem
+// count in step.
+void ArticleStore::put(const std::string& path, Entry entry) {
+    const auto found = entries_.find(path);
+    if (found != entries_.end()) erase(found);
+    problem_count_ += entry.problems.size();
+    if (planner_ && entry.article) planner_->add(entry.article.get());
+    entries_.emplace(path, std::move(entry));
+}
+
+ArticleStore::Entries::iterator ArticleStore::erase(Entries::iterator it) {
+    problem_count_ -= it->second.problems.size();
+    if (planner_ && it->second.article) planner_->remove(it->second.article.get());
+    return entries_.erase(it);
+}
+
+SitePlan ArticleStore::plan(const Config& config, Seconds now) {
+    if (!planner_ || SitePlanner::settings_changed(planner_config_, config)) {
+        planner_ = std::make_unique<SitePlanner>(config);
+        planner_config_ = config;
+        for (const auto& [path, entry] : entries_) {
+            if (entry.article) planner_->add(entry.article.get());
+        }
+    }
+    return planner_->plan(now);
+}
+
+std::optional<Seconds> ArticleStore::next_publication(Seconds now) const {
+    return planner_ ? planner_->next_publication(now) : std::nullopt;
+}
+
 void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate& update) {
     auto outcomes = read_articles(content_, stamps, Detail::metadata);
     for (std::size_t i = 0; i < stamps.size(); ++i) {
         auto& outcome = outcomes[i];
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(), outcome.problems.end());
-        entries_[stamps[i].path] = Entry{outcome.stamp, std::move(outcome.article), std::move(outcome.problems)};
+        put(stamps[i].path, Entry{outcome.stamp, std::move(outcome.article), std::move(outcome.problems)});
     }
     update.read += stamps.size();
 }
@@ -63,7 +94,7 @@ StoreUpdate ArticleStore::rescan() {
         if (listed.contains(it->first)) {
             ++it;
         } else {
-            it = entries_.erase(it);
+            it = erase(it);
             ++update.removed;
         }
     }
@@ -84,7 +115,7 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
         const auto found = entries_.find(path);
         if (!stamp) {
             if (found != entries_.end()) {
-                entries_.erase(found);
+                erase(found);
                 ++update.removed;
             }
         } else if (found == entries_.end() || !(found->second.stamp == *stamp)) {
@@ -101,7 +132,7 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             // A folder that appeared (or moved in, or replaced a file of that name): list it; what it
             // held before is re-checked too.
             if (const auto replaced = entries_.find(path); replaced != entries_.end()) {
-                entries_.erase(replaced);
+                erase(replaced);
                 ++update.removed;
             }
             std::set<std::string> seen;
@@ -113,7 +144,7 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
                 if (seen.contains(it->first)) {
                     ++it;
                 } else {
-                    it = entries_.erase(it);
+                    it = erase(it);
                     ++update.removed;
                 }
             }
@@ -127,13 +158,13 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             }
             Problem problem{path, 0, "symlink not followed", Severity::warning};
             update.new_problems.push_back(problem);
-            entries_[path] = Entry{SourceStamp{path}, nullptr, {problem}};
+            put(path, Entry{SourceStamp{path}, nullptr, {problem}});
         } else if (is_article_name(name)) {
             refresh(path);
         } else if (!exists) {
             // Whatever was there is gone; if it was a folder, so is everything below it.
             for (auto it = entries_.lower_bound(path); it != entries_.end() && below(it->first, path);) {
-                it = entries_.erase(it);
+                it = erase(it);
                 ++update.removed;
             }
         }
@@ -190,21 +221,7 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
     return out;
 }
 
-std::shared_ptr<const void> ArticleStore::keep_alive() const {
-    auto held = std::make_shared<std::vector<std::shared_ptr<const Article>>>();
-    held->reserve(entries_.size() + bodies_.size());
-    for (const auto& [path, entry] : entries_) {
-        if (entry.article) held->push_back(entry.article);
-    }
-    for (const auto& [path, entry] : bodies_) held->push_back(entry.article);
-    return held;
-}
-
-std::size_t ArticleStore::problem_count() const {
-    std::size_t count = directory_problems_.size();
-    for (const auto& [path, entry] : entries_) count += entry.problems.size();
-    return count;
-}
+std::size_t ArticleStore::problem_count() const { return directory_problems_.size() + problem_count_; }
 
 std::vector<Problem> ArticleStore::problems() const {
     std::vector<Problem> out = directory_problems_;

@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "content/article.h"
 #include "content/scan.h"
+#include "feed/planner.h"
 #include "feed/site.h"
 
 namespace feedd {
@@ -47,9 +48,12 @@ public:
     // next call, so a rebuild re-reads only what changed or newly appears in a feed.
     // Valid until the next call or update.
     std::vector<const Article*> with_bodies(const std::vector<const Article*>& wanted);
-    // Keeps every article articles() and with_bodies() returned until now alive for as long as
-    // the caller holds it, whatever later updates do: for documents rendered later (render_plan).
-    std::shared_ptr<const void> keep_alive() const;
+
+    // What the feeds show at `now` (plan_site over articles()), kept up to date by every update
+    // rather than recomputed (feed/planner.h).
+    SitePlan plan(const Config& config, Seconds now);
+    // When the next scheduled article is due after `now` (as of the last plan).
+    std::optional<Seconds> next_publication(Seconds now) const;
     // Problems of the directory and of every file, sorted by path then line.
     std::vector<Problem> problems() const;
     std::size_t problem_count() const;
@@ -61,14 +65,20 @@ public:
 private:
     struct Entry {
         SourceStamp stamp;
-        std::shared_ptr<const Article> article;  // shared with the documents deferred by past builds
+        std::shared_ptr<const Article> article;  // shared with documents deferred by past builds
         std::vector<Problem> problems;
     };
 
+    using Entries = std::map<std::string, Entry, std::less<>>;
     void read_all(const std::vector<SourceStamp>& stamps, StoreUpdate& update);
+    void put(const std::string& path, Entry entry);
+    Entries::iterator erase(Entries::iterator it);
 
     ContentConfig content_;
-    std::map<std::string, Entry, std::less<>> entries_;
+    Entries entries_;
+    std::size_t problem_count_ = 0;  // of all entries
+    std::unique_ptr<SitePlanner> planner_;  // made by the first plan()
+    Config planner_config_;
     std::map<std::string, Entry, std::less<>> bodies_;  // full reads of the articles feeds show
     std::vector<Problem> directory_problems_;  // from the last full listing
     RenderCache render_cache_;

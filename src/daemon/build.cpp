@@ -59,10 +59,9 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
     };
     phase("read");
 
-    const auto articles = store.articles();
     // Planned on metadata; then only the articles some subscription feed shows are read in full
     // (archive pages carry summaries).
-    SitePlan plan = plan_site(articles, config, now);
+    SitePlan plan = store.plan(config, now);
     phase("plan");
     if (config.feeds.full_content) {
         const auto wanted = articles_with_content(plan);
@@ -79,7 +78,7 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
     }
     auto& cache = store.render_cache();
     const auto previous = cache.previous;  // render_plan lets go of it
-    auto snapshot = render_plan(plan, config, &cache, store.keep_alive());
+    auto snapshot = render_plan(plan, config, &cache);
     phase("render");
     snapshot.info.problems = store.problem_count();
     Build build;
@@ -92,7 +91,7 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     build.snapshot = std::make_shared<const Snapshot>(std::move(snapshot));
     cache.previous = build.snapshot;
-    build.next_publication = next_publication(articles, now);
+    build.next_publication = store.next_publication(now);
     return build;
 }
 

@@ -10,6 +10,7 @@
 
 #include "content/digest.h"
 #include "feed/browser_view.h"
+#include "feed/planner.h"
 #include "feed/feed.h"
 #include "feed/slug.h"
 #include "feed/validate.h"
@@ -17,36 +18,6 @@
 
 namespace feedd {
 namespace {
-
-bool newest_first(const Article* x, const Article* y) {
-    if (x->date != y->date) return x->date > y->date;
-    return x->path < y->path;
-}
-
-std::string_view section_of(std::string_view path) {
-    const auto slash = path.find('/');
-    return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
-}
-
-// A topic while the articles are counted: every spelling with how often it is used.
-struct Gathering {
-    std::map<std::string, std::size_t, std::less<>> spellings;
-    std::size_t count = 0;
-    std::vector<const Article*> shown;
-};
-
-std::string folder_of(TopicKind kind, const std::string& slug) {
-    const std::string encoded = slug_url(slug);
-    switch (kind) {
-        case TopicKind::tag:
-            return "/tags/" + encoded + "/";
-        case TopicKind::author:
-            return "/authors/" + encoded + "/";
-        case TopicKind::section:
-            return is_reserved_section(slug) ? "/sections/" + encoded + "/" : "/" + encoded + "/";
-    }
-    return {};
-}
 
 const char* label_of(TopicKind kind) {
     switch (kind) {
@@ -195,78 +166,9 @@ SitePlan plan_site(const std::vector<const Article*>& articles, const Config& co
 
 SitePlan plan_site(const std::vector<const Article*>& articles, const Config& config, Seconds now,
                    TopicFeedOptions topic_options) {
-    SitePlan plan;
-    plan.topic_options = topic_options;
-    const std::size_t limit = static_cast<std::size_t>(std::max(config.feeds.limit, 0));
-    for (const Article* a : articles) {
-        plan.newest = std::max(plan.newest, a->date);
-        if (is_published(*a, now)) plan.history.push_back(a);
-    }
-    // Newest first, so each topic takes its first `limit` articles as it meets them.
-    std::sort(plan.history.begin(), plan.history.end(), newest_first);
-    plan.main.assign(plan.history.begin(),
-                     plan.history.begin() + static_cast<std::ptrdiff_t>(std::min(limit, plan.history.size())));
-
-    std::array<std::map<std::string, Gathering>, 3> gathered;  // by kind, then slug
-    // Each distinct name is slugged once per kind (a site has far fewer names than uses of them):
-    // the plan is made at every rebuild.
-    std::array<std::unordered_map<std::string_view, Gathering*>, 3> by_name;
-    const auto gathering = [&](TopicKind kind, std::string_view name) {
-        auto& known = by_name[static_cast<std::size_t>(kind)];
-        const auto found = known.find(name);
-        if (found != known.end()) return found->second;
-        Gathering* g = &gathered[static_cast<std::size_t>(kind)][slug_of(name)];
-        known.emplace(name, g);
-        return g;
-    };
-    const auto add = [&](Gathering* g, std::string_view name, const Article* a) {
-        const auto spelling = g->spellings.find(name);
-        if (spelling == g->spellings.end()) {
-            g->spellings.emplace(std::string(name), 1);
-        } else {
-            ++spelling->second;
-        }
-        ++g->count;
-        if (g->shown.size() < topic_options.limit) g->shown.push_back(a);
-    };
-    std::vector<const Gathering*> tags_of_article;
-    for (const Article* a : plan.history) {
-        // Tags and categories are one vocabulary: the feeds publish both as categories. An
-        // article counts once per topic even when two of its names slug the same.
-        tags_of_article.clear();
-        for (const auto* list : {&a->tags, &a->categories}) {
-            for (const std::string& name : *list) {
-                if (name.empty()) continue;
-                Gathering* g = gathering(TopicKind::tag, name);
-                if (std::find(tags_of_article.begin(), tags_of_article.end(), g) != tags_of_article.end()) continue;
-                tags_of_article.push_back(g);
-                add(g, name, a);
-            }
-        }
-        const std::string_view section = section_of(a->path);
-        if (!section.empty()) add(gathering(TopicKind::section, section), section, a);
-        const Person& author = a->author.empty() ? config.site.author : a->author;
-        const std::string& author_name = author.name.empty() ? author.email : author.name;
-        if (!author_name.empty()) add(gathering(TopicKind::author, author_name), author_name, a);
-    }
-    for (const TopicKind kind : {TopicKind::tag, TopicKind::section, TopicKind::author}) {
-        for (auto& [slug, g] : gathered[static_cast<std::size_t>(kind)]) {
-            Topic topic;
-            topic.kind = kind;
-            topic.slug = slug;
-            std::size_t best = 0;
-            for (const auto& [spelling, uses] : g.spellings) {
-                topic.spellings.push_back(spelling);
-                if (uses > best) best = uses, topic.name = spelling;  // map order: ties keep the smallest
-            }
-            topic.folder = folder_of(kind, slug);
-            topic.count = g.count;
-            topic.shown = std::move(g.shown);
-            plan.topics.push_back(std::move(topic));
-        }
-    }
-    std::reverse(plan.history.begin(), plan.history.end());  // oldest first
-    return plan;
+    SitePlanner planner(config, topic_options);
+    for (const Article* a : articles) planner.add(a);
+    return planner.plan(now);
 }
 
 std::vector<const Article*> articles_with_content(const SitePlan& plan) {
@@ -306,8 +208,22 @@ std::shared_ptr<const Document> deferred(const std::string& path, std::string se
 
 }  // namespace
 
-Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache,
-                     std::shared_ptr<const void> articles_owner) {
+namespace {
+
+// What keeps `articles` alive for a document rendered later: the shared_ptrs that own them (none
+// for articles that are not owned by one: their owner keeps them, as tests do).
+std::vector<std::shared_ptr<const Article>> owners_of(const std::vector<const Article*>& articles) {
+    std::vector<std::shared_ptr<const Article>> owners;
+    owners.reserve(articles.size());
+    for (const Article* a : articles) {
+        if (auto owner = a->weak_from_this().lock()) owners.push_back(std::move(owner));
+    }
+    return owners;
+}
+
+}  // namespace
+
+Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache) {
     const std::size_t pages = archive_page_count(plan);
     Fingerprint base;
     base.config(config, plan.topic_options);
@@ -364,7 +280,7 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
     }
 
     // Everything else is deferred: rendered when first asked for, from the plan's articles, which
-    // `articles_owner` keeps alive for as long as any snapshot holds such a document.
+    // each document keeps alive (owners_of) until it has rendered.
     auto topic_config = std::make_shared<Config>(config);
     topic_config->feeds.full_content = config.feeds.full_content && plan.topic_options.full_content;
     const std::shared_ptr<const Config> shared_topic_config = topic_config;
@@ -379,7 +295,8 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         for (const Article* a : topic.shown) fp.article(*a, shared_topic_config->feeds.full_content);
         group(topic.folder + "feed.xml", feed_keys(topic.folder, page), fp, [&] {
             auto shared_topic = std::make_shared<const Topic>(topic);
-            const auto make = [shared_topic, shared_topic_config, newest, articles_owner] {
+            auto owners = std::make_shared<const std::vector<std::shared_ptr<const Article>>>(owners_of(topic.shown));
+            const auto make = [shared_topic, shared_topic_config, newest, owners] {
                 return topic_feed(*shared_topic, *shared_topic_config, newest);
             };
             const Feed urls = [&] {  // the self URLs, without entries
@@ -457,7 +374,8 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
             auto entries = std::make_shared<const std::vector<const Article*>>(
                 std::make_reverse_iterator(plan.history.begin() + static_cast<std::ptrdiff_t>(end)),
                 std::make_reverse_iterator(plan.history.begin() + static_cast<std::ptrdiff_t>(begin)));
-            const auto make = [entries, shared_summaries, page, closed, newest, current, articles_owner] {
+            auto owners = std::make_shared<const std::vector<std::shared_ptr<const Article>>>(owners_of(*entries));
+            const auto make = [entries, shared_summaries, page, closed, newest, current, owners] {
                 const Config& cfg = *shared_summaries;
                 Feed feed = feed_shell(cfg);
                 feed.hubs.clear();

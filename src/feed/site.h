@@ -83,10 +83,9 @@ struct RenderCache {
 // The documents of the plan: the site feed (RSS, Atom, JSON) and page rendered now, every other
 // document deferred until first asked for (feed/snapshot.h). Deterministic: the same plan gives
 // the same bytes, with or without a cache. Deferred documents read the plan's articles when they
-// render, possibly after later builds: `articles_owner` must keep them alive (the caller may
-// pass nothing when the articles outlive every snapshot made from them).
-Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache = nullptr,
-                     std::shared_ptr<const void> articles_owner = {});
+// render, possibly after later builds: each holds the shared_ptrs that own its articles
+// (Article::weak_from_this); articles not owned by a shared_ptr must outlive the snapshot.
+Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* cache = nullptr);
 
 // plan_site + render_plan, with every document rendered: the articles need not outlive the call.
 Snapshot make_site_snapshot(const std::vector<const Article*>& articles, const Config& config,

@@ -1,0 +1,229 @@
+#include "feed/planner.h"
+
+#include <algorithm>
+
+#include "feed/feed.h"
+#include "feed/slug.h"
+
+namespace feedd {
+namespace {
+
+bool newest_first(const Article* x, const Article* y) {
+    if (x->date != y->date) return x->date > y->date;
+    return x->path < y->path;
+}
+
+std::string_view section_of(std::string_view path) {
+    const auto slash = path.find('/');
+    return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
+}
+
+std::string folder_of(TopicKind kind, const std::string& slug) {
+    const std::string encoded = slug_url(slug);
+    switch (kind) {
+        case TopicKind::tag:
+            return "/tags/" + encoded + "/";
+        case TopicKind::author:
+            return "/authors/" + encoded + "/";
+        case TopicKind::section:
+            return is_reserved_section(slug) ? "/sections/" + encoded + "/" : "/" + encoded + "/";
+    }
+    return {};
+}
+
+void insert_sorted(std::vector<const Article*>& list, const Article* a) {
+    list.insert(std::lower_bound(list.begin(), list.end(), a, newest_first), a);
+}
+
+void erase_sorted(std::vector<const Article*>& list, const Article* a) {
+    for (auto it = std::lower_bound(list.begin(), list.end(), a, newest_first); it != list.end();
+         ++it) {
+        if (*it == a) {
+            list.erase(it);
+            return;
+        }
+        if (newest_first(a, *it)) return;  // past the articles that sort like it
+    }
+}
+
+// Publishing this many at once re-sorts instead of inserting one by one (a first scan publishes
+// every article: one by one would move the whole list each time).
+constexpr std::size_t kBulk = 64;
+
+}  // namespace
+
+SitePlanner::SitePlanner(const Config& config, TopicFeedOptions topic_options)
+    : config_(config), topic_options_(topic_options) {}
+
+SitePlanner::SitePlanner(const Config& config) : SitePlanner(config, topic_feed_options(config)) {}
+
+bool SitePlanner::settings_changed(const Config& current, const Config& next) {
+    const auto a = topic_feed_options(current);
+    const auto b = topic_feed_options(next);
+    return current.feeds.limit != next.feeds.limit || !(current.site.author == next.site.author) ||
+           a.limit != b.limit || a.full_content != b.full_content;
+}
+
+SitePlanner::Gathering& SitePlanner::gathering(TopicKind kind, std::string_view name) {
+    auto& known = by_name_[static_cast<std::size_t>(kind)];
+    const auto found = known.find(std::string(name));
+    if (found != known.end()) return *found->second;
+    // A site has far fewer names than uses of them: each is slugged once.
+    Gathering* g = &gathered_[static_cast<std::size_t>(kind)][slug_of(name)];
+    known.emplace(std::string(name), g);
+    return *g;
+}
+
+template <typename Visit>
+void SitePlanner::for_each_topic(const Article* a, Visit visit) {
+    // Tags and categories are one vocabulary: the feeds publish both as categories. An article
+    // counts once per topic even when two of its names slug the same.
+    std::vector<const Gathering*> tags;
+    for (const auto* list : {&a->tags, &a->categories}) {
+        for (const std::string& name : *list) {
+            if (name.empty()) continue;
+            Gathering& g = gathering(TopicKind::tag, name);
+            if (std::find(tags.begin(), tags.end(), &g) != tags.end()) continue;
+            tags.push_back(&g);
+            visit(g, std::string_view(name));
+        }
+    }
+    if (const std::string_view section = section_of(a->path); !section.empty()) {
+        visit(gathering(TopicKind::section, section), section);
+    }
+    const Person& author = a->author.empty() ? config_.site.author : a->author;
+    const std::string& author_name = author.name.empty() ? author.email : author.name;
+    if (!author_name.empty())
+        visit(gathering(TopicKind::author, author_name), std::string_view(author_name));
+}
+
+void SitePlanner::add(const Article* a) {
+    ++held_;
+    dates_.insert(a->date);
+    if (!a->draft) incoming_.push_back(a);
+}
+
+void SitePlanner::remove(const Article* a) {
+    --held_;
+    if (const auto d = dates_.find(a->date); d != dates_.end()) dates_.erase(d);
+    if (a->draft) return;
+    if (const auto it = std::find(incoming_.begin(), incoming_.end(), a); it != incoming_.end()) {
+        incoming_.erase(it);
+        return;
+    }
+    for (auto [it, end] = scheduled_.equal_range(a->date); it != end; ++it) {
+        if (it->second == a) {
+            scheduled_.erase(it);
+            return;
+        }
+    }
+    unpublish(a);
+}
+
+void SitePlanner::publish(std::vector<const Article*> due) {
+    if (due.empty()) return;
+    const bool bulk = due.size() >= kBulk;
+    if (bulk) {
+        published_.insert(published_.end(), due.begin(), due.end());
+        std::sort(published_.begin(), published_.end(), newest_first);
+    }
+    for (const Article* a : due) {
+        if (!bulk) insert_sorted(published_, a);
+        for_each_topic(a, [&](Gathering& g, std::string_view name) {
+            if (const auto s = g.spellings.find(name); s != g.spellings.end()) {
+                ++s->second;
+            } else {
+                g.spellings.emplace(std::string(name), 1);
+            }
+            if (bulk) {
+                g.members.push_back(a);
+            } else {
+                insert_sorted(g.members, a);
+            }
+            g.dirty = true;
+        });
+    }
+    if (bulk) {
+        for (auto& kind : gathered_) {
+            for (auto& [slug, g] : kind) {
+                if (g.dirty) std::sort(g.members.begin(), g.members.end(), newest_first);
+            }
+        }
+    }
+}
+
+void SitePlanner::unpublish(const Article* a) {
+    erase_sorted(published_, a);
+    for_each_topic(a, [&](Gathering& g, std::string_view name) {
+        if (const auto s = g.spellings.find(name); s != g.spellings.end() && --s->second == 0) {
+            g.spellings.erase(s);
+        }
+        erase_sorted(g.members, a);
+        g.dirty = true;
+    });
+}
+
+SitePlan SitePlanner::plan(Seconds now) {
+    std::vector<const Article*> due;
+    for (const Article* a : incoming_) {
+        if (a->date <= now) {
+            due.push_back(a);
+        } else {
+            scheduled_.emplace(a->date, a);
+        }
+    }
+    incoming_.clear();
+    for (auto it = scheduled_.begin(); it != scheduled_.end() && it->first <= now;) {
+        due.push_back(it->second);
+        it = scheduled_.erase(it);
+    }
+    publish(std::move(due));
+
+    SitePlan plan;
+    plan.topic_options = topic_options_;
+    if (!dates_.empty()) plan.newest = *dates_.rbegin();
+    const std::size_t limit = static_cast<std::size_t>(std::max(config_.feeds.limit, 0));
+    plan.main.assign(published_.begin(), published_.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                  limit, published_.size())));
+    for (const TopicKind kind : {TopicKind::tag, TopicKind::section, TopicKind::author}) {
+        for (auto& [slug, g] : gathered_[static_cast<std::size_t>(kind)]) {
+            if (g.members.empty()) continue;
+            if (g.dirty) {
+                Topic& topic = g.topic;
+                topic = Topic{};
+                topic.kind = kind;
+                topic.slug = slug;
+                std::size_t best = 0;
+                for (const auto& [spelling, uses] : g.spellings) {
+                    topic.spellings.push_back(spelling);
+                    if (uses > best)
+                        best = uses, topic.name = spelling;  // map order: ties keep the smallest
+                }
+                topic.folder = folder_of(kind, slug);
+                topic.count = g.members.size();
+                topic.shown.assign(
+                    g.members.begin(),
+                    g.members.begin() + static_cast<std::ptrdiff_t>(
+                                            std::min(topic_options_.limit, g.members.size())));
+                g.dirty = false;
+            }
+            plan.topics.push_back(g.topic);
+        }
+    }
+    plan.history.assign(published_.rbegin(), published_.rend());  // oldest first
+    return plan;
+}
+
+std::optional<Seconds> SitePlanner::next_publication(Seconds now) const {
+    std::optional<Seconds> next;
+    for (const Article* a : incoming_) {
+        if (a->date > now && (!next || a->date < *next)) next = a->date;
+    }
+    if (const auto it = scheduled_.upper_bound(now);
+        it != scheduled_.end() && (!next || it->first < *next)) {
+        next = it->first;
+    }
+    return next;
+}
+
+}  // namespace feedd
