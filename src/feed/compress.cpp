@@ -33,7 +33,11 @@ std::string brotli(std::string_view body) {
     std::size_t size = BrotliEncoderMaxCompressedSize(body.size());
     if (size == 0) throw std::runtime_error("brotli: input too large");
     std::string out(size, '\0');
-    if (!BrotliEncoderCompress(kBrotliQuality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, body.size(),
+    // A window no larger than the body (within brotli's 2^10..2^24): the same compression for
+    // the body, and the encoder's ring buffer sized to it instead of 4 MB (BROTLI_DEFAULT_WINDOW).
+    int window = BROTLI_MIN_WINDOW_BITS;
+    while (window < BROTLI_MAX_WINDOW_BITS && (std::size_t{1} << window) - 16 < body.size()) ++window;
+    if (!BrotliEncoderCompress(kBrotliQuality, window, BROTLI_MODE_TEXT, body.size(),
                                reinterpret_cast<const std::uint8_t*>(body.data()), &size,
                                reinterpret_cast<std::uint8_t*>(out.data()))) {
         throw std::runtime_error("brotli: BrotliEncoderCompress failed");
