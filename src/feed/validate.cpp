@@ -1,5 +1,6 @@
 #include "feed/validate.h"
 
+#include <future>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <set>
@@ -122,22 +123,43 @@ void validate_document(const std::string& path, const Resource& resource, Errors
 
 std::vector<std::string> validate_snapshot(const Snapshot& snapshot, Deferred deferred,
                                            const Snapshot* checked) {
-    Errors errors;
     // Both maps are sorted by path: one walk finds what is shared with `checked` (a site of 100k
     // articles has thousands of documents, and a rebuild usually shares all but a few).
+    struct Check {
+        const std::string* path;
+        const Document* document;
+        Errors errors;
+    };
+    std::vector<Check> checks;
     auto before = checked ? checked->resources.begin() : snapshot.resources.end();
     const auto before_end = checked ? checked->resources.end() : snapshot.resources.end();
     for (const auto& [path, document] : snapshot.resources) {
         while (before != before_end && before->first < path) ++before;
         if (before != before_end && before->first == path && before->second == document) continue;
         if (deferred == Deferred::skip && !document->rendered()) continue;
-        const Resource* resource = document->get();
-        if (!resource) {
-            errors.push_back(path + ": " + document->error());
-            continue;
-        }
-        validate_document(path, *resource, errors);
+        checks.push_back({&path, document.get(), {}});
     }
+    const auto run = [&checks](std::size_t begin, std::size_t step) {
+        for (std::size_t i = begin; i < checks.size(); i += step) {
+            Check& c = checks[i];
+            if (const Resource* resource = c.document->get()) {
+                validate_document(*c.path, *resource, c.errors);
+            } else {
+                c.errors.push_back(*c.path + ": " + c.document->error());
+            }
+        }
+    };
+    // On two threads when there is more than one document: parsing a feed back is most of a
+    // rebuild's check.
+    if (checks.size() > 1) {
+        auto other = std::async(std::launch::async, run, 1, 2);
+        run(0, 2);
+        other.get();
+    } else {
+        run(0, 1);
+    }
+    Errors errors;
+    for (auto& c : checks) errors.insert(errors.end(), c.errors.begin(), c.errors.end());
     return errors;
 }
 
