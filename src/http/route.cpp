@@ -73,8 +73,6 @@ int parse_qvalue(std::string_view s) {
     return value <= 1000 ? value : -1;
 }
 
-enum class Coding { identity, gzip, br };
-
 // Hand-written: Beast has no Accept-Encoding negotiation, and the grammar (RFC 9110 §12.5.3)
 // is small. The highest-ranked coding the resource has wins; on a tie brotli beats gzip (its
 // bodies are smaller) and both beat identity unless the client ranks identity higher. A coding
@@ -290,12 +288,23 @@ Routed generated(status code, std::string_view content_type, std::string body,
     return routed;
 }
 
-Routed route_unchecked(const Request& request, const Snapshot* snapshot,
-                       const RouteContext& context) {
+CacheControl cache_control_of(const Resource& document, std::chrono::seconds max_age) {
+    return document.immutable ? CacheControl("public, max-age=31536000, immutable")
+                              : CacheControl(max_age);
+}
+
+std::string_view vary_of(const Resource& document) {
+    return document.self_url.empty() ? "Accept-Encoding"
+                                     : "Accept-Encoding, Sec-Fetch-Mode, Sec-Fetch-Dest";
+}
+
+Resolved resolve_unchecked(const Request& request, const Snapshot* snapshot,
+                           const RouteContext& context) {
     const unsigned version = request.version();
     const bool keep_alive = request.keep_alive();
     const auto text = [&](status code, std::string_view body) {
-        return Routed{text_response(code, body, version, keep_alive), nullptr};
+        return Resolved{std::nullopt,
+                        Routed{text_response(code, body, version, keep_alive), nullptr}};
     };
 
     const std::string_view target = request.target();
@@ -312,29 +321,30 @@ Routed route_unchecked(const Request& request, const Snapshot* snapshot,
     }
     const verb method = request.method();
     if (method != verb::get && method != verb::head) {
-        Routed routed = text(status::method_not_allowed, "Method not allowed.\n");
-        routed.response.set(field::allow, "GET, HEAD");
-        return routed;
+        Resolved resolved = text(status::method_not_allowed, "Method not allowed.\n");
+        resolved.routed.response.set(field::allow, "GET, HEAD");
+        return resolved;
     }
     if (has_body(request)) return text(status::bad_request, "GET and HEAD take no body.\n");
 
     std::string_view path = target.substr(0, target.find('?'));
     if (path == "/metrics" && context.metrics != nullptr) {
-        return generated(status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                         context.metrics->render(), request);
+        return {std::nullopt, generated(status::ok, "text/plain; version=0.0.4; charset=utf-8",
+                                        context.metrics->render(), request)};
     }
     if (path == "/healthz") {
         if (snapshot == nullptr) {
-            return generated(status::service_unavailable, "application/json",
-                             "{\"status\":\"starting\"}\n", request);
+            return {std::nullopt, generated(status::service_unavailable, "application/json",
+                                            "{\"status\":\"starting\"}\n", request)};
         }
-        return generated(status::ok, "application/json",
-                         render_health(*snapshot, context.now, context.metrics), request);
+        return {std::nullopt,
+                generated(status::ok, "application/json",
+                          render_health(*snapshot, context.now, context.metrics), request)};
     }
     if (snapshot == nullptr) {
-        Routed routed = text(status::service_unavailable, "The feeds are being built.\n");
-        routed.response.set(field::retry_after, "1");
-        return routed;
+        Resolved resolved = text(status::service_unavailable, "The feeds are being built.\n");
+        resolved.routed.response.set(field::retry_after, "1");
+        return resolved;
     }
     if (path == "/index.html") path = "/";
     const Document* document = snapshot->document(path);
@@ -342,7 +352,8 @@ Routed route_unchecked(const Request& request, const Snapshot* snapshot,
     // A deferred document renders here on first request (feed/snapshot.h); one that fails
     // feedd's checks is not served.
     const Resource* rendered = document->get();
-    if (rendered == nullptr) return text(status::internal_server_error, "This document could not be built.\n");
+    if (rendered == nullptr)
+        return text(status::internal_server_error, "This document could not be built.\n");
     const Resource& resource = *rendered;
     const bool is_feed = !resource.self_url.empty();
 
@@ -352,15 +363,16 @@ Routed route_unchecked(const Request& request, const Snapshot* snapshot,
     const auto question = target.find('?');
     if (is_feed && question != std::string_view::npos) {
         if (const auto value = query_param(target.substr(question + 1), "limit")) {
-            const std::size_t bound =
-                context.feed_limit > 0 ? context.feed_limit
-                                       : std::max<std::size_t>(1, resource.entry_spans().size());
+            const std::size_t bound = context.feed_limit > 0
+                                          ? context.feed_limit
+                                          : std::max<std::size_t>(1, resource.entry_spans().size());
             const auto [end, ec] =
                 std::from_chars(value->data(), value->data() + value->size(), limit);
             if (value->empty() || ec != std::errc{} || end != value->data() + value->size() ||
                 limit < 1 || limit > bound) {
-                return text(status::bad_request, "limit must be a whole number from 1 to the "
-                                                 "feed limit.\n");
+                return text(status::bad_request,
+                            "limit must be a whole number from 1 to the "
+                            "feed limit.\n");
             }
         }
     }
@@ -373,79 +385,117 @@ Routed route_unchecked(const Request& request, const Snapshot* snapshot,
     // feed is that document, with its compressed variants.
     const bool cut = !browser && limit > 0 && limit < resource.entry_spans().size();
 
-    const auto accept = request.find(field::accept_encoding);
-    const Coding coding =
-        cut || accept == request.end()
-            ? Coding::identity
-            : choose_coding(accept->value(), true, true);
-
-    const CacheControl cache_control = resource.immutable
-                                           ? CacheControl("public, max-age=31536000, immutable")
-                                           : CacheControl(context.max_age);
-    const std::string_view vary = is_feed
-                                      ? "Accept-Encoding, Sec-Fetch-Mode, Sec-Fetch-Dest"
-                                      : "Accept-Encoding";
-
-    Routed routed{Response{status::ok, version}, nullptr};
-    std::string cut_etag;
-    std::string_view etag;
-    if (cut) {
-        cut_etag = limited_etag(resource.etag, limit);
-        etag = cut_etag;
-    } else if (coding == Coding::br) {
-        etag = shown.br_etag;
-    } else if (coding == Coding::gzip) {
-        etag = shown.gzip_etag;
-    } else {
-        etag = shown.etag;
+    if (!cut) {
+        const auto accept = request.find(field::accept_encoding);
+        const Coding coding =
+            accept == request.end() ? Coding::identity : choose_coding(accept->value(), true, true);
+        const bool unchanged =
+            not_modified(request, shown, {shown.etag, shown.gzip_etag, shown.br_etag});
+        return {Served{&resource, &shown, coding, unchanged}, {}};
     }
 
-    Response& res = routed.response;
+    // The cut feed: identity only, its own ETag, bytes made for this request.
+    const std::string cut_etag = limited_etag(resource.etag, limit);
+    const CacheControl cache_control = cache_control_of(resource, context.max_age);
+    Resolved resolved{std::nullopt, Routed{Response{status::ok, version}, nullptr}};
+    Response& res = resolved.routed.response;
     res.set(field::server, server_name());
     res.keep_alive(keep_alive);
-    const bool unchanged =
-        cut ? not_modified(request, resource, {cut_etag})
-            : not_modified(request, shown, {shown.etag, shown.gzip_etag, shown.br_etag});
-    if (unchanged) {
+    if (not_modified(request, resource, {cut_etag})) {
         res.result(status::not_modified);
-        set_validators(res, shown, etag, cache_control.view(), vary);
-        return routed;
+        set_validators(res, resource, cut_etag, cache_control.view(), vary_of(resource));
+        return resolved;
     }
-    // Compressed variants are made on their first request (feed/snapshot.h), not for a 304.
-    const std::string* body = coding == Coding::br     ? &shown.br_body()
-                              : coding == Coding::gzip ? &shown.gzip_body()
-                                                       : &shown.body;
-    if (cut) {
-        routed.generated = std::make_shared<const std::string>(
-            limit_feed(resource.body, resource.entry_spans(), limit));
-        body = routed.generated.get();
+    resolved.routed.generated = std::make_shared<const std::string>(
+        limit_feed(resource.body, resource.entry_spans(), limit));
+    const std::string& body = *resolved.routed.generated;
+    res.set(field::content_type, resource.content_type);
+    set_validators(res, resource, cut_etag, cache_control.view(), vary_of(resource));
+    res.content_length(body.size());
+    res.body() = {body.data(), body.size()};
+    return resolved;
+}
+
+Routed internal_error(const Request& request) {
+    try {
+        return {text_response(status::internal_server_error, "Internal server error.\n",
+                              request.version(), false),
+                nullptr};
+    } catch (...) {
+        // Out of memory: a bare 500 with no length, which the server ends by closing.
+        Routed bare;
+        bare.response.result(status::internal_server_error);
+        return bare;
     }
-    res.set(field::content_type, shown.content_type);
-    if (coding == Coding::br) res.set(field::content_encoding, "br");
-    if (coding == Coding::gzip) res.set(field::content_encoding, "gzip");
-    set_validators(res, shown, etag, cache_control.view(), vary);
-    res.content_length(body->size());
-    res.body() = {body->data(), body->size()};
-    return routed;
 }
 
 }  // namespace
 
+std::string_view Served::etag() const {
+    switch (coding) {
+        case Coding::br:
+            return shown->br_etag;
+        case Coding::gzip:
+            return shown->gzip_etag;
+        case Coding::identity:
+            break;
+    }
+    return shown->etag;
+}
+
+const std::string& Served::body() const {
+    switch (coding) {
+        case Coding::br:
+            return shown->br_body();
+        case Coding::gzip:
+            return shown->gzip_body();
+        case Coding::identity:
+            break;
+    }
+    return shown->body;
+}
+
+Response respond(const Served& served, unsigned version, bool keep_alive,
+                 std::chrono::seconds max_age) {
+    const Resource& shown = *served.shown;
+    const CacheControl cache_control = cache_control_of(*served.document, max_age);
+    const std::string_view vary = vary_of(*served.document);
+    Response res{served.not_modified ? status::not_modified : status::ok, version};
+    res.set(field::server, server_name());
+    res.keep_alive(keep_alive);
+    if (served.not_modified) {
+        // Compressed variants are made on their first request (feed/snapshot.h), not for a 304.
+        set_validators(res, shown, served.etag(), cache_control.view(), vary);
+        return res;
+    }
+    const std::string& body = served.body();
+    res.set(field::content_type, shown.content_type);
+    if (served.coding == Coding::br) res.set(field::content_encoding, "br");
+    if (served.coding == Coding::gzip) res.set(field::content_encoding, "gzip");
+    set_validators(res, shown, served.etag(), cache_control.view(), vary);
+    res.content_length(body.size());
+    res.body() = {body.data(), body.size()};
+    return res;
+}
+
+Resolved resolve(const Request& request, const Snapshot* snapshot, const RouteContext& context) {
+    try {
+        return resolve_unchecked(request, snapshot, context);
+    } catch (...) {
+        return {std::nullopt, internal_error(request)};
+    }
+}
+
 Routed route(const Request& request, const Snapshot* snapshot, const RouteContext& context) {
     Routed routed = [&]() -> Routed {
+        Resolved resolved = resolve(request, snapshot, context);
+        if (!resolved.served) return std::move(resolved.routed);
         try {
-            return route_unchecked(request, snapshot, context);
+            return {
+                respond(*resolved.served, request.version(), request.keep_alive(), context.max_age),
+                nullptr};
         } catch (...) {
-            try {
-                return {text_response(status::internal_server_error, "Internal server error.\n",
-                                      request.version(), false),
-                        nullptr};
-            } catch (...) {
-                // Out of memory: a bare 500 with no length, which the server ends by closing.
-                Routed bare;
-                bare.response.result(status::internal_server_error);
-                return bare;
-            }
+            return internal_error(request);
         }
     }();
     // HEAD gets every header GET would, Content-Length included, and no body.

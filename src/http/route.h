@@ -7,7 +7,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "feed/snapshot.h"
 
@@ -37,8 +39,39 @@ struct Routed {
 };
 
 // `snapshot` may be null (nothing built yet): 503 for everything but /metrics. Targets longer than
-// kMaxTarget get 414.
+// kMaxTarget get 414. resolve(), then respond() when it chose a whole snapshot document.
 Routed route(const Request& request, const Snapshot* snapshot, const RouteContext& context);
+
+enum class Coding : unsigned char { identity, gzip, br };
+
+// A request answered with a whole snapshot document (not cut by ?limit=N): 200 or 304 with the
+// document's bytes and headers. Everything that response holds is fixed by these fields, the
+// request's version, keep-alive and method, and RouteContext::max_age — so the server can build
+// its head once per snapshot and reuse it (response_cache.h) instead of building Beast fields per
+// request.
+struct Served {
+    const Resource* document = nullptr;  // the path's resource: Cache-Control and Vary come from it
+    const Resource* shown = nullptr;     // `document`, or its browser view for a navigating browser
+    Coding coding = Coding::identity;
+    bool not_modified = false;  // 304
+
+    std::string_view etag() const;
+    // The bytes of `coding`: a compressed variant is made on its first use (feed/snapshot.h).
+    const std::string& body() const;
+};
+
+// route()'s decision: `served` when a snapshot document answers the request, else `routed` is the
+// response. Total: an exception while deciding gives a 500 in `routed`.
+struct Resolved {
+    std::optional<Served> served;
+    Routed routed;
+};
+Resolved resolve(const Request& request, const Snapshot* snapshot, const RouteContext& context);
+
+// The response route() gives for `served` (a HEAD's body is cleared by route(), not here). Throws
+// only what allocation or a variant's compression throws.
+Response respond(const Served& served, unsigned version, bool keep_alive,
+                 std::chrono::seconds max_age);
 
 inline constexpr std::size_t kMaxTarget = 2048;
 

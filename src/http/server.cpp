@@ -1,28 +1,39 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <atomic>
+#include <boost/asio/basic_socket_acceptor.hpp>
+#include <boost/asio/basic_stream_socket.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/system/system_error.hpp>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
 #include <iterator>
 #include <list>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <pthread.h>
+#include <signal.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "http/http_date.h"
 #include "http/metrics.h"
+#include "http/response_cache.h"
 #include "http/responses.h"
 #include "http/route.h"
 
@@ -42,6 +53,20 @@ namespace {
 constexpr std::chrono::seconds kLingerTime{2};
 // Pause before accepting again when the process is out of descriptors or memory.
 constexpr std::chrono::milliseconds kAcceptRetry{100};
+// How often the listener closes sessions past their deadline (Listener::sweep): timeouts are kept
+// to within this much.
+constexpr std::chrono::milliseconds kSweepInterval{250};
+// Bytes one response may send in one turn of the event loop before letting other handlers run.
+constexpr std::size_t kWriteSlice = 1024 * 1024;
+
+// The io_context's own executor type instead of any_io_executor: no type-erased executor is
+// copied, compared or destroyed per operation.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                         asio::wait_traits<std::chrono::steady_clock>, Executor>;
+using Clock = std::chrono::steady_clock;
 
 class Session;
 
@@ -93,10 +118,22 @@ class Listener : public std::enable_shared_from_this<Listener> {
     // The Date header (RFC 9110 §6.6.1) of the last context(); formatted at most once a second.
     std::string_view date() const { return date_; }
 
+    // The response cache of `snapshot`, made when the slot's snapshot has changed since the last
+    // request. The previous one lives on in the sessions still writing from it.
+    const std::shared_ptr<ResponseCache>& cache_for(
+        const std::shared_ptr<const Snapshot>& snapshot) {
+        if (!cache_ || !cache_->serves(snapshot)) {
+            cache_ = std::make_shared<ResponseCache>(snapshot, options_.max_age);
+        }
+        return cache_;
+    }
+
     using Registration = std::list<std::weak_ptr<Session>>::iterator;
     Registration enroll() {
         if (options_.metrics != nullptr) options_.metrics->connection_opened();
-        return sessions_.emplace(sessions_.end());
+        const auto at = sessions_.emplace(sessions_.end());
+        watch();
+        return at;
     }
     void withdraw(Registration at) {
         sessions_.erase(at);
@@ -111,34 +148,84 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   private:
     Listener(asio::io_context& io, const SnapshotSlot& snapshots, const ServerOptions& options)
-        : io_(io), acceptor_(io), retry_timer_(io), snapshots_(snapshots), options_(options) {
+        : io_(io),
+          acceptor_(io),
+          retry_timer_(io),
+          sweep_timer_(io),
+          snapshots_(snapshots),
+          options_(options) {
         date_at_ = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         date_ = format_http_date(date_at_);
     }
 
     static tcp listening_protocol(int fd);
     void accept();
-    void on_accept(error_code ec, tcp::socket socket);
+    void on_accept(error_code ec, Socket socket);
+    // Timeouts: each session keeps a deadline (a plain time_point, set per read and per write)
+    // and this timer, running while there are sessions, closes those past theirs. It replaces
+    // beast::tcp_stream's timer per operation, which armed and cancelled a timer — and ran the
+    // cancelled handler — for every read and every write.
+    void watch();
+    void sweep(error_code ec);
 
     asio::io_context& io_;
-    tcp::acceptor acceptor_;
-    asio::steady_timer retry_timer_;
+    Acceptor acceptor_;
+    Timer retry_timer_;
+    Timer sweep_timer_;
     tcp::endpoint local_;
     const SnapshotSlot& snapshots_;
     const ServerOptions options_;
     std::list<std::weak_ptr<Session>> sessions_;
+    std::shared_ptr<ResponseCache> cache_;
     std::atomic<bool> stop_requested_{false};  // stop() may come from any thread
     bool stopped_ = false;                     // only touched on the io_context
     bool paused_ = false;                      // at max_connections, no accept pending
+    bool sweeping_ = false;                    // sweep_timer_ has a wait pending
     std::chrono::sys_seconds date_at_{};
     std::string date_;
 };
 
+// sendfile(2) has no MSG_NOSIGNAL: writing to a connection the peer has closed raises SIGPIPE,
+// whose default action ends the process (asio ignores SIGPIPE only on a few systems, not Linux,
+// and relies on MSG_NOSIGNAL). So the thread that runs the server blocks SIGPIPE, once, before
+// its first sendfile: the call then fails with EPIPE, and discard_sigpipe() takes back the signal
+// left pending. Only this thread's mask changes (threads it starts later inherit it, which is
+// harmless: nothing in feedd wants SIGPIPE).
+void block_sigpipe() {
+    thread_local bool blocked = false;
+    if (blocked) return;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    blocked = true;
+}
+
+void discard_sigpipe() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    const timespec now{};
+    while (sigtimedwait(&set, nullptr, &now) > 0) {
+    }
+}
+
+// "HTTP/1.1 200 OK\r\n", as Beast's serializer writes it.
+void append_status_line(std::string& out, unsigned version, bhttp::status status) {
+    out += "HTTP/";
+    out += static_cast<char>('0' + version / 10 % 10);
+    out += '.';
+    out += static_cast<char>('0' + version % 10);
+    out += status == bhttp::status::ok ? " 200 " : " 304 ";
+    out += bhttp::obsolete_reason(status);
+    out += "\r\n";
+}
+
 // One connection: read a request, answer it, repeat while keep-alive holds.
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket socket, std::shared_ptr<Listener> listener)
-        : stream_(std::move(socket)),
+    Session(Socket socket, std::shared_ptr<Listener> listener)
+        : socket_(std::move(socket)),
           buffer_(listener->limits().header_limit + listener->limits().pipeline_buffer),
           listener_(std::move(listener)),
           registration_(listener_->enroll()) {}
@@ -147,17 +234,35 @@ class Session : public std::enable_shared_from_this<Session> {
     void start() {
         *registration_ = weak_from_this();
         error_code ec;
-        stream_.socket().set_option(tcp::no_delay(true), ec);
+        socket_.set_option(tcp::no_delay(true), ec);
+        // Snapshot documents are written with send/sendfile straight on the socket (pump()),
+        // which must return instead of blocking when the socket buffer is full.
+        socket_.non_blocking(true, ec);
+        if (ec) return close();
         do_read();
     }
 
     // Closes the connection now if it waits for a request; a response being written finishes
-    // first (on_write sees the listener stopped and closes).
+    // first (after_write sees the listener stopped and closes).
     void stop() {
-        if (!writing_) stream_.cancel();
+        error_code ignored;
+        if (!writing_) socket_.cancel(ignored);
+    }
+
+    Clock::time_point deadline() const { return deadline_; }
+    // Past the deadline: closing the socket ends the pending operation (operation_aborted), whose
+    // handler finishes the session.
+    void time_out() {
+        if (phase_ == Phase::reading && listener_->metrics() != nullptr) {
+            listener_->metrics()->record_timeout();
+        }
+        deadline_ = Clock::time_point::max();
+        close();
     }
 
   private:
+    enum class Phase : unsigned char { reading, writing, lingering };
+
     void do_read() {
         const ServerLimits& limits = listener_->limits();
         parser_.emplace();
@@ -166,9 +271,10 @@ class Session : public std::enable_shared_from_this<Session> {
         // Between requests the client may idle for keep_alive_timeout; a request already begun
         // (first on the connection, or pipelined bytes waiting) must arrive within read_timeout.
         const bool idle = served_ > 0 && buffer_.size() == 0;
-        stream_.expires_after(idle ? limits.keep_alive_timeout : limits.read_timeout);
+        phase_ = Phase::reading;
+        deadline_ = Clock::now() + (idle ? limits.keep_alive_timeout : limits.read_timeout);
         bhttp::async_read(
-            stream_, buffer_, *parser_,
+            socket_, buffer_, *parser_,
             [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
     }
 
@@ -185,10 +291,17 @@ class Session : public std::enable_shared_from_this<Session> {
                                         "Too many request header fields.\n");
             }
             snapshot_ = listener_->snapshots().load();  // once: the whole response uses this one
-            Routed routed = route(request, snapshot_.get(), listener_->context());
-            response_ = std::move(routed.response);
-            generated_ = std::move(routed.generated);
             path_label_ = Metrics::path_label(request.target());
+            Resolved resolved = resolve(request, snapshot_.get(), listener_->context());
+            const bool head = request.method() == bhttp::verb::head;
+            if (resolved.served) {
+                return send_document(*resolved.served, request.version(), request.keep_alive(),
+                                     head);
+            }
+            response_ = std::move(resolved.routed.response);
+            generated_ = std::move(resolved.routed.generated);
+            // HEAD gets every header GET would, Content-Length included, and no body.
+            if (head) response_.body() = {};
             do_write();
         } catch (...) {
             close();
@@ -197,9 +310,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void on_read_error(error_code ec) {
         using bhttp::error;
-        if (ec == beast::error::timeout && listener_->metrics() != nullptr) {
-            listener_->metrics()->record_timeout();
-        }
         if (ec.category() != bhttp::make_error_code(error::bad_target).category() ||
             ec == error::end_of_stream || ec == error::partial_message) {
             return close();  // the peer left, timed out, or we are stopping: nothing to answer
@@ -232,26 +342,148 @@ class Session : public std::enable_shared_from_this<Session> {
         do_write();
     }
 
+    // Responses that are not a whole snapshot document (errors, /metrics, /healthz, ?limit=N):
+    // Beast serializes them.
     void do_write() {
         response_.set(bhttp::field::date, listener_->date());
         if (listener_->stopped()) response_.keep_alive(false);
-        writing_ = true;
-        stream_.expires_after(listener_->limits().write_timeout);
-        bhttp::async_write(stream_, response_,
+        status_ = response_.result_int();
+        keep_alive_ = !response_.need_eof();
+        begin_write();
+        bhttp::async_write(socket_, response_,
                            [self = shared_from_this()](error_code ec, std::size_t bytes) {
-                               self->on_write(ec, bytes);
+                               self->after_write(ec, bytes);
                            });
     }
 
-    void on_write(error_code ec, std::size_t bytes) {
+    // A snapshot document: the head is the cached header block of this (document, coding,
+    // status) between a status line and Connection/Date, the only parts that vary per request;
+    // the body goes out from the memfd with sendfile when the cache put it there, else straight
+    // from the snapshot's string, in one sendmsg with the head.
+    void send_document(const Served& served, unsigned version, bool keep_alive, bool head) {
+        const ResponseCache::Entry* entry = nullptr;
+        const std::string* body = nullptr;
+        try {
+            cache_ = listener_->cache_for(snapshot_);
+            entry = &cache_->entry(served);
+            if (!served.not_modified && !head) body = &served.body();  // made by entry() already
+        } catch (...) {
+            // As route() answers a failure while building a response.
+            cache_.reset();
+            response_ = text_response(bhttp::status::internal_server_error,
+                                      "Internal server error.\n", version, false);
+            generated_.reset();
+            return do_write();
+        }
+        const auto status = served.not_modified ? bhttp::status::not_modified : bhttp::status::ok;
+        status_ = static_cast<unsigned>(status);
+        keep_alive_ = keep_alive && !listener_->stopped();
+        head_.clear();
+        append_status_line(head_, version, status);
+        head_ += entry->fields;
+        // What Beast's keep_alive() would set on a response of this version.
+        if (version >= 11 && !keep_alive_) head_ += "Connection: close\r\n";
+        if (version < 11 && keep_alive_) head_ += "Connection: keep-alive\r\n";
+        head_ += "Date: ";
+        head_ += listener_->date();
+        head_ += "\r\n\r\n";
+        head_sent_ = 0;
+        body_ = body != nullptr ? std::string_view(*body) : std::string_view{};
+        body_sent_ = 0;
+        file_offset_ = body != nullptr ? entry->offset : -1;
+        begin_write();
+        pump_and_continue();
+    }
+
+    void begin_write() {
+        writing_ = true;
+        phase_ = Phase::writing;
+        deadline_ = Clock::now() + listener_->limits().write_timeout;
+    }
+
+    enum class Pumped { done, blocked, yielded };
+
+    // Sends what is left of head_ and the body without blocking. `ec` is set when the socket
+    // failed (then done).
+    Pumped pump(error_code& ec) {
+        const int fd = socket_.native_handle();
+        std::size_t this_turn = 0;
+        for (;;) {
+            const std::size_t head_left = head_.size() - head_sent_;
+            const std::size_t body_left = body_.size() - body_sent_;
+            if (head_left == 0 && body_left == 0) return Pumped::done;
+            if (this_turn >= kWriteSlice) return Pumped::yielded;
+            ssize_t n = 0;
+            if (file_offset_ < 0) {
+                iovec parts[2] = {{head_.data() + head_sent_, head_left},
+                                  {const_cast<char*>(body_.data()) + body_sent_, body_left}};
+                msghdr message{};
+                message.msg_iov = head_left > 0 ? parts : parts + 1;
+                message.msg_iovlen = head_left > 0 ? (body_left > 0 ? 2 : 1) : 1;
+                n = ::sendmsg(fd, &message, MSG_NOSIGNAL);
+            } else if (head_left > 0) {
+                // MSG_MORE: the head waits for the body's first pages instead of going out as a
+                // segment of its own (TCP_NODELAY is on).
+                n = ::send(fd, head_.data() + head_sent_, head_left, MSG_NOSIGNAL | MSG_MORE);
+            } else {
+                block_sigpipe();
+                off_t offset = static_cast<off_t>(file_offset_ + body_sent_);
+                n = ::sendfile(fd, cache_->file(), &offset, body_left);
+                if (n < 0 && errno == EPIPE) {
+                    discard_sigpipe();  // sets errno
+                    errno = EPIPE;
+                }
+                if (n == 0) {  // the memfd ended early: cannot happen, but must not spin
+                    ec = make_error_code(boost::system::errc::io_error);
+                    return Pumped::done;
+                }
+            }
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK) return Pumped::blocked;
+                ec.assign(errno, boost::system::system_category());
+                return Pumped::done;
+            }
+            const auto sent = static_cast<std::size_t>(n);
+            const std::size_t of_head = std::min(sent, head_left);
+            head_sent_ += of_head;
+            body_sent_ += sent - of_head;
+            this_turn += sent;
+        }
+    }
+
+    void pump_and_continue() {
+        error_code ec;
+        switch (pump(ec)) {
+            case Pumped::done:
+                return after_write(ec, head_sent_ + body_sent_);
+            case Pumped::blocked:
+                return socket_.async_wait(Socket::wait_write,
+                                          [self = shared_from_this()](error_code wait_ec) {
+                                              self->resume_write(wait_ec);
+                                          });
+            case Pumped::yielded:
+                return asio::post(socket_.get_executor(),
+                                  [self = shared_from_this()] { self->resume_write({}); });
+        }
+    }
+
+    void resume_write(error_code ec) {
+        if (ec) return after_write(ec, head_sent_ + body_sent_);
+        pump_and_continue();
+    }
+
+    void after_write(error_code ec, std::size_t bytes) {
         writing_ = false;
         if (Metrics* metrics = listener_->metrics()) {
-            metrics->record_response(path_label_, response_.result_int(), bytes);
+            metrics->record_response(path_label_, status_, bytes);
         }
-        const bool again = !ec && !response_.need_eof() && !listener_->stopped();
+        const bool again = !ec && keep_alive_ && !listener_->stopped();
         response_.body() = {};
+        body_ = {};
         snapshot_.reset();  // an idle connection must not pin an old snapshot
         generated_.reset();
+        cache_.reset();
         if (!again) return linger_ && !ec ? linger() : close();
         ++served_;
         try {
@@ -263,14 +495,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void linger() {
         error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream_.expires_after(kLingerTime);
+        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        phase_ = Phase::lingering;
+        deadline_ = Clock::now() + kLingerTime;
         drain();
     }
 
     void drain() {
         buffer_.clear();
-        stream_.async_read_some(buffer_.prepare(4096),
+        socket_.async_read_some(buffer_.prepare(4096),
                                 [self = shared_from_this()](error_code ec, std::size_t) {
                                     if (ec) return self->close();
                                     self->drain();
@@ -279,32 +512,70 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void close() {
         error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream_.socket().close(ignored);
+        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        socket_.close(ignored);
     }
 
-    beast::tcp_stream stream_;
+    Socket socket_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-    std::shared_ptr<const Snapshot> snapshot_;      // keeps response_'s body alive during the write
-    std::shared_ptr<const std::string> generated_;  // or this does, for /metrics and /healthz
-    Response response_;
+    // Keep the bytes being written alive: the snapshot (body_ and response_'s body point into
+    // it), a generated body (/metrics, /healthz, ?limit=N), the cache (its memfd).
+    std::shared_ptr<const Snapshot> snapshot_;
+    std::shared_ptr<const std::string> generated_;
+    std::shared_ptr<ResponseCache> cache_;
+    Response response_;  // a response Beast writes (do_write)
+    // A snapshot document (send_document): the head, its capacity reused from request to request,
+    // and the body, in memory or at file_offset_ in cache_'s memfd.
+    std::string head_;
+    std::string_view body_;
+    std::int64_t file_offset_ = -1;
+    std::size_t head_sent_ = 0;
+    std::size_t body_sent_ = 0;
+    unsigned status_ = 0;
+    bool keep_alive_ = false;
     // Of the request being answered; a static string, so nothing is copied per request.
     std::string_view path_label_;
     std::shared_ptr<Listener> listener_;
     Listener::Registration registration_;
+    Clock::time_point deadline_ = Clock::time_point::max();
     std::size_t served_ = 0;
+    Phase phase_ = Phase::reading;
     bool writing_ = false;
     bool linger_ = false;
 };
 
+void Listener::watch() {
+    if (sweeping_) return;
+    sweeping_ = true;
+    sweep_timer_.expires_after(kSweepInterval);
+    sweep_timer_.async_wait([self = shared_from_this()](error_code ec) { self->sweep(ec); });
+}
+
+void Listener::sweep(error_code ec) {
+    sweeping_ = false;
+    if (ec) return;  // the io_context is going away
+    const auto now = Clock::now();
+    // Collect first: closing a session may end it, which edits the list.
+    std::vector<std::shared_ptr<Session>> late;
+    for (const auto& weak : sessions_) {
+        if (auto session = weak.lock(); session && session->deadline() <= now) {
+            late.push_back(std::move(session));
+        }
+    }
+    for (const auto& session : late) session->time_out();
+    // With no session left the timer stops, so an idle server does not wake up and io.run()
+    // can return after stop(); the next session starts it again.
+    if (!sessions_.empty()) watch();
+}
+
 void Listener::accept() {
-    acceptor_.async_accept(io_, [self = shared_from_this()](error_code ec, tcp::socket socket) {
+    acceptor_.async_accept([self = shared_from_this()](error_code ec, Socket socket) {
         self->on_accept(ec, std::move(socket));
     });
 }
 
-void Listener::on_accept(error_code ec, tcp::socket socket) {
+void Listener::on_accept(error_code ec, Socket socket) {
     if (stopped_ || ec == asio::error::operation_aborted) return;
     if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
         ec == asio::error::no_memory) {

@@ -1,0 +1,90 @@
+// What the server reuses between responses for the same snapshot document: the serialized header
+// block of each (document, coding, 200/304), and big bodies copied once into a memfd so that they
+// can be sent with sendfile(2).
+//
+// Why: with Beast building a fields object and serializing it for every response, and the body
+// copied from the snapshot's std::string into the socket, a one-thread feedd answered 0.6–0.8× the
+// requests/s of nginx serving the same bytes (docs/benchmarks.md). The header block of a snapshot
+// document depends only on the document, the coding and the status, so it is made once; and
+// sendfile from a memfd hands the body's pages to TCP by reference instead of copying 286 KB per
+// response, as nginx's sendfile does from the page cache.
+//
+// A cache belongs to one snapshot: its keys are Resource addresses, which mean nothing once that
+// snapshot is gone, so the server replaces the cache when the slot's snapshot changes (serves()).
+// Sessions hold the cache (with the snapshot) while a response is being written. Only the I/O
+// thread touches a cache.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "feed/snapshot.h"
+#include "http/route.h"
+
+namespace feedd::http {
+
+class ResponseCache {
+  public:
+    // Bodies at least this big are sent from the memfd; smaller ones are copied (one sendmsg with
+    // the head costs less than a send and a sendfile).
+    static constexpr std::size_t kFileMin = 32 * 1024;
+    // Bytes one snapshot's memfd may hold (it doubles the memory of the bodies it holds). Bodies
+    // past it are copied into the socket as before.
+    static constexpr std::size_t kFileMax = 64 * 1024 * 1024;
+    // Entries kept; past it heads are still built, per request, but not kept (a crawler walking
+    // every document of a big site cannot grow the cache without bound).
+    static constexpr std::size_t kMaxEntries = 4096;
+
+    ResponseCache(const std::shared_ptr<const Snapshot>& snapshot, std::chrono::seconds max_age);
+    ~ResponseCache();
+    ResponseCache(const ResponseCache&) = delete;
+    ResponseCache& operator=(const ResponseCache&) = delete;
+
+    // True when this cache was made for `snapshot` (the same object, not one at the same address:
+    // the cache holds a weak reference to it).
+    bool serves(const std::shared_ptr<const Snapshot>& snapshot) const noexcept {
+        return !owner_.owner_before(snapshot) && !snapshot.owner_before(owner_);
+    }
+
+    struct Entry {
+        // Every header line of respond(served, HTTP/1.1, keep-alive) in its order, each ending in
+        // CRLF: no status line, no Date, no Connection, no final empty line.
+        std::string fields;
+        // Where the body starts in file(); -1 when it is to be copied from served.body().
+        std::int64_t offset = -1;
+    };
+    // The entry for `served`, made on first use (throws what respond() throws). Valid until the
+    // next call.
+    const Entry& entry(const Served& served);
+    // The memfd holding the bodies of entries with an offset; -1 if none.
+    int file() const noexcept { return fd_; }
+    std::size_t size() const noexcept { return entries_.size(); }
+
+  private:
+    struct Key {
+        const Resource* shown;
+        Coding coding;
+        bool not_modified;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& key) const noexcept;
+    };
+
+    void build(const Served& served, Entry& entry);
+    std::int64_t store(const std::string& body) noexcept;
+
+    std::weak_ptr<const Snapshot> owner_;
+    std::chrono::seconds max_age_;
+    std::unordered_map<Key, Entry, KeyHash> entries_;
+    Entry scratch_;  // past kMaxEntries
+    int fd_ = -1;
+    bool file_failed_ = false;  // memfd_create or a write failed: copy from now on
+    std::size_t file_size_ = 0;
+};
+
+}  // namespace feedd::http
