@@ -31,19 +31,25 @@ std::string folder_of(TopicKind kind, const std::string& slug) {
     return {};
 }
 
-void insert_sorted(std::vector<const Article*>& list, const Article* a) {
-    list.insert(std::lower_bound(list.begin(), list.end(), a, newest_first), a);
+// Where `a` goes (or is) in a newest-first list.
+std::size_t insert_sorted(std::vector<const Article*>& list, const Article* a) {
+    const auto at = std::lower_bound(list.begin(), list.end(), a, newest_first);
+    const auto index = static_cast<std::size_t>(at - list.begin());
+    list.insert(at, a);
+    return index;
 }
 
-void erase_sorted(std::vector<const Article*>& list, const Article* a) {
+std::optional<std::size_t> erase_sorted(std::vector<const Article*>& list, const Article* a) {
     for (auto it = std::lower_bound(list.begin(), list.end(), a, newest_first); it != list.end();
          ++it) {
         if (*it == a) {
+            const auto index = static_cast<std::size_t>(it - list.begin());
             list.erase(it);
-            return;
+            return index;
         }
-        if (newest_first(a, *it)) return;  // past the articles that sort like it
+        if (newest_first(a, *it)) break;  // past the articles that sort like it
     }
+    return std::nullopt;
 }
 
 // Publishing this many at once re-sorts instead of inserting one by one (a first scan publishes
@@ -126,9 +132,16 @@ void SitePlanner::publish(std::vector<const Article*> due) {
     if (bulk) {
         published_.insert(published_.end(), due.begin(), due.end());
         std::sort(published_.begin(), published_.end(), newest_first);
+        published_digests_.clear();
+        for (const Article* a : published_) published_digests_.push_back(summary_digest(*a));
     }
     for (const Article* a : due) {
-        if (!bulk) insert_sorted(published_, a);
+        if (!bulk) {
+            const auto index = insert_sorted(published_, a);
+            published_digests_.insert(
+                published_digests_.begin() + static_cast<std::ptrdiff_t>(index),
+                summary_digest(*a));
+        }
         for_each_topic(a, [&](Gathering& g, std::string_view name) {
             if (const auto s = g.spellings.find(name); s != g.spellings.end()) {
                 ++s->second;
@@ -153,7 +166,9 @@ void SitePlanner::publish(std::vector<const Article*> due) {
 }
 
 void SitePlanner::unpublish(const Article* a) {
-    erase_sorted(published_, a);
+    if (const auto index = erase_sorted(published_, a)) {
+        published_digests_.erase(published_digests_.begin() + static_cast<std::ptrdiff_t>(*index));
+    }
     for_each_topic(a, [&](Gathering& g, std::string_view name) {
         if (const auto s = g.spellings.find(name); s != g.spellings.end() && --s->second == 0) {
             g.spellings.erase(s);
@@ -211,6 +226,7 @@ SitePlan SitePlanner::plan(Seconds now) {
         }
     }
     plan.history.assign(published_.rbegin(), published_.rend());  // oldest first
+    plan.history_digests.assign(published_digests_.rbegin(), published_digests_.rend());
     return plan;
 }
 

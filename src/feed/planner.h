@@ -66,6 +66,7 @@ class SitePlanner {
     std::vector<const Article*> incoming_;              // added since the last plan, not drafts
     std::multimap<Seconds, const Article*> scheduled_;  // not drafts, not yet due
     std::vector<const Article*> published_;             // newest first
+    std::vector<std::uint64_t> published_digests_;      // summary_digest of each, in the same order
     std::array<Gatherings, 3> gathered_;                // by kind
     std::array<std::unordered_map<std::string, Gathering*>, 3>
         by_name_;  // by kind: name → its slug's

@@ -121,13 +121,7 @@ struct Fingerprint {
     // Every field make_entry reads. The store's articles carry their digest (computed once when
     // read), so a build hashes 8 bytes per article instead of all its text.
     void article(const Article& a, bool with_content) {
-        if (with_content || a.content_html.empty()) {
-            number(a.digest != 0 ? a.digest : article_digest(a));
-            return;
-        }
-        Article without_content = a;  // rare: an article read in full in a summaries-only feed
-        without_content.content_html.clear();
-        number(article_digest(without_content));
+        number(with_content ? (a.digest != 0 ? a.digest : article_digest(a)) : summary_digest(a));
     }
     void config(const Config& c, const TopicFeedOptions& topics) {
         bytes(c.site.title);
@@ -148,6 +142,13 @@ struct Fingerprint {
 };
 
 }  // namespace
+
+std::uint64_t summary_digest(const Article& a) {
+    if (a.content_html.empty()) return a.digest != 0 ? a.digest : article_digest(a);
+    Article without_content = a;  // rare: an article read in full in a summaries-only feed
+    without_content.content_html.clear();
+    return article_digest(without_content);
+}
 
 bool is_reserved_section(std::string_view slug) {
     static constexpr std::array<std::string_view, 6> kReserved = {
@@ -376,7 +377,10 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         fp.bytes("archive");
         fp.number(page);
         fp.number(closed);
-        for (std::size_t i = begin; i < end; ++i) fp.article(*plan.history[i], false);
+        const bool known = plan.history_digests.size() == plan.history.size();
+        for (std::size_t i = begin; i < end; ++i) {
+            fp.number(known ? plan.history_digests[i] : summary_digest(*plan.history[i]));
+        }
         group(archive_key(page, ".xml"), {archive_key(page, ".xml"), archive_key(page, ".atom")}, fp, [&] {
             // Newest first within the page, like every feed.
             auto entries = std::make_shared<const std::vector<const Article*>>(

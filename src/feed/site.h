@@ -46,12 +46,19 @@ struct SitePlan {
     std::vector<const Article*> main;     // the main feed: newest first, at most feeds.limit
     std::vector<Topic> topics;            // by kind (tags, sections, authors), then slug
     std::vector<const Article*> history;  // every published article, oldest first (archives)
+    // summary_digest of each history article, when the planner has them at hand (else empty):
+    // fingerprinting the archive pages then reads one array, not every article (cache misses).
+    std::vector<std::uint64_t> history_digests;
     Seconds newest{};                     // newest date of any article (an empty feed's date)
     TopicFeedOptions topic_options;
 };
 
 SitePlan plan_site(const std::vector<const Article*>& articles, const Config& config, Seconds now,
                    TopicFeedOptions topic_options);
+
+// What identifies an article as a summaries-only feed shows it (archive pages): its digest
+// without the body.
+std::uint64_t summary_digest(const Article& article);
 SitePlan plan_site(const std::vector<const Article*>& articles, const Config& config, Seconds now);
 
 // The articles whose bodies some feed carries (the site feed's, and the topic feeds' when

@@ -25,6 +25,9 @@ void expect_same_plan(const SitePlan& got, const SitePlan& want, const std::stri
     EXPECT_EQ(paths(got.main), paths(want.main)) << when;
     EXPECT_EQ(paths(got.history), paths(want.history)) << when;
     EXPECT_EQ(got.newest, want.newest) << when;
+    std::vector<std::uint64_t> digests;
+    for (const Article* a : want.history) digests.push_back(summary_digest(*a));
+    EXPECT_EQ(got.history_digests, digests) << when;
     ASSERT_EQ(got.topics.size(), want.topics.size()) << when;
     for (std::size_t i = 0; i < want.topics.size(); ++i) {
         const Topic& g = got.topics[i];
