@@ -1,13 +1,13 @@
 // What the server reuses between responses for the same snapshot document: the serialized header
-// block of each (document, coding, 200/304), and big bodies copied once into a memfd so that they
-// can be sent with sendfile(2).
+// block of each (document, coding, 200/304), and big bodies copied once into a file (an unnamed
+// O_TMPFILE, else a memfd) so that they can be sent with sendfile(2).
 //
 // Why: with Beast building a fields object and serializing it for every response, and the body
 // copied from the snapshot's std::string into the socket, a one-thread feedd answered 0.6–0.8× the
 // requests/s of nginx serving the same bytes (docs/benchmarks.md). The header block of a snapshot
 // document depends only on the document, the coding and the status, so it is made once; and
-// sendfile from a memfd hands the body's pages to TCP by reference instead of copying 286 KB per
-// response, as nginx's sendfile does from the page cache.
+// sendfile hands the file's pages to TCP by reference instead of copying 286 KB per response, as
+// nginx's sendfile does from the page cache.
 //
 // A cache belongs to one snapshot: its keys are Resource addresses, which mean nothing once that
 // snapshot is gone, so the server replaces the cache when the slot's snapshot changes (serves()).
@@ -29,17 +29,20 @@ namespace feedd::http {
 
 class ResponseCache {
   public:
-    // Bodies at least this big are sent from the memfd; smaller ones are copied (one sendmsg with
+    // Bodies at least this big are sent from the file; smaller ones are copied (one sendmsg with
     // the head costs less than a send and a sendfile).
     static constexpr std::size_t kFileMin = 32 * 1024;
-    // Bytes one snapshot's memfd may hold (it doubles the memory of the bodies it holds). Bodies
-    // past it are copied into the socket as before.
+    // Bytes one snapshot's file may hold (its pages double the memory of the bodies it holds).
+    // Bodies past it are copied into the socket as before.
     static constexpr std::size_t kFileMax = 64 * 1024 * 1024;
     // Entries kept; past it heads are still built, per request, but not kept (a crawler walking
     // every document of a big site cannot grow the cache without bound).
     static constexpr std::size_t kMaxEntries = 4096;
 
-    ResponseCache(const std::shared_ptr<const Snapshot>& snapshot, std::chrono::seconds max_age);
+    // Bodies go to an unnamed file in `body_dir` (ServerOptions::body_dir), or to a memfd when
+    // that is empty or cannot be used.
+    ResponseCache(const std::shared_ptr<const Snapshot>& snapshot, std::chrono::seconds max_age,
+                  std::string body_dir = {});
     ~ResponseCache();
     ResponseCache(const ResponseCache&) = delete;
     ResponseCache& operator=(const ResponseCache&) = delete;
@@ -60,7 +63,7 @@ class ResponseCache {
     // The entry for `served`, made on first use (throws what respond() throws). Valid until the
     // next call.
     const Entry& entry(const Served& served);
-    // The memfd holding the bodies of entries with an offset; -1 if none.
+    // The file holding the bodies of entries with an offset (each starts on a page); -1 if none.
     int file() const noexcept { return fd_; }
     std::size_t size() const noexcept { return entries_.size(); }
 
@@ -80,10 +83,11 @@ class ResponseCache {
 
     std::weak_ptr<const Snapshot> owner_;
     std::chrono::seconds max_age_;
+    std::string body_dir_;
     std::unordered_map<Key, Entry, KeyHash> entries_;
     Entry scratch_;  // past kMaxEntries
     int fd_ = -1;
-    bool file_failed_ = false;  // memfd_create or a write failed: copy from now on
+    bool file_failed_ = false;  // the file could not be made or written: copy from now on
     std::size_t file_size_ = 0;
 };
 

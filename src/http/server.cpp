@@ -123,7 +123,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const std::shared_ptr<ResponseCache>& cache_for(
         const std::shared_ptr<const Snapshot>& snapshot) {
         if (!cache_ || !cache_->serves(snapshot)) {
-            cache_ = std::make_shared<ResponseCache>(snapshot, options_.max_age);
+            cache_ = std::make_shared<ResponseCache>(snapshot, options_.max_age, options_.body_dir);
         }
         return cache_;
     }
@@ -358,8 +358,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     // A snapshot document: the head is the cached header block of this (document, coding,
     // status) between a status line and Connection/Date, the only parts that vary per request;
-    // the body goes out from the memfd with sendfile when the cache put it there, else straight
-    // from the snapshot's string, in one sendmsg with the head.
+    // the body goes out from the cache's file with sendfile when the cache put it there, else
+    // straight from the snapshot's string, in one sendmsg with the head.
     void send_document(const Served& served, unsigned version, bool keep_alive, bool head) {
         const ResponseCache::Entry* entry = nullptr;
         const std::string* body = nullptr;
@@ -433,7 +433,7 @@ class Session : public std::enable_shared_from_this<Session> {
                     discard_sigpipe();  // sets errno
                     errno = EPIPE;
                 }
-                if (n == 0) {  // the memfd ended early: cannot happen, but must not spin
+                if (n == 0) {  // the file ended early: cannot happen, but must not spin
                     ec = make_error_code(boost::system::errc::io_error);
                     return Pumped::done;
                 }
@@ -520,13 +520,13 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     // Keep the bytes being written alive: the snapshot (body_ and response_'s body point into
-    // it), a generated body (/metrics, /healthz, ?limit=N), the cache (its memfd).
+    // it), a generated body (/metrics, /healthz, ?limit=N), the cache (its file).
     std::shared_ptr<const Snapshot> snapshot_;
     std::shared_ptr<const std::string> generated_;
     std::shared_ptr<ResponseCache> cache_;
     Response response_;  // a response Beast writes (do_write)
     // A snapshot document (send_document): the head, its capacity reused from request to request,
-    // and the body, in memory or at file_offset_ in cache_'s memfd.
+    // and the body, in memory or at file_offset_ in cache_'s file.
     std::string head_;
     std::string_view body_;
     std::int64_t file_offset_ = -1;

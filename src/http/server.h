@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <string>
 
 #include "feed/snapshot.h"
 
@@ -36,6 +37,12 @@ struct ServerOptions {
     // Updated per connection and response, rendered at /metrics; null: no /metrics. Must outlive
     // the io_context's handlers.
     Metrics* metrics = nullptr;
+    // Where bodies of 32 KB and more are copied, once per snapshot, to be sent with sendfile: an
+    // unnamed O_TMPFILE file there (nothing is left behind, even after a crash), taking at most
+    // 64 MB per live snapshot. Empty, or a directory that cannot hold one: a memfd (shmem), which
+    // costs the kernel more per response (http/response_cache.cpp). /var/tmp is disk-backed on
+    // Debian and private under systemd's PrivateTmp.
+    std::string body_dir = "/var/tmp";
 };
 
 // All handlers run on `io` without strands: call io.run() from one thread only. `snapshots` must

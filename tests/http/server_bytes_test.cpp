@@ -1,5 +1,5 @@
 // Over TCP: what the server sends for snapshot documents — from its cached heads, with bodies from
-// the memfd or from the snapshot (http/response_cache.h) — is what route() answers, byte for byte,
+// its file or from the snapshot (http/response_cache.h) — is what route() answers, byte for byte,
 // for every variant, for HEAD and for 304; and a new snapshot is never answered with an old one's
 // heads or bytes.
 #include <gtest/gtest.h>
@@ -49,7 +49,7 @@ std::string noise(std::uint32_t& state, std::size_t words) {
     return out;
 }
 
-// Full-content entries: /feed.xml and its compressed variants are big enough for the memfd.
+// Full-content entries: /feed.xml and its compressed variants are big enough for the file.
 Feed big_feed(std::string_view word) {
     std::uint32_t state = 12345;
     Feed feed;
@@ -301,9 +301,15 @@ TEST(ResponseCache, IsForOneSnapshotObjectOnly) {
     EXPECT_FALSE(cache.serves(nullptr));
 }
 
-TEST(ResponseCache, EntriesHoldRoutesHeadersAndTheBodyInTheFile) {
+class ResponseCacheFiles : public ::testing::TestWithParam<std::string> {};
+
+// A file in the directory, a memfd without one, a memfd when the directory is not there.
+INSTANTIATE_TEST_SUITE_P(BodyDirs, ResponseCacheFiles,
+                         ::testing::Values("/var/tmp", "", "/nonexistent/feedd-test"));
+
+TEST_P(ResponseCacheFiles, EntriesHoldRoutesHeadersAndTheBodyInTheFile) {
     const auto snapshot = std::make_shared<const Snapshot>(make_snapshot(big_feed("Word")));
-    ResponseCache cache(snapshot, std::chrono::seconds{42});
+    ResponseCache cache(snapshot, std::chrono::seconds{42}, GetParam());
     const Resource& rss = snapshot->at("/feed.xml");
     for (const Coding coding : {Coding::identity, Coding::gzip, Coding::br}) {
         for (const bool not_modified : {false, true}) {
@@ -323,6 +329,7 @@ TEST(ResponseCache, EntriesHoldRoutesHeadersAndTheBodyInTheFile) {
                 continue;
             }
             ASSERT_GE(entry.offset, 0);
+            EXPECT_EQ(entry.offset % ::sysconf(_SC_PAGESIZE), 0) << "bodies start on a page";
             const std::string& body = served.body();
             std::string stored(body.size(), '\0');
             ASSERT_EQ(::pread(cache.file(), stored.data(), stored.size(), entry.offset),
