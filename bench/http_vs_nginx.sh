@@ -14,11 +14,17 @@
 #     by `feedd build` — feed.xml byte-identical to feedd's response, feed.xml.gz being feedd's own
 #     gzip body — with the same Content-Type, Cache-Control, Vary and Link headers;
 #  4. checks both answer each case as expected (200 with equal bodies, gzip, 304), then runs wrk
-#     (keep-alive, 64 connections) for each case, feedd then nginx, and prints requests/s, p50 and
-#     p99 for both, the ratio feedd/nginx and the targets: req/s ≥ 1.0× nginx, p99 ≤ 2× nginx.
+#     (keep-alive, 64 connections) for each case against both servers — feedd first in odd rounds,
+#     nginx first in even ones — and prints requests/s, p50 and p99 for both, the CPU time each
+#     server used per request (utime+stime of feedd's process and of nginx's worker, from /proc),
+#     the ratio feedd/nginx and the targets: req/s ≥ 1.0× nginx, p99 ≤ 2× nginx. With several
+#     rounds each figure is the median of the rounds, and each ratio the median of the rounds'
+#     ratios (each round's pair of runs is seconds apart, so a change in the machine's other load
+#     skews both alike).
 # Servers are pinned to CPU 0 and wrk (one thread) to CPU 1 with taskset, so client and server do
 # not take turns on the same core (--no-pin leaves scheduling to the kernel). `uptime` is printed
-# before and after: other work on the machine skews every figure, so compare ratios within a run.
+# before and after: other work on the machine skews every figure, so compare ratios within a run;
+# CPU per request is the figure other load disturbs least.
 # Only 127.0.0.1 is used; the processes this script starts are killed by PID on exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -158,8 +164,11 @@ http {
 EOF
 "${pin_server[@]}" /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
 pids+=($!)
+nginx_master=$!
 nginx_url="http://127.0.0.1:$nginx_port/feed.xml"
 for _ in $(seq 200); do curl -sf -o /dev/null "$nginx_url" && break; sleep 0.05; done
+nginx_worker=$(pgrep -P "$nginx_master" | head -1)
+feedd_pid=${pids[0]}
 nginx_etag=$(curl -sfI "$nginx_url" | tr -d '\r' | sed -n 's/^ETag: //Ip')
 
 # --- checks: both serve the same bytes for each case ----------------------------------------------
@@ -185,18 +194,29 @@ to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v
                                   else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 results="$work/results.txt"
 : >"$results"
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # utime + stime of the process
 run_wrk() {  # case server url header...
     local case=$1 server=$2 url=$3; shift 3
-    local args=() out rps p50 p99 errors
+    local args=() out rps p50 p99 errors pid before after requests cpu
     for h in "$@"; do args+=(-H "$h"); done
+    pid=$([ "$server" = feedd ] && echo "$feedd_pid" || echo "$nginx_worker")
+    before=$(cpu_ticks "$pid")
     out=$("${pin_client[@]}" wrk -t1 -c"$connections" -d"${duration}s" --latency "${args[@]}" "$url")
-    printf '%s\n' "$out" >"$work/wrk-$case-$server.txt"
+    after=$(cpu_ticks "$pid")
+    printf '%s\n' "$out" >"$work/wrk-$case-$server-$round.txt"
     rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ { print $2 }')
     p50=$(to_ms "$(printf '%s\n' "$out" | awk '$1 == "50%" { print $2 }')")
     p99=$(to_ms "$(printf '%s\n' "$out" | awk '$1 == "99%" { print $2 }')")
+    requests=$(printf '%s\n' "$out" | awk '/ requests in / { print $1 }')
+    # Server CPU time per request, in µs (the ticks of the run; wrk's few requests after the
+    # counter stops are noise below a tick's resolution over a run).
+    cpu=$(awk -v b="$before" -v a="$after" -v t="$ticks" -v n="$requests" \
+              'BEGIN { printf "%.2f", (a - b) / t * 1e6 / n }')
     errors=$(printf '%s\n' "$out" | awk '/Socket errors|Non-2xx/ { print }' | tr '\n' ' ')
-    echo "$case $server $rps $p50 $p99" >>"$results"
-    printf '  %-6s %-5s %10s req/s  p50 %8s ms  p99 %8s ms %s\n' "$case" "$server" "$rps" "$p50" "$p99" "$errors" >&2
+    echo "$case $server $rps $p50 $p99 $cpu $round" >>"$results"
+    printf '  %-6s %-5s %10s req/s  p50 %8s ms  p99 %8s ms  cpu %7s us/req %s\n' \
+           "$case" "$server" "$rps" "$p50" "$p99" "$cpu" "$errors" >&2
 }
 
 echo "## HTTP serving: feedd against nginx, /feed.xml of 50 full-content entries"
@@ -205,37 +225,59 @@ echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); nproc $(nproc); $(grep -m1 'mode
 echo "- feedd: $feedd_desc"
 echo "- nginx: $(/usr/sbin/nginx -v 2>&1 | sed 's/^nginx version: //'), 1 worker; wrk: $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
 echo "- sizes: feed.xml $(stat -c %s "$work/www/feed.xml") B, gzip $(stat -c %s "$work/www/feed.xml.gz") B"
-echo "- wrk -t1 -c$connections -d${duration}s --latency, keep-alive; $([ ${#pin_client[@]} -gt 0 ] && echo 'servers on CPU 0, wrk on CPU 1 (taskset)' || echo 'not pinned'); $rounds round(s), feedd and nginx alternating"
+echo "- wrk -t1 -c$connections -d${duration}s --latency, keep-alive; $([ ${#pin_client[@]} -gt 0 ] && echo 'servers on CPU 0, wrk on CPU 1 (taskset)' || echo 'not pinned'); $rounds round(s), feedd first in odd rounds, nginx first in even ones"
 echo "- uptime before: $(uptime | sed 's/^ *//')"
+run_case() {  # case server
+    case "$1-$2" in
+        plain-feedd) run_wrk plain feedd "$feedd_url" ;;
+        plain-nginx) run_wrk plain nginx "$nginx_url" ;;
+        gzip-feedd) run_wrk gzip feedd "$feedd_url" 'Accept-Encoding: gzip' ;;
+        gzip-nginx) run_wrk gzip nginx "$nginx_url" 'Accept-Encoding: gzip' ;;
+        304-feedd) run_wrk 304 feedd "$feedd_url" "If-None-Match: $feedd_etag" ;;
+        304-nginx) run_wrk 304 nginx "$nginx_url" "If-None-Match: $nginx_etag" ;;
+    esac
+}
 for round in $(seq "$rounds"); do
     echo "round $round/$rounds" >&2
-    run_wrk plain feedd "$feedd_url"
-    run_wrk plain nginx "$nginx_url"
-    run_wrk gzip feedd "$feedd_url" 'Accept-Encoding: gzip'
-    run_wrk gzip nginx "$nginx_url" 'Accept-Encoding: gzip'
-    run_wrk 304 feedd "$feedd_url" "If-None-Match: $feedd_etag"
-    run_wrk 304 nginx "$nginx_url" "If-None-Match: $nginx_etag"
+    # Either server going first in every round would give it the same place in any drift of the
+    # machine's other load (a build starting, a cache warming).
+    if [ $((round % 2)) = 1 ]; then order="feedd nginx"; else order="nginx feedd"; fi
+    for case in plain gzip 304; do
+        for server in $order; do run_case "$case" "$server"; done
+    done
 done
 echo "- uptime after: $(uptime | sed 's/^ *//')"
 echo
-echo "| case | feedd req/s | nginx req/s | ratio (≥ 1.0) | feedd p50 | nginx p50 | feedd p99 | nginx p99 | p99 ratio (≤ 2.0) |"
-echo "|---|---:|---:|:--:|---:|---:|---:|---:|:--:|"
-# With several rounds: the median of the rounds for each figure.
+echo "| case | feedd req/s | nginx req/s | ratio (≥ 1.0) | feedd p50 | nginx p50 | feedd p99 | nginx p99 | p99 ratio (≤ 2.0) | feedd CPU/req | nginx CPU/req | CPU ratio |"
+echo "|---|---:|---:|:--:|---:|---:|---:|---:|:--:|---:|---:|:--:|"
+# With several rounds: the median of the rounds for each figure, and for each ratio the median of
+# the rounds' ratios (the two runs of a round are compared with each other first).
 for case in plain gzip 304; do
     awk -v c="$case" '
         function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
                                                if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
                                            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-        $1 == c && $2 == "feedd" { fr[++nf] = $3; f50[nf] = $4; f99[nf] = $5 }
-        $1 == c && $2 == "nginx" { nr[++nn] = $3; n50[nn] = $4; n99[nn] = $5 }
+        $1 == c && $2 == "feedd" { fr[$7] = $3; f50[$7] = $4; f99[$7] = $5; fc[$7] = $6 }
+        $1 == c && $2 == "nginx" { nr[$7] = $3; n50[$7] = $4; n99[$7] = $5; nc[$7] = $6 }
         END {
-            frps = median(fr, nf); nrps = median(nr, nn); fp50 = median(f50, nf); np50 = median(n50, nn)
-            fp99 = median(f99, nf); np99 = median(n99, nn)
-            r = frps / nrps; l = fp99 / np99
-            printf "| %s | %.0f | %.0f | %.2f %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f %s |\n",
-                   c, frps, nrps, r, (r >= 1.0 ? "PASS" : "MISS"), fp50, np50, fp99, np99, l,
-                   (l <= 2.0 ? "PASS" : "MISS")
+            for (k in fr) {
+                if (!(k in nr)) continue
+                ++n; a[n] = fr[k]; b[n] = nr[k]; c50[n] = f50[k]; d50[n] = n50[k]
+                c99[n] = f99[k]; d99[n] = n99[k]; cc[n] = fc[k]; dc[n] = nc[k]
+                rr[n] = fr[k] / nr[k]; lr[n] = f99[k] / n99[k]; cr[n] = fc[k] / nc[k]
+            }
+            r = median(rr, n); l = median(lr, n); cpu = median(cr, n)
+            printf "| %s | %.0f | %.0f | %.2f %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f %s | %.1f µs | %.1f µs | %.2f |\n",
+                   c, median(a, n), median(b, n), r, (r >= 1.0 ? "PASS" : "MISS"), median(c50, n),
+                   median(d50, n), median(c99, n), median(d99, n), l, (l <= 2.0 ? "PASS" : "MISS"),
+                   median(cc, n), median(dc, n), cpu
         }' "$results"
 done
 echo
-echo "Raw wrk output: $work/wrk-<case>-<server>.txt"
+for case in plain gzip 304; do
+    printf -- '- %s req/s ratio per round: %s\n' "$case" \
+        "$(awk -v c="$case" '$1 == c && $2 == "feedd" { f[$7] = $3 } $1 == c && $2 == "nginx" { n[$7] = $3 }
+                 END { for (k = 1; k in f; k++) printf "%s%.2f", (k > 1 ? " " : ""), f[k] / n[k] }' "$results")"
+done
+echo
+echo "Raw wrk output: $work/wrk-<case>-<server>-<round>.txt"
