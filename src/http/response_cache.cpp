@@ -62,16 +62,18 @@ const ResponseCache::Entry& ResponseCache::entry(const Served& served) {
     const Key key{served.shown, served.coding, served.not_modified};
     if (const auto found = entries_.find(key); found != entries_.end()) return found->second;
     if (entries_.size() >= kMaxEntries) {
+        // Not kept, so its body is not put in the file either: that would copy it there again
+        // for every request.
         scratch_ = Entry{};
-        build(served, scratch_);
+        build(served, scratch_, false);
         return scratch_;
     }
     Entry made;
-    build(served, made);
+    build(served, made, true);
     return entries_.emplace(key, std::move(made)).first->second;
 }
 
-void ResponseCache::build(const Served& served, Entry& entry) {
+void ResponseCache::build(const Served& served, Entry& entry, bool keep) {
     // Beast makes the headers, once: the bytes are those route() gives, with no second
     // implementation of them to keep in step. Serialized by hand because Beast's serializer would
     // also write the status line and the final CRLF, which differ per request.
@@ -84,7 +86,7 @@ void ResponseCache::build(const Served& served, Entry& entry) {
     }
     if (!served.not_modified) {
         const std::string& body = served.body();
-        if (body.size() >= kFileMin) entry.offset = store(body);
+        if (keep && body.size() >= kFileMin) entry.offset = store(body);
     }
 }
 

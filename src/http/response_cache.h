@@ -78,7 +78,7 @@ class ResponseCache {
         std::size_t operator()(const Key& key) const noexcept;
     };
 
-    void build(const Served& served, Entry& entry);
+    void build(const Served& served, Entry& entry, bool keep);
     std::int64_t store(const std::string& body) noexcept;
 
     std::weak_ptr<const Snapshot> owner_;

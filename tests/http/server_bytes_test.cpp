@@ -342,5 +342,29 @@ TEST_P(ResponseCacheFiles, EntriesHoldRoutesHeadersAndTheBodyInTheFile) {
     EXPECT_EQ(cache.size(), 6u);
 }
 
+TEST(ResponseCache, PastItsCapHeadsAreStillRightButNotKept) {
+    auto snapshot = std::make_shared<Snapshot>();
+    const Seconds modified = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1};
+    for (std::size_t i = 0; i < ResponseCache::kMaxEntries; ++i) {
+        snapshot->add("/p" + std::to_string(i), make_page_resource("text/plain", "page", modified));
+    }
+    snapshot->add("/big", make_page_resource("text/plain", std::string(100'000, 'b'), modified));
+    ResponseCache cache(snapshot, std::chrono::seconds{300}, "/var/tmp");
+    for (std::size_t i = 0; i < ResponseCache::kMaxEntries; ++i) {
+        const Resource* page = snapshot->find("/p" + std::to_string(i));
+        cache.entry({page, page, Coding::identity, false});
+    }
+    EXPECT_EQ(cache.size(), ResponseCache::kMaxEntries);
+    const Resource* big = snapshot->find("/big");
+    const Served served{big, big, Coding::identity, false};
+    for (int i = 0; i < 3; ++i) {
+        const ResponseCache::Entry& entry = cache.entry(served);
+        EXPECT_NE(entry.fields.find("Content-Length: 100000\r\n"), std::string::npos);
+        EXPECT_EQ(entry.offset, -1) << "an entry that is not kept copies its body";
+    }
+    EXPECT_EQ(cache.size(), ResponseCache::kMaxEntries);
+    EXPECT_EQ(cache.file(), -1) << "no body was put in a file";
+}
+
 }  // namespace
 }  // namespace feedd::http
