@@ -11,8 +11,8 @@
 
 #include "content/digest.h"
 #include "feed/browser_view.h"
-#include "feed/planner.h"
 #include "feed/feed.h"
+#include "feed/planner.h"
 #include "feed/slug.h"
 #include "feed/validate.h"
 #include "feed/writers.h"
@@ -37,7 +37,8 @@ std::string archive_key(std::size_t page, const char* extension) {
 }
 
 FormatLinks archive_links(const Config& config, std::size_t page) {
-    return {site_url(config, archive_key(page, ".xml")), site_url(config, archive_key(page, ".atom"))};
+    return {site_url(config, archive_key(page, ".xml")),
+            site_url(config, archive_key(page, ".atom"))};
 }
 
 std::size_t archive_page_count(const SitePlan& plan) {
@@ -69,8 +70,9 @@ Feed topic_feed(const Topic& topic, const Config& config, Seconds fallback) {
     Feed feed = feed_shell(config);
     const std::string label = label_of(topic.kind);
     feed.title = config.site.title + " \xE2\x80\x94 " + label + ": " + topic.name;
-    feed.description = label + " \xE2\x80\x9C" + topic.name + "\xE2\x80\x9D" +
-                       (config.site.description.empty() ? "" : " \xE2\x80\x94 " + config.site.description);
+    feed.description =
+        label + " \xE2\x80\x9C" + topic.name + "\xE2\x80\x9D" +
+        (config.site.description.empty() ? "" : " \xE2\x80\x94 " + config.site.description);
     const std::string folder = topic.folder.substr(1);  // relative to site.url
     // A section's page is the site's own (where its articles' permalinks live); feedd makes pages
     // for tags and authors only, under its own /tags/ and /authors/.
@@ -86,7 +88,8 @@ Feed topic_feed(const Topic& topic, const Config& config, Seconds fallback) {
     return feed;
 }
 
-std::vector<TopicIndexItem> index_items(const SitePlan& plan, TopicKind kind, const Config& config) {
+std::vector<TopicIndexItem> index_items(const SitePlan& plan, TopicKind kind,
+                                        const Config& config) {
     std::vector<TopicIndexItem> items;
     for (const Topic& t : plan.topics) {
         if (t.kind != kind) continue;
@@ -97,7 +100,8 @@ std::vector<TopicIndexItem> index_items(const SitePlan& plan, TopicKind kind, co
         }
         item.count = t.count;
         item.anchor = slug_url(t.slug);
-        item.page_url = kind == TopicKind::section ? std::string{} : site_url(config, t.folder.substr(1));
+        item.page_url =
+            kind == TopicKind::section ? std::string{} : site_url(config, t.folder.substr(1));
         item.rss_url = site_url(config, t.folder.substr(1) + "feed.xml");
         item.atom_url = site_url(config, t.folder.substr(1) + "atom.xml");
         item.json_url = site_url(config, t.folder.substr(1) + "feed.json");
@@ -151,14 +155,15 @@ std::uint64_t summary_digest(const Article& a) {
 }
 
 bool is_reserved_section(std::string_view slug) {
-    static constexpr std::array<std::string_view, 6> kReserved = {
-        "archive", "authors", "healthz", "metrics", "sections", "tags"};
+    static constexpr std::array<std::string_view, 6> kReserved = {"archive", "authors",  "healthz",
+                                                                  "metrics", "sections", "tags"};
     return std::find(kReserved.begin(), kReserved.end(), slug) != kReserved.end();
 }
 
 TopicFeedOptions topic_feed_options(const Config& config) {
     TopicFeedOptions options;
-    options.limit = std::min(options.limit, static_cast<std::size_t>(std::max(config.feeds.limit, 0)));
+    options.limit =
+        std::min(options.limit, static_cast<std::size_t>(std::max(config.feeds.limit, 0)));
     return options;
 }
 
@@ -195,7 +200,8 @@ std::string hex(std::uint64_t v) {
 
 // A document rendered when first asked for. It checks itself then (validate_snapshot skips
 // deferred documents), and is served only if sound.
-std::shared_ptr<const Document> deferred(const std::string& path, std::string self_url, std::uint64_t version,
+std::shared_ptr<const Document> deferred(const std::string& path, std::string self_url,
+                                         std::uint64_t version,
                                          std::function<std::shared_ptr<const Resource>()> render) {
     return std::make_shared<const Document>(
         [path, render = std::move(render)]() -> Rendered {
@@ -229,30 +235,39 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
     const std::size_t pages = archive_page_count(plan);
     Fingerprint base;
     base.config(config, plan.topic_options);
-    std::map<std::string, std::uint64_t, std::less<>> fingerprints;
     Snapshot snapshot;
     std::size_t reused = 0;
     std::size_t rendered = 0;
     // Shares the group's documents with the previous build when its fingerprint matches;
     // else render() adds new ones.
-    const auto group = [&](const std::string& first_key, const std::vector<std::string>& keys,
-                           const Fingerprint& fp, auto render) {
-        fingerprints[first_key] = fp.h();
-        if (cache && cache->previous) {
-            const auto old = cache->fingerprints.find(first_key);
-            bool all = old != cache->fingerprints.end() && old->second == fp.h();
-            for (std::size_t i = 0; all && i < keys.size(); ++i) all = cache->previous->resources.contains(keys[i]);
-            if (all) {
-                for (const auto& key : keys) snapshot.resources.insert_or_assign(key, cache->previous->resources.find(key)->second);
+    // Shares the group's documents with the previous build when its fingerprint matches; else
+    // render() adds new ones, and keys() names them for the next build.
+    std::unordered_map<std::string, RenderCache::Group> groups;
+    const auto group = [&](std::string first_key, const Fingerprint& fp, auto keys, auto render) {
+        if (cache) {
+            if (const auto old = cache->groups.find(first_key);
+                old != cache->groups.end() && old->second.fingerprint == fp.h()) {
+                for (const auto& [key, document] : old->second.documents)
+                    snapshot.resources.emplace(key, document);
+                groups.insert(cache->groups.extract(old));
                 ++reused;
                 return;
             }
         }
         render();
         ++rendered;
+        if (cache) {
+            RenderCache::Group made{fp.h(), {}};
+            for (auto& key : keys()) {
+                auto document = snapshot.resources.find(key)->second;
+                made.documents.emplace_back(std::move(key), std::move(document));
+            }
+            groups.emplace(std::move(first_key), std::move(made));
+        }
     };
     const auto feed_keys = [](const std::string& folder, bool page) {
-        std::vector<std::string> keys = {folder + "feed.xml", folder + "atom.xml", folder + "feed.json"};
+        std::vector<std::string> keys = {folder + "feed.xml", folder + "atom.xml",
+                                         folder + "feed.json"};
         if (page) keys.push_back(folder);
         return keys;
     };
@@ -265,25 +280,32 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         fp.number(pages);
         fp.time(plan.newest);
         for (const Article* a : plan.main) fp.article(*a, config.feeds.full_content);
-        group("/feed.xml", feed_keys("/", true), fp, [&] {
-            Feed main = feed_shell(config);
-            main.urls = {config.site.url, current.rss, current.atom, site_url(config, "feed.json"), {}};
-            for (const Article* a : plan.main) main.entries.push_back(make_entry(*a, config));
-            set_updated(main, plan.newest);
-            if (pages > 0) main.prev_archive = archive_links(config, pages);
-            // Two at a time: these four are most of a rebuild's work after an edit (docs/benchmarks.md).
-            auto atom_and_json = std::async(std::launch::async, [&main] {
-                return std::pair{make_feed_resource("atom.xml", main), make_feed_resource("feed.json", main)};
+        group(
+            "/feed.xml", fp, [&] { return feed_keys("/", true); },
+            [&] {
+                Feed main = feed_shell(config);
+                main.urls = {
+                    config.site.url, current.rss, current.atom, site_url(config, "feed.json"), {}};
+                for (const Article* a : plan.main) main.entries.push_back(make_entry(*a, config));
+                set_updated(main, plan.newest);
+                if (pages > 0) main.prev_archive = archive_links(config, pages);
+                // Two at a time: these four are most of a rebuild's work after an edit
+                // (docs/benchmarks.md).
+                auto atom_and_json = std::async(std::launch::async, [&main] {
+                    return std::pair{make_feed_resource("atom.xml", main),
+                                     make_feed_resource("feed.json", main)};
+                });
+                snapshot.add("/feed.xml", make_feed_resource("feed.xml", main));
+                snapshot.add("/", make_page_resource("text/html; charset=utf-8",
+                                                     render_index_html(main), main.updated));
+                auto [atom, json] = atom_and_json.get();
+                snapshot.add("/atom.xml", std::move(atom));
+                snapshot.add("/feed.json", std::move(json));
             });
-            snapshot.add("/feed.xml", make_feed_resource("feed.xml", main));
-            snapshot.add("/", make_page_resource("text/html; charset=utf-8", render_index_html(main), main.updated));
-            auto [atom, json] = atom_and_json.get();
-            snapshot.add("/atom.xml", std::move(atom));
-            snapshot.add("/feed.json", std::move(json));
-        });
     }
     if (cache && cache->previous && cache->previous->resources.contains(kStylesheetPath)) {
-        snapshot.resources.emplace(kStylesheetPath, cache->previous->resources.find(kStylesheetPath)->second);
+        snapshot.resources.emplace(kStylesheetPath,
+                                   cache->previous->resources.find(kStylesheetPath)->second);
     } else {
         snapshot.add(std::string(kStylesheetPath), stylesheet_resource());
     }
@@ -301,36 +323,45 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         fp.bytes(topic.folder);
         fp.bytes(topic.name);
         for (const auto& spelling : topic.spellings) fp.bytes(spelling);
-        for (const Article* a : topic.shown) fp.article(*a, shared_topic_config->feeds.full_content);
-        group(topic.folder + "feed.xml", feed_keys(topic.folder, page), fp, [&] {
-            auto shared_topic = std::make_shared<const Topic>(topic);
-            auto owners = std::make_shared<const std::vector<std::shared_ptr<const Article>>>(owners_of(topic.shown));
-            const auto make = [shared_topic, shared_topic_config, newest, owners] {
-                return topic_feed(*shared_topic, *shared_topic_config, newest);
-            };
-            const Feed urls = [&] {  // the self URLs, without entries
-                Topic bare = topic;
-                bare.shown.clear();
-                return topic_feed(bare, *shared_topic_config, newest);
-            }();
-            for (const auto& [name, self] : {std::pair<const char*, std::string>{"feed.xml", urls.urls.rss},
-                                             {"atom.xml", urls.urls.atom},
-                                             {"feed.json", urls.urls.json}}) {
-                const std::string key = topic.folder + name;
-                snapshot.resources.insert_or_assign(
-                    key, deferred(key, self, fp.h(), [make, name] { return make_feed_resource(name, make()); }));
-            }
-            if (page) {
-                snapshot.resources.insert_or_assign(topic.folder, deferred(topic.folder, {}, fp.h(), [make] {
-                    const Feed feed = make();
-                    return make_page_resource("text/html; charset=utf-8", render_index_html(feed), feed.updated);
-                }));
-            }
-        });
+        for (const Article* a : topic.shown)
+            fp.article(*a, shared_topic_config->feeds.full_content);
+        group(
+            topic.folder + "feed.xml", fp, [&] { return feed_keys(topic.folder, page); },
+            [&] {
+                auto shared_topic = std::make_shared<const Topic>(topic);
+                auto owners = std::make_shared<const std::vector<std::shared_ptr<const Article>>>(
+                    owners_of(topic.shown));
+                const auto make = [shared_topic, shared_topic_config, newest, owners] {
+                    return topic_feed(*shared_topic, *shared_topic_config, newest);
+                };
+                const Feed urls = [&] {  // the self URLs, without entries
+                    Topic bare = topic;
+                    bare.shown.clear();
+                    return topic_feed(bare, *shared_topic_config, newest);
+                }();
+                for (const auto& [name, self] :
+                     {std::pair<const char*, std::string>{"feed.xml", urls.urls.rss},
+                      {"atom.xml", urls.urls.atom},
+                      {"feed.json", urls.urls.json}}) {
+                    const std::string key = topic.folder + name;
+                    snapshot.resources.insert_or_assign(
+                        key, deferred(key, self, fp.h(),
+                                      [make, name] { return make_feed_resource(name, make()); }));
+                }
+                if (page) {
+                    snapshot.resources.insert_or_assign(
+                        topic.folder, deferred(topic.folder, {}, fp.h(), [make] {
+                            const Feed feed = make();
+                            return make_page_resource("text/html; charset=utf-8",
+                                                      render_index_html(feed), feed.updated);
+                        }));
+                }
+            });
     }
 
     {
-        auto items = std::make_shared<const std::vector<TopicIndexItem>>(index_items(plan, TopicKind::tag, config));
+        auto items = std::make_shared<const std::vector<TopicIndexItem>>(
+            index_items(plan, TopicKind::tag, config));
         Fingerprint fp = base;
         fp.bytes("/tags/");
         fp.time(plan.newest);
@@ -341,26 +372,32 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
             fp.number(item.count);
             for (const auto& also : item.also) fp.bytes(also);
         }
-        group("/tags/", {"/tags/"}, fp, [&] {
-            auto tags_page = std::make_shared<Feed>(feed_shell(config));
-            tags_page->title = config.site.title + " \xE2\x80\x94 Tags";
-            tags_page->urls.home = config.site.url;
-            tags_page->urls.rss = current.rss;
-            tags_page->urls.atom = current.atom;
-            tags_page->urls.json = site_url(config, "feed.json");
-            tags_page->updated = plan.newest;
-            if (!plan.main.empty()) {
-                tags_page->updated = Seconds{};
-                for (const Article* a : plan.main) {
-                    tags_page->updated = std::max(tags_page->updated, a->updated.value_or(a->date));
+        group(
+            "/tags/", fp, [] { return std::vector<std::string>{"/tags/"}; },
+            [&] {
+                auto tags_page = std::make_shared<Feed>(feed_shell(config));
+                tags_page->title = config.site.title + " \xE2\x80\x94 Tags";
+                tags_page->urls.home = config.site.url;
+                tags_page->urls.rss = current.rss;
+                tags_page->urls.atom = current.atom;
+                tags_page->urls.json = site_url(config, "feed.json");
+                tags_page->updated = plan.newest;
+                if (!plan.main.empty()) {
+                    tags_page->updated = Seconds{};
+                    for (const Article* a : plan.main) {
+                        tags_page->updated =
+                            std::max(tags_page->updated, a->updated.value_or(a->date));
+                    }
                 }
-            }
-            snapshot.resources.insert_or_assign(
-                "/tags/", deferred("/tags/", {}, fp.h(), [tags_page = std::shared_ptr<const Feed>(tags_page), items] {
-                    return make_page_resource("text/html; charset=utf-8",
-                                              render_topic_index_html(*tags_page, *items), tags_page->updated);
-                }));
-        });
+                snapshot.resources.insert_or_assign(
+                    "/tags/", deferred("/tags/", {}, fp.h(),
+                                       [tags_page = std::shared_ptr<const Feed>(tags_page), items] {
+                                           return make_page_resource(
+                                               "text/html; charset=utf-8",
+                                               render_topic_index_html(*tags_page, *items),
+                                               tags_page->updated);
+                                       }));
+            });
     }
 
     // Archive pages: summaries only (docs/feeds.md), no hubs (nobody subscribes to a page).
@@ -381,47 +418,60 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         for (std::size_t i = begin; i < end; ++i) {
             fp.number(known ? plan.history_digests[i] : summary_digest(*plan.history[i]));
         }
-        group(archive_key(page, ".xml"), {archive_key(page, ".xml"), archive_key(page, ".atom")}, fp, [&] {
-            // Newest first within the page, like every feed.
-            auto entries = std::make_shared<const std::vector<const Article*>>(
-                std::make_reverse_iterator(plan.history.begin() + static_cast<std::ptrdiff_t>(end)),
-                std::make_reverse_iterator(plan.history.begin() + static_cast<std::ptrdiff_t>(begin)));
-            auto owners = std::make_shared<const std::vector<std::shared_ptr<const Article>>>(owners_of(*entries));
-            const auto make = [entries, shared_summaries, page, closed, newest, current, owners] {
-                const Config& cfg = *shared_summaries;
-                Feed feed = feed_shell(cfg);
-                feed.hubs.clear();
-                feed.title = cfg.site.title + " \xE2\x80\x94 Archive, page " + std::to_string(page);
-                feed.urls.home = cfg.site.url;
-                const FormatLinks self = archive_links(cfg, page);
-                feed.urls.rss = self.rss;
-                feed.urls.atom = self.atom;
-                feed.urls.id = cfg.site.url;  // the same logical feed as the subscription one
-                feed.archive = true;
-                feed.current = current;
-                if (page > 1) feed.prev_archive = archive_links(cfg, page - 1);
-                if (closed) feed.next_archive = archive_links(cfg, page + 1);
-                for (const Article* a : *entries) feed.entries.push_back(make_entry(*a, cfg));
-                set_updated(feed, newest);
-                return feed;
-            };
-            for (const bool rss : {true, false}) {
-                const std::string key = archive_key(page, rss ? ".xml" : ".atom");
-                snapshot.resources.insert_or_assign(key, deferred(key, {}, fp.h(), [make, rss, closed] {
-                    const Feed feed = make();
-                    auto r = rss ? make_page_resource("application/rss+xml; charset=utf-8", render_rss(feed), feed.updated)
-                                 : make_page_resource("application/atom+xml; charset=utf-8", render_atom(feed),
-                                                      feed.updated);
-                    r->immutable = closed;
-                    return r;
-                }));
-            }
-        });
+        group(
+            archive_key(page, ".xml"), fp,
+            [&] {
+                return std::vector<std::string>{archive_key(page, ".xml"),
+                                                archive_key(page, ".atom")};
+            },
+            [&] {
+                // Newest first within the page, like every feed.
+                auto entries = std::make_shared<const std::vector<const Article*>>(
+                    std::make_reverse_iterator(plan.history.begin() +
+                                               static_cast<std::ptrdiff_t>(end)),
+                    std::make_reverse_iterator(plan.history.begin() +
+                                               static_cast<std::ptrdiff_t>(begin)));
+                auto owners = std::make_shared<const std::vector<std::shared_ptr<const Article>>>(
+                    owners_of(*entries));
+                const auto make = [entries, shared_summaries, page, closed, newest, current,
+                                   owners] {
+                    const Config& cfg = *shared_summaries;
+                    Feed feed = feed_shell(cfg);
+                    feed.hubs.clear();
+                    feed.title =
+                        cfg.site.title + " \xE2\x80\x94 Archive, page " + std::to_string(page);
+                    feed.urls.home = cfg.site.url;
+                    const FormatLinks self = archive_links(cfg, page);
+                    feed.urls.rss = self.rss;
+                    feed.urls.atom = self.atom;
+                    feed.urls.id = cfg.site.url;  // the same logical feed as the subscription one
+                    feed.archive = true;
+                    feed.current = current;
+                    if (page > 1) feed.prev_archive = archive_links(cfg, page - 1);
+                    if (closed) feed.next_archive = archive_links(cfg, page + 1);
+                    for (const Article* a : *entries) feed.entries.push_back(make_entry(*a, cfg));
+                    set_updated(feed, newest);
+                    return feed;
+                };
+                for (const bool rss : {true, false}) {
+                    const std::string key = archive_key(page, rss ? ".xml" : ".atom");
+                    snapshot.resources.insert_or_assign(
+                        key, deferred(key, {}, fp.h(), [make, rss, closed] {
+                            const Feed feed = make();
+                            auto r = rss ? make_page_resource("application/rss+xml; charset=utf-8",
+                                                              render_rss(feed), feed.updated)
+                                         : make_page_resource("application/atom+xml; charset=utf-8",
+                                                              render_atom(feed), feed.updated);
+                            r->immutable = closed;
+                            return r;
+                        }));
+                }
+            });
     }
 
     snapshot.info.articles = plan.history.size();
     if (cache) {
-        cache->fingerprints = std::move(fingerprints);
+        cache->groups = std::move(groups);
         cache->previous.reset();  // the caller sets it to this build's snapshot
         cache->reused = reused;
         cache->rendered = rendered;
@@ -432,7 +482,8 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
 Snapshot make_site_snapshot(const std::vector<const Article*>& articles, const Config& config,
                             Seconds now) {
     Snapshot snapshot = render_plan(plan_site(articles, config, now), config);
-    for (const auto& [path, document] : snapshot.resources) document->get();  // no longer needs the articles
+    for (const auto& [path, document] : snapshot.resources)
+        document->get();  // no longer needs the articles
     return snapshot;
 }
 

@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
@@ -49,7 +51,7 @@ struct SitePlan {
     // summary_digest of each history article, when the planner has them at hand (else empty):
     // fingerprinting the archive pages then reads one array, not every article (cache misses).
     std::vector<std::uint64_t> history_digests;
-    Seconds newest{};                     // newest date of any article (an empty feed's date)
+    Seconds newest{};  // newest date of any article (an empty feed's date)
     TopicFeedOptions topic_options;
 };
 
@@ -81,8 +83,14 @@ void replace_articles(SitePlan& plan, Replace replace) {
 // keeps what it rendered), so a live rebuild after one edit redoes only the feeds that show the
 // edited article.
 struct RenderCache {
-    std::shared_ptr<const Snapshot> previous;  // set by the caller to the snapshot render_plan made
-    std::map<std::string, std::uint64_t, std::less<>> fingerprints;  // by group (its first key)
+    struct Group {
+        std::uint64_t fingerprint = 0;
+        std::vector<std::pair<std::string, std::shared_ptr<const Document>>> documents;
+    };
+    std::unordered_map<std::string, Group> groups;  // by the group's first key
+    // The snapshot render_plan made, set by the caller: what the next build's checks need not
+    // repeat (validate_snapshot).
+    std::shared_ptr<const Snapshot> previous;
     std::size_t reused = 0;    // groups copied by the last render_plan
     std::size_t rendered = 0;  // groups rendered by the last render_plan
 };
