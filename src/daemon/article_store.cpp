@@ -39,11 +39,16 @@ ArticleStore::ArticleStore(ContentConfig content) : content_(std::move(content))
 // Every change of entries_ goes through put and erase, which keep the planner and the problem
 // count in step.
 void ArticleStore::put(const std::string& path, Entry entry) {
-    const auto found = entries_.find(path);
-    if (found != entries_.end()) erase(found);
     problem_count_ += entry.problems.size();
     if (planner_ && entry.article) planner_->add(entry.article.get());
-    entries_.emplace(path, std::move(entry));
+    // A first scan puts paths in order: after the last one, with no search of 100k keys.
+    if (entries_.empty() || entries_.rbegin()->first < path) {
+        entries_.emplace_hint(entries_.end(), path, std::move(entry));
+        return;
+    }
+    auto at = entries_.lower_bound(path);
+    if (at != entries_.end() && at->first == path) at = erase(at);
+    entries_.emplace_hint(at, path, std::move(entry));
 }
 
 ArticleStore::Entries::iterator ArticleStore::erase(Entries::iterator it) {
