@@ -185,13 +185,20 @@ void expect_same_as_route(const Case& c, const Snapshot& snapshot, Connection& c
 }
 
 TEST(ServerBytes, EverySnapshotDocumentVariantIsWhatRouteAnswers) {
-    const auto snapshot = std::make_shared<const Snapshot>(make_snapshot(big_feed("Word")));
+    auto made = std::make_shared<Snapshot>(make_snapshot(big_feed("Word")));
+    // A closed archive page: Cache-Control immutable, from the document, not the request.
+    auto archive = make_page_resource("application/rss+xml; charset=utf-8",
+                                      made->at("/feed.xml").body, Seconds{});
+    archive->immutable = true;
+    made->add("/archive/1.xml", archive);
+    const std::shared_ptr<const Snapshot> snapshot = made;
     ASSERT_GE(snapshot->at("/feed.xml").body.size(), 2 * ResponseCache::kFileMin);
     ASSERT_GE(snapshot->at("/feed.xml").gzip_body().size(), ResponseCache::kFileMin);
     TestServer server{snapshot};
     Connection connection{server.endpoint()};  // all on one keep-alive connection
     std::size_t cases = 0;
-    for (const char* path : {"/feed.xml", "/atom.xml", "/feed.json", "/", "/index.html"}) {
+    for (const char* path :
+         {"/feed.xml", "/atom.xml", "/feed.json", "/", "/index.html", "/archive/1.xml"}) {
         for (const char* accept : {"", "gzip", "br", "gzip, br", "identity;q=1, gzip;q=0.5"}) {
             for (const bool navigate : {false, true}) {
                 for (const bool head : {false, true}) {
@@ -204,7 +211,7 @@ TEST(ServerBytes, EverySnapshotDocumentVariantIsWhatRouteAnswers) {
             }
         }
     }
-    EXPECT_EQ(cases, 200u);
+    EXPECT_EQ(cases, 240u);
 }
 
 TEST(ServerBytes, VersionAndConnectionCloseAreAnsweredPerRequest) {
