@@ -32,7 +32,7 @@ std::size_t page_size() {
 // Why a file on disk first: sendfile from a filesystem's page cache costs the kernel less than
 // from shmem (which a memfd is): it looks pages up in batches, and on filesystems with large
 // folios (XFS; ext4 from Linux 6.16) it hands TCP a few big folios instead of one 4 KB page at a
-// time. On this repository's benchmark the 286 KB feed took ~12% less CPU per response from an
+// time. On this repository's benchmark the 286 KB feed took 11–18% less CPU per response from an
 // ext4 file than from a memfd (docs/benchmarks.md). The pages are the page cache's, so the kernel
 // may write them back and evict them under memory pressure, as it does nginx's files.
 int open_file(const std::string& dir) {
