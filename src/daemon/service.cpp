@@ -254,8 +254,8 @@ struct Service::Impl {
         }
     }
 
-    // The new documents' compressed variants and browser views, made on the build thread just after
-    // the swap rather than before it: a change reaches readers one compression sooner, and a client
+    // The new documents' compressed variants, made on the build thread just after the swap rather
+    // than before it: a change reaches readers one compression sooner, and a client
     // asking for a variant meanwhile waits for that one only (Resource computes each once).
     void prepare_variants(const std::shared_ptr<const Snapshot>& before, std::shared_ptr<const Snapshot> after) {
         asio::post(build_io, [before, after = std::move(after)] {

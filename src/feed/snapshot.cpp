@@ -51,7 +51,6 @@ const EntrySpans& Resource::entry_spans() const {
 void Resource::prepare() const {
     gzip_body();
     br_body();
-    if (const Resource* view = browser_view()) view->prepare();
 }
 
 Document::Document(std::shared_ptr<const Resource> ready)

@@ -59,7 +59,10 @@ class Resource {
     const Resource* browser_view() const;
     // Where each entry lies in body (for ?limit=N); empty for pages.
     const EntrySpans& entry_spans() const;
-    // Computes everything above now, so that no client waits for it.
+    // Computes the compressed variants now, so that no feed reader waits for them. The browser
+    // view is left to the first browser that navigates to the feed: readers far outnumber them,
+    // and making it (parsing the feed back, rendering, compressing) would double the work after
+    // every rebuild.
     void prepare() const;
 
   private:
