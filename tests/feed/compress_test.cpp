@@ -7,27 +7,12 @@
 #include <cstdint>
 #include <string>
 
+#include "feed/feed_test_support.h"
+
 namespace feedd {
 namespace {
 
-std::string gunzip(const std::string& data) {
-    z_stream zs{};
-    EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);  // gzip wrapper only
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    std::string out;
-    char buf[16384];
-    int rc = Z_OK;
-    while (rc == Z_OK) {
-        zs.next_out = reinterpret_cast<Bytef*>(buf);
-        zs.avail_out = sizeof buf;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(buf, sizeof buf - zs.avail_out);
-    }
-    EXPECT_EQ(rc, Z_STREAM_END);
-    inflateEnd(&zs);
-    return out;
-}
+using test::gunzip;
 
 std::string unbrotli(const std::string& data) {
     BrotliDecoderState* state = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
@@ -68,8 +53,8 @@ TEST(Compress, GzipRoundTripsAndIsDeterministic) {
 }
 
 TEST(Compress, BrotliRoundTripsAndIsDeterministic) {
-    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{50'000},
-                                   std::size_t{3'000'000}}) {
+    for (const std::size_t size :
+         {std::size_t{0}, std::size_t{1}, std::size_t{50'000}, std::size_t{3'000'000}}) {
         const std::string text = sample_text(size);
         const std::string packed = brotli(text);
         EXPECT_EQ(unbrotli(packed), text) << size;

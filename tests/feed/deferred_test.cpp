@@ -29,6 +29,16 @@ std::vector<Article> sample_articles() {
     return out;
 }
 
+// Two old articles (not in the site feed, the newest 50) share an id and the tag "Rare": the
+// tag's feed fails feedd's checks.
+std::vector<Article> with_unsound_rare_tag() {
+    auto articles = sample_articles();
+    articles[3].id = articles[5].id = "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+    articles[3].tags.push_back("Rare");
+    articles[5].tags.push_back("Rare");
+    return articles;
+}
+
 TEST(DeferredDocuments, TheSiteFeedIsRenderedAtOnceEverythingElseOnFirstUse) {
     const auto articles = sample_articles();
     const Snapshot s = render_plan(plan_site(pointers_to(articles), test::site_config(), kNow),
@@ -73,11 +83,7 @@ TEST(DeferredDocuments, RenderTheSameBytesAsAnEagerBuild) {
 }
 
 TEST(DeferredDocuments, AnUnsoundDeferredDocumentIsNotServedAndSaysWhy) {
-    auto articles = sample_articles();
-    // Two old articles (not in the site feed, the newest 50) share an id and the tag "Rare".
-    articles[3].id = articles[5].id = "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427";
-    articles[3].tags.push_back("Rare");
-    articles[5].tags.push_back("Rare");
+    const auto articles = with_unsound_rare_tag();
     const Config config = test::site_config();
     const Snapshot s = render_plan(plan_site(pointers_to(articles), config, kNow), config);
     const Document* odd = s.document("/tags/rare/atom.xml");
@@ -95,10 +101,7 @@ TEST(DeferredDocuments, AnUnsoundDeferredDocumentIsNotServedAndSaysWhy) {
 }
 
 TEST(DeferredDocuments, ValidateSkipsWhatIsNotRenderedAndWhatWasCheckedBefore) {
-    auto articles = sample_articles();
-    articles[3].id = articles[5].id = "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427";
-    articles[3].tags.push_back("Rare");
-    articles[5].tags.push_back("Rare");
+    const auto articles = with_unsound_rare_tag();
     const Config config = test::site_config();
     const Snapshot s = render_plan(plan_site(pointers_to(articles), config, kNow), config);
     EXPECT_EQ(validate_snapshot(s, Deferred::skip), std::vector<std::string>{})
