@@ -163,6 +163,20 @@ struct PlainWalker {
     }
 };
 
+// The start of `body` up to the first blank line at or after `min_bytes` (the whole body if there
+// is none): a paragraph that ends inside it ends at the same place in the whole body.
+std::string_view head_to_blank_line(std::string_view body, std::size_t min_bytes) {
+    if (body.size() <= min_bytes) return body;
+    for (auto pos = body.find('\n', min_bytes); pos != std::string_view::npos;
+         pos = body.find('\n', pos + 1)) {
+        const auto next = body.find('\n', pos + 1);
+        const auto line = body.substr(
+            pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1);
+        if (is_blank(line)) return body.substr(0, pos + 1);
+    }
+    return body;
+}
+
 PlainWalker walk(std::string_view markdown, BodyNeeds needs) {
     PlainWalker walker;
     walker.needs = needs;
@@ -264,10 +278,20 @@ std::optional<FrontMatter> read_front_matter(std::string_view text, const Metada
 void parse_markdown_body(std::string_view body, BodyNeeds needs, Detail detail, ParsedBody& out) {
     bool starts_with_h1 = false;
     if (needs.title || needs.summary) {
-        const PlainWalker plain = walk(body, needs);
+        // md4c reads a document's whole block structure before its first callback, so finding the
+        // first paragraph of a 6 KB article costs a parse of all of it. CommonMark decides blocks
+        // line by line, so a heading or paragraph that ends before a blank line is the same in
+        // any head of the text that reaches that line, with one exception: a link reference
+        // definition further down ("[label]: url") can change the paragraph's links. Without
+        // "]:" anywhere there is none, and a walk of the first kilobyte or so that finds what it
+        // needs is the walk of the whole body; otherwise the whole body is walked.
+        const auto head =
+            body.find("]:") == std::string_view::npos ? head_to_blank_line(body, 1024) : body;
+        PlainWalker plain = walk(head, needs);
+        if (head.size() < body.size() && !plain.satisfied()) plain = walk(body, needs);
         if (plain.heading_done) out.derived_title = collapse_spaces(plain.heading);
         if (plain.paragraph_done) {
-            out.derived_summary = truncate_words(collapse_spaces(plain.paragraph), kSummaryChars);
+            out.derived_summary = summarize(plain.paragraph, kSummaryChars);
         }
         starts_with_h1 = needs.title && plain.starts_with_h1;
     }

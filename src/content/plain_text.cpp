@@ -156,13 +156,10 @@ std::optional<ParsedBody> parse_plain_text(std::string_view text, const Metadata
         if (is_blank(lines[i])) continue;
         if (detail == Detail::metadata && any_text) break;  // only the summary is wanted
         any_text = true;
-        const auto paragraph = collapse_spaces(lines[i]);
-        if (out.derived_summary.empty()) {
-            out.derived_summary = truncate_words(paragraph, kSummaryChars);
-        }
+        if (out.derived_summary.empty()) out.derived_summary = summarize(lines[i], kSummaryChars);
         if (detail == Detail::full) {
             out.html += "<p>";
-            out.html += escape_html(paragraph);
+            out.html += escape_html(collapse_spaces(lines[i]));
             out.html += "</p>\n";
         }
     }

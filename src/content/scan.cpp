@@ -81,21 +81,26 @@ std::expected<std::string, std::string> read_whole(int dir_fd, const char* file,
                                " bytes); skipped");
     }
     if (read_st) *read_st = st;
-    std::string bytes(static_cast<std::size_t>(size), '\0');
-    std::size_t got = 0;
-    while (got < bytes.size()) {
-        const auto n = ::read(fd, bytes.data() + got, bytes.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int err = errno;
-            ::close(fd);
-            return std::unexpected("cannot read: " + errno_text(err));
-        }
-        if (n == 0) break;  // shrank since fstat
-        got += static_cast<std::size_t>(n);
-    }
-    bytes.resize(got);
+    std::string bytes;
+    int read_error = 0;
+    // Not zero-filled first (a first scan reads every byte of the content directory).
+    bytes.resize_and_overwrite(static_cast<std::size_t>(size),
+                               [&](char* data, std::size_t capacity) {
+                                   std::size_t got = 0;
+                                   while (got < capacity) {
+                                       const auto n = ::read(fd, data + got, capacity - got);
+                                       if (n < 0 && errno == EINTR) continue;
+                                       if (n < 0) {
+                                           read_error = errno;
+                                           break;
+                                       }
+                                       if (n == 0) break;  // shrank since fstat
+                                       got += static_cast<std::size_t>(n);
+                                   }
+                                   return got;
+                               });
     ::close(fd);
+    if (read_error != 0) return std::unexpected("cannot read: " + errno_text(read_error));
     return bytes;
 }
 
@@ -302,8 +307,9 @@ ReadOutcome read_article_in(const ContentDir& dir, const ContentConfig& content,
     out.stamp.size = static_cast<std::uintmax_t>(st.st_size);
     out.stamp.inode = static_cast<std::uintmax_t>(st.st_ino);
     source.bytes = std::move(*bytes);
-    source.mtime = std::chrono::floor<std::chrono::seconds>(
-        std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(out.stamp.mtime_ns)));
+    source.mtime =
+        std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::nanoseconds>(
+            std::chrono::nanoseconds(out.stamp.mtime_ns)));
     if (stamp.sidecar_mtime_ns >= 0) {
         const std::string side = without_extension(stamp.path) + ".yaml";
         auto side_bytes = dir.read(side, content.max_file_bytes, nullptr);

@@ -4,6 +4,7 @@
 // caller can warn with a line number. A library (ICU, utfcpp) would still leave that policy to us.
 #include "content/text_clean.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -218,12 +219,16 @@ std::string escape_html(std::string_view text) {
     return out;
 }
 
-std::string collapse_spaces(std::string_view text) {
+namespace {
+
+// collapse_spaces, stopping once the output is longer than `max_bytes`: what it returns is then a
+// prefix of the whole result (it stops between two words).
+std::string collapse_spaces_up_to(std::string_view text, std::size_t max_bytes) {
     std::string out;
-    out.reserve(text.size());
+    out.reserve(std::min(text.size(), max_bytes + 1));
     std::size_t i = 0;
     const std::size_t n = text.size();
-    while (i < n) {
+    while (i < n && out.size() <= max_bytes) {
         while (i < n && is_space(text[i])) ++i;
         const std::size_t word = i;
         while (i < n && !is_space(text[i])) ++i;
@@ -232,6 +237,19 @@ std::string collapse_spaces(std::string_view text) {
         out.append(text.substr(word, i - word));
     }
     return out;
+}
+
+}  // namespace
+
+std::string collapse_spaces(std::string_view text) {
+    return collapse_spaces_up_to(text, std::string_view::npos - 1);
+}
+
+std::string summarize(std::string_view text, std::size_t max_chars) {
+    // truncate_words looks at the first max_chars + 1 code points, at most 4 bytes each: more
+    // than that many bytes of the collapsed text are as good as all of it (a paragraph of a
+    // scraped article can be kilobytes long, and every article gets a summary).
+    return truncate_words(collapse_spaces_up_to(text, 4 * (max_chars + 1)), max_chars);
 }
 
 std::string truncate_words(std::string_view text, std::size_t max_chars) {

@@ -46,4 +46,8 @@ std::string collapse_spaces(std::string_view text);
 // At most `max_chars` code points, cut at a word boundary and ended with "…" when shortened.
 std::string truncate_words(std::string_view text, std::size_t max_chars);
 
+// truncate_words(collapse_spaces(text), max_chars), without collapsing more of a long paragraph
+// than the cut can reach.
+std::string summarize(std::string_view text, std::size_t max_chars);
+
 }  // namespace feedd

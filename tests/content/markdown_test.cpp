@@ -295,6 +295,38 @@ TEST(Markdown, LongSummaryIsCutAtAWordBoundary) {
     EXPECT_TRUE(para.starts_with(head + " "));  // ends exactly at a word end
 }
 
+// The first paragraph is looked for in the head of a long body first; these are the cases where
+// the head alone would be wrong.
+std::string filler_lines(int count) {
+    std::string out;
+    for (int i = 0; i < count; ++i) out += "line " + std::to_string(i) + " of filler text\n";
+    return out;
+}
+
+TEST(Markdown, SummaryAfterAFenceThatOutlastsTheHead) {
+    const std::string body = "```\n" + filler_lines(40) + "\n" + filler_lines(40) + "\n" +
+                             filler_lines(40) + "```\n\nThe prose.\n";
+    const auto out = parse("a.md", "---\ntitle: T\ndate: 2021-04-05\n---\n" + body);
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->summary, "The prose.");
+}
+
+TEST(Markdown, SummaryUsesReferenceLinksDefinedAtTheEnd) {
+    const std::string body =
+        "See [the report][r] today.\n\n" + filler_lines(80) + "\n[r]: https://example.org/r\n";
+    const auto out = parse("a.md", "---\ntitle: T\ndate: 2021-04-05\n---\n" + body);
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->summary, "See the report today.");
+}
+
+TEST(Markdown, TitleFromAHeadingFarDownALongBody) {
+    const std::string body = "Intro.\n\n" + filler_lines(80) + "\n# Late heading\n\nMore.\n";
+    const auto out = parse("a.md", "---\ndate: 2021-04-05\n---\n" + body);
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->title, "Late heading");
+    EXPECT_EQ(out.article->summary, "Intro.");
+}
+
 TEST(Markdown, RendersCommonMarkWithExtensions) {
     const std::string html = markdown_to_html(
         "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and https://example.org/x\n\n"
@@ -311,7 +343,8 @@ TEST(Markdown, RendersCommonMarkWithExtensions) {
 
 TEST(Markdown, CharacterReferencesToCharactersXmlForbidsAreDropped) {
     // Found by markdown_fuzz (tests/fuzz/findings/xml-char-ref): md4c decodes "&#12;" to U+000C.
-    const auto out = parse("a.md", "---\ntitle: T\ndate: 2021-04-05\n---\nform&#12;feed &#x1b;escape &#9;tab\n");
+    const auto out =
+        parse("a.md", "---\ntitle: T\ndate: 2021-04-05\n---\nform&#12;feed &#x1b;escape &#9;tab\n");
     ASSERT_TRUE(out.article.has_value());
     const auto& html = out.article->content_html;
     EXPECT_EQ(html.find('\x0c'), std::string::npos) << html;

@@ -111,5 +111,21 @@ TEST(CollapseSpaces, JoinsWordsWithOneSpace) {
     EXPECT_EQ(collapse_spaces("one"), "one");
 }
 
+TEST(TextClean, SummarizeIsTruncateOfCollapseForAnyLength) {
+    // Paragraphs around the 300-character cut and far beyond it, with runs of spaces and
+    // multi-byte characters (summarize collapses only the head it needs).
+    const std::string words[] = {"a", "word", "\xC3\xA9t\xC3\xA9", "\xE2\x98\xBA\xE2\x98\xBA",
+                                 "longerword"};
+    for (int n = 0; n < 600; n += 7) {
+        std::string text = "  ";
+        for (int i = 0; i < n; ++i)
+            text += words[i % 5] + std::string(i % 3 + 1, i % 2 ? ' ' : '\t');
+        EXPECT_EQ(summarize(text, 300), truncate_words(collapse_spaces(text), 300))
+            << n << " words";
+        EXPECT_EQ(summarize(text, 5), truncate_words(collapse_spaces(text), 5)) << n << " words";
+    }
+    EXPECT_EQ(summarize(" \n ", 300), "");
+}
+
 }  // namespace
 }  // namespace feedd
