@@ -20,7 +20,8 @@ std::string_view file_name(std::string_view path) {
 }
 
 bool inside_ignored_folder(std::string_view path) {
-    for (std::size_t start = 0, end; (end = path.find('/', start)) != std::string_view::npos; start = end + 1) {
+    for (std::size_t start = 0, end; (end = path.find('/', start)) != std::string_view::npos;
+         start = end + 1) {
         if (is_ignored_name(path.substr(start, end - start))) return true;
     }
     return false;
@@ -76,8 +77,10 @@ void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate&
     auto outcomes = read_articles(content_, stamps, Detail::metadata);
     for (std::size_t i = 0; i < stamps.size(); ++i) {
         auto& outcome = outcomes[i];
-        update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(), outcome.problems.end());
-        put(stamps[i].path, Entry{outcome.stamp, std::move(outcome.article), std::move(outcome.problems)});
+        update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(),
+                                   outcome.problems.end());
+        put(stamps[i].path,
+            Entry{outcome.stamp, std::move(outcome.article), std::move(outcome.problems)});
     }
     update.read += stamps.size();
 }
@@ -86,33 +89,40 @@ StoreUpdate ArticleStore::rescan() {
     StoreUpdate update;
     std::vector<Problem> listing_problems;
     // The first scan reads every file anyway: reading stamps each one (ReadOutcome).
-    const auto stamps =
-        list_sources(content_, listing_problems, {}, entries_.empty() ? Listing::names_only : Listing::stamped);
-    std::set<std::string_view> listed;
-    std::vector<SourceStamp> to_read;
-    for (const auto& stamp : stamps) {
-        listed.insert(stamp.path);
-        const auto found = entries_.find(stamp.path);
-        if (found == entries_.end() || !(found->second.stamp == stamp)) to_read.push_back(stamp);
-    }
-    for (auto it = entries_.begin(); it != entries_.end();) {
-        if (listed.contains(it->first)) {
-            ++it;
-        } else {
-            it = erase(it);
-            ++update.removed;
+    const auto stamps = list_sources(content_, listing_problems, {},
+                                     entries_.empty() ? Listing::names_only : Listing::stamped);
+    if (entries_.empty()) {
+        read_all(stamps, update);  // a first scan: everything listed is new
+    } else {
+        std::set<std::string_view> listed;
+        std::vector<SourceStamp> to_read;
+        for (const auto& stamp : stamps) {
+            listed.insert(stamp.path);
+            const auto found = entries_.find(stamp.path);
+            if (found == entries_.end() || !(found->second.stamp == stamp))
+                to_read.push_back(stamp);
         }
+        for (auto it = entries_.begin(); it != entries_.end();) {
+            if (listed.contains(it->first)) {
+                ++it;
+            } else {
+                it = erase(it);
+                ++update.removed;
+            }
+        }
+        read_all(to_read, update);
     }
-    read_all(to_read, update);
     directory_problems_ = std::move(listing_problems);
-    update.new_problems.insert(update.new_problems.begin(), directory_problems_.begin(), directory_problems_.end());
+    update.new_problems.insert(update.new_problems.begin(), directory_problems_.begin(),
+                               directory_problems_.end());
     return update;
 }
 
 StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
     StoreUpdate update;
     std::vector<SourceStamp> to_read;
-    std::set<std::string> queued;  // a folder's listing and its files' own events may name a file twice
+    std::set<std::string>
+        queued;  // a folder's listing and its files' own events may name a file twice
     // A stamp to look at: read when new or changed, dropped when gone.
     auto refresh = [&](const std::string& path) {
         if (!queued.insert(path).second) return;
@@ -134,8 +144,8 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
         struct stat st {};
         const bool exists = ::lstat((content_.dir / path).c_str(), &st) == 0;
         if (exists && S_ISDIR(st.st_mode)) {
-            // A folder that appeared (or moved in, or replaced a file of that name): list it; what it
-            // held before is re-checked too.
+            // A folder that appeared (or moved in, or replaced a file of that name): list it; what
+            // it held before is re-checked too.
             if (const auto replaced = entries_.find(path); replaced != entries_.end()) {
                 erase(replaced);
                 ++update.removed;
@@ -145,7 +155,8 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
                 seen.insert(stamp.path);
                 refresh(stamp.path);
             }
-            for (auto it = entries_.lower_bound(path); it != entries_.end() && below(it->first, path);) {
+            for (auto it = entries_.lower_bound(path);
+                 it != entries_.end() && below(it->first, path);) {
                 if (seen.contains(it->first)) {
                     ++it;
                 } else {
@@ -157,8 +168,10 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             const auto stem = without_extension(path);
             for (const char* extension : {".md", ".markdown", ".txt"}) refresh(stem + extension);
         } else if (exists && S_ISLNK(st.st_mode) && is_article_name(name)) {
-            // Never followed (it may point outside the content directory), but said, as a listing says it.
-            if (const auto found = entries_.find(path); found != entries_.end() && found->second.article) {
+            // Never followed (it may point outside the content directory), but said, as a listing
+            // says it.
+            if (const auto found = entries_.find(path);
+                found != entries_.end() && found->second.article) {
                 ++update.removed;
             }
             Problem problem{path, 0, "symlink not followed", Severity::warning};
@@ -168,7 +181,8 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             refresh(path);
         } else if (!exists) {
             // Whatever was there is gone; if it was a folder, so is everything below it.
-            for (auto it = entries_.lower_bound(path); it != entries_.end() && below(it->first, path);) {
+            for (auto it = entries_.lower_bound(path);
+                 it != entries_.end() && below(it->first, path);) {
                 it = erase(it);
                 ++update.removed;
             }
@@ -187,7 +201,8 @@ std::vector<const Article*> ArticleStore::articles() const {
     return out;
 }
 
-std::vector<const Article*> ArticleStore::feed_articles(std::size_t limit, Seconds now, bool with_bodies) {
+std::vector<const Article*> ArticleStore::feed_articles(std::size_t limit, Seconds now,
+                                                        bool with_bodies) {
     auto chosen = select_published(articles(), limit, now);
     return with_bodies ? this->with_bodies(chosen) : chosen;
 }
@@ -210,14 +225,17 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
         auto cached = bodies_.find(article->path);
         if (cached == bodies_.end() || !(cached->second.stamp == entry.stamp)) {
             auto outcome = read_article(content_, entry.stamp, Detail::full);
-            // Changed or gone since it was listed: publish what is known; the watcher brings the rest.
+            // Changed or gone since it was listed: publish what is known; the watcher brings the
+            // rest.
             if (!outcome.article) {
                 out.push_back(article);
                 continue;
             }
-            cached = bodies_.insert_or_assign(article->path,
-                                              Entry{entry.stamp, held(std::move(*outcome.article)), {}})
-                         .first;
+            cached =
+                bodies_
+                    .insert_or_assign(article->path,
+                                      Entry{entry.stamp, held(std::move(*outcome.article)), {}})
+                    .first;
         }
         out.push_back(cached->second.article.get());
         kept.insert(bodies_.extract(cached));
@@ -226,11 +244,14 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
     return out;
 }
 
-std::size_t ArticleStore::problem_count() const { return directory_problems_.size() + problem_count_; }
+std::size_t ArticleStore::problem_count() const {
+    return directory_problems_.size() + problem_count_;
+}
 
 std::vector<Problem> ArticleStore::problems() const {
     std::vector<Problem> out = directory_problems_;
-    for (const auto& [path, entry] : entries_) out.insert(out.end(), entry.problems.begin(), entry.problems.end());
+    for (const auto& [path, entry] : entries_)
+        out.insert(out.end(), entry.problems.begin(), entry.problems.end());
     std::stable_sort(out.begin(), out.end(), [](const Problem& a, const Problem& b) {
         if (a.path != b.path) return a.path < b.path;
         return a.line < b.line;

@@ -85,7 +85,7 @@ bool SitePlanner::settings_changed(const Config& current, const Config& next) {
 
 SitePlanner::Gathering& SitePlanner::gathering(TopicKind kind, std::string_view name) {
     auto& known = by_name_[static_cast<std::size_t>(kind)];
-    const auto found = known.find(std::string(name));
+    const auto found = known.find(name);
     if (found != known.end()) return *found->second;
     // A site has far fewer names than uses of them: each is slugged once.
     Gathering* g = &gathered_[static_cast<std::size_t>(kind)][slug_of(name)];
@@ -97,7 +97,8 @@ template <typename Visit>
 void SitePlanner::for_each_topic(const Article* a, Visit visit) {
     // Tags and categories are one vocabulary: the feeds publish both as categories. An article
     // counts once per topic even when two of its names slug the same.
-    std::vector<const Gathering*> tags;
+    std::vector<const Gathering*>& tags = visited_tags_;  // reused: no allocation per article
+    tags.clear();
     for (const auto* list : {&a->tags, &a->categories}) {
         for (const std::string& name : *list) {
             if (name.empty()) continue;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -68,8 +69,16 @@ class SitePlanner {
     std::vector<const Article*> published_;             // newest first
     std::vector<std::uint64_t> published_digests_;      // summary_digest of each, in the same order
     std::array<Gatherings, 3> gathered_;                // by kind
-    std::array<std::unordered_map<std::string, Gathering*>, 3>
-        by_name_;  // by kind: name → its slug's
+    // Looked up by string_view: a first scan looks up every tag of every article.
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const {
+            return std::hash<std::string_view>{}(name);
+        }
+    };
+    std::array<std::unordered_map<std::string, Gathering*, NameHash, std::equal_to<>>, 3>
+        by_name_;                                 // by kind: name → its slug's
+    std::vector<const Gathering*> visited_tags_;  // for_each_topic's scratch
 };
 
 }  // namespace feedd
