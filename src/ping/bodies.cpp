@@ -1,20 +1,22 @@
 #include "ping/bodies.h"
 
-#include <curl/curl.h>
-
 #include <charconv>
 #include <memory>
 #include <pugixml.hpp>
 #include <sstream>
+
+#include "ping/curl_library.h"
 
 namespace feedd::ping {
 namespace {
 
 // RFC 3986 percent-encoding of everything but unreserved characters (curl's, rather than our own):
 // a valid application/x-www-form-urlencoded value, since decoders accept %20 as well as '+'.
+// Loads libcurl if the client has not yet (throws if it cannot: the client loads it first).
 std::string form_value(std::string_view value) {
-    std::unique_ptr<char, decltype(&curl_free)> escaped(
-        curl_easy_escape(nullptr, value.data(), static_cast<int>(value.size())), &curl_free);
+    const auto& curl = curl_library_or_throw();
+    std::unique_ptr<char, decltype(curl.free)> escaped(
+        curl.easy_escape(nullptr, value.data(), static_cast<int>(value.size())), curl.free);
     if (!escaped) throw std::bad_alloc();
     return escaped.get();
 }
@@ -142,7 +144,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, Ti
     }
     // curl_getdate reads the three HTTP-date forms; no need for a date parser of our own.
     const std::string text(value);
-    const time_t when = curl_getdate(text.c_str(), nullptr);
+    const time_t when = curl_library_or_throw().getdate(text.c_str(), nullptr);
     if (when == -1) return std::nullopt;
     const auto delta = Clock::from_time_t(when) - now;
     if (delta <= Clock::duration::zero()) return std::chrono::seconds(0);

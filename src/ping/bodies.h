@@ -11,6 +11,7 @@
 namespace feedd::ping {
 
 // application/x-www-form-urlencoded: "hub.mode=publish&hub.url=<topic>" (or hub.topic=).
+// Percent-encodes with libcurl, loading it if the client has not (std::runtime_error if it cannot).
 std::string websub_publish_body(std::string_view topic_url, bool topic_param);
 
 // XML-RPC calls as sent to ping services (UTF-8, markup escaped).
@@ -33,7 +34,8 @@ struct XmlRpcResponse {
 XmlRpcResponse parse_xmlrpc_response(std::string_view body);
 
 // Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), relative to `now`.
-// A date in the past gives 0 s; anything unparsable gives nullopt.
+// A date in the past gives 0 s; anything unparsable gives nullopt. An HTTP-date is read by libcurl,
+// loaded if the client has not (std::runtime_error if it cannot).
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, TimePoint now);
 
 }  // namespace feedd::ping

@@ -1,41 +1,32 @@
 #include "ping/client.h"
 
-#include <curl/curl.h>
-
 #include <strings.h>
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 
 #include "ping/bodies.h"
+#include "ping/curl_library.h"
 
 namespace feedd::ping {
 namespace {
 
 constexpr std::size_t kMaxResponseBytes = 1 << 20;  // a ping answer is tiny; don't buffer a flood
 
-void global_init() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            throw std::runtime_error("curl_global_init failed");
-        }
-    });
-}
-
-std::string url_host(const std::string& url) {
-    CURLU* handle = curl_url();
+std::string url_host(const CurlLibrary& curl, const std::string& url) {
+    CURLU* handle = curl.url();
     if (!handle) return {};
     std::string host;
     char* part = nullptr;
-    if (curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
-        curl_url_get(handle, CURLUPART_HOST, &part, 0) == CURLUE_OK) {
+    if (curl.url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+        curl.url_get(handle, CURLUPART_HOST, &part, 0) == CURLUE_OK) {
         host = part;
-        curl_free(part);
+        curl.free(part);
     }
-    curl_url_cleanup(handle);
+    curl.url_cleanup(handle);
     std::transform(host.begin(), host.end(), host.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return host;
@@ -51,6 +42,7 @@ struct Transfer {
     std::string body;
     std::string response;
     std::string retry_after;
+    const CurlLibrary* curl = nullptr;  // set with `easy`
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
     char error[CURL_ERROR_SIZE] = {};
@@ -58,8 +50,8 @@ struct Transfer {
 
     ~Transfer() { release(); }
     void release() {
-        if (easy) curl_easy_cleanup(easy);
-        if (headers) curl_slist_free_all(headers);
+        if (easy) curl->easy_cleanup(easy);
+        if (headers) curl->slist_free_all(headers);
         easy = nullptr;
         headers = nullptr;
     }
@@ -87,13 +79,14 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 }
 
 Outcome network_failure(CURLcode code, const Transfer& t) {
+    // t.curl is set: only a transfer that was started has a result.
     Outcome out;
     out.kind = OutcomeKind::retry;
     if (code == CURLE_OPERATION_TIMEDOUT) {
         out.message = "timed out";
         if (t.error[0]) out.message += std::string(": ") + t.error;
     } else {
-        out.message = t.error[0] ? std::string(t.error) : curl_easy_strerror(code);
+        out.message = t.error[0] ? std::string(t.error) : t.curl->easy_strerror(code);
     }
     if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {
         out.kind = OutcomeKind::permanent;
@@ -130,10 +123,34 @@ Outcome xmlrpc_outcome(const std::string& body) {
 
 struct Client::Impl {
     ClientOptions options;
+    // Both set by the first start() (libcurl is loaded then, not before), on the one thread that
+    // uses the client; wakeup() reads `multi` under wake_mutex.
+    const CurlLibrary* curl = nullptr;
     CURLM* multi = nullptr;
     std::map<CURL*, std::unique_ptr<Transfer>> transfers;
+    // Requests that ended before a transfer could start (libcurl could not be loaded): the next
+    // run() returns them, like any other outcome.
+    std::vector<Finished> failed;
+    // Until `multi` exists, run() waits here and wakeup() signals here.
+    std::mutex wake_mutex;
+    std::condition_variable woken_cv;
+    bool woken = false;
+
+    // Loads libcurl and makes the multi handle if that has not happened yet; the error otherwise.
+    std::optional<std::string> ready() {
+        if (multi) return std::nullopt;
+        auto lib = curl_library();
+        if (!lib) return lib.error();
+        CURLM* handle = (*lib)->multi_init();
+        if (!handle) return std::string("curl_multi_init failed");
+        std::lock_guard lock(wake_mutex);
+        curl = *lib;
+        multi = handle;
+        return std::nullopt;
+    }
 
     void begin(std::unique_ptr<Transfer> t) {
+        t->curl = curl;
         t->release();
         t->response.clear();
         t->retry_after.clear();
@@ -154,30 +171,29 @@ struct Client::Impl {
                 content_type = "Content-Type: text/xml; charset=utf-8";
                 break;
         }
-        CURL* easy = curl_easy_init();
+        CURL* easy = curl->easy_init();
         if (!easy) throw std::bad_alloc();
         t->easy = easy;
-        t->headers = curl_slist_append(t->headers, content_type);
-        t->headers = curl_slist_append(t->headers, "Expect:");
-        curl_easy_setopt(easy, CURLOPT_URL, t->url.c_str());
-        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // redirects are checked below
-        curl_easy_setopt(easy, CURLOPT_POST, 1L);
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, t->body.c_str());
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(t->body.size()));
-        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
-        curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
-        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                         static_cast<long>(options.connect_timeout.count()));
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                         static_cast<long>(options.total_timeout.count()));
-        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
-        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
-        curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error);
-        if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
+        t->headers = curl->slist_append(t->headers, content_type);
+        t->headers = curl->slist_append(t->headers, "Expect:");
+        const auto setopt = curl->easy_setopt;
+        setopt(easy, CURLOPT_URL, t->url.c_str());
+        setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // redirects are checked below
+        setopt(easy, CURLOPT_POST, 1L);
+        setopt(easy, CURLOPT_POSTFIELDS, t->body.c_str());
+        setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(t->body.size()));
+        setopt(easy, CURLOPT_HTTPHEADER, t->headers);
+        setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
+        setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+        setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+        setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+        setopt(easy, CURLOPT_WRITEDATA, t.get());
+        setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+        setopt(easy, CURLOPT_HEADERDATA, t.get());
+        setopt(easy, CURLOPT_ERRORBUFFER, t->error);
+        if (curl->multi_add_handle(multi, easy) != CURLM_OK) {
             throw std::runtime_error("curl_multi_add_handle failed");
         }
         transfers.emplace(easy, std::move(t));
@@ -185,23 +201,23 @@ struct Client::Impl {
 
     // Decides what a finished request means; returns nullopt when a follow-up request was started.
     std::optional<Outcome> finish(std::unique_ptr<Transfer> t, CURLcode code) {
-        curl_multi_remove_handle(multi, t->easy);
+        curl->multi_remove_handle(multi, t->easy);
         // No fallback after a network error: the service was not reached, so the other method
         // would not be either; the queue's retry covers it.
         if (code != CURLE_OK) return conclude(*t, network_failure(code, *t), false);
 
         long status = 0;
-        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+        curl->easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
         if (status == 301 || status == 302 || status == 307 || status == 308) {
             char* location = nullptr;
-            curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location);
+            curl->easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location);
             const std::string target = location ? location : "";
             Outcome refused;
             refused.kind = OutcomeKind::permanent;
             refused.http_status = static_cast<int>(status);
             if (target.empty()) {
                 refused.message = "HTTP " + std::to_string(status) + " without a usable Location";
-            } else if (url_host(target) != url_host(t->url)) {
+            } else if (url_host(*curl, target) != url_host(*curl, t->url)) {
                 refused.message = "redirect to another host refused: " + target;
             } else if (t->url.starts_with("https:") && !target.starts_with("https:")) {
                 refused.message = "redirect from https to http refused: " + target;
@@ -256,19 +272,26 @@ struct Client::Impl {
     }
 };
 
+// Nothing of libcurl is touched here: a Pinger exists for the whole life of `serve`, and libcurl
+// is loaded only once a ping is sent (see curl_library.h for why).
 Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
-    global_init();
     impl_->options = std::move(options);
-    impl_->multi = curl_multi_init();
-    if (!impl_->multi) throw std::runtime_error("curl_multi_init failed");
 }
 
 Client::~Client() {
     cancel_all();
-    curl_multi_cleanup(impl_->multi);
+    if (impl_->multi) impl_->curl->multi_cleanup(impl_->multi);
 }
 
 void Client::start(const Request& request) {
+    if (auto error = impl_->ready()) {
+        // Reported like an unreachable endpoint: the queue keeps the ping and tries again later.
+        Outcome out;
+        out.kind = OutcomeKind::retry;
+        out.message = std::move(*error);
+        impl_->failed.push_back({request.tag, std::move(out)});
+        return;
+    }
     auto t = std::make_unique<Transfer>();
     t->request = request;
     t->url = request.endpoint.url;
@@ -277,12 +300,24 @@ void Client::start(const Request& request) {
 }
 
 std::vector<Finished> Client::run(std::chrono::milliseconds wait) {
-    std::vector<Finished> finished;
+    std::vector<Finished> finished = std::move(impl_->failed);
+    impl_->failed.clear();
+    if (!impl_->multi) {
+        // Nothing was ever sent (or libcurl could not be loaded): wait without it.
+        if (finished.empty()) {
+            std::unique_lock lock(impl_->wake_mutex);
+            impl_->woken_cv.wait_for(lock, std::max(wait, std::chrono::milliseconds(0)),
+                                     [&] { return impl_->woken; });
+            impl_->woken = false;
+        }
+        return finished;
+    }
+    const auto& curl = *impl_->curl;
     int running = 0;
-    curl_multi_perform(impl_->multi, &running);
+    curl.multi_perform(impl_->multi, &running);
     auto collect = [&] {
         int left = 0;
-        while (CURLMsg* msg = curl_multi_info_read(impl_->multi, &left)) {
+        while (CURLMsg* msg = curl.multi_info_read(impl_->multi, &left)) {
             if (msg->msg != CURLMSG_DONE) continue;
             auto it = impl_->transfers.find(msg->easy_handle);
             if (it == impl_->transfers.end()) continue;
@@ -296,25 +331,32 @@ std::vector<Finished> Client::run(std::chrono::milliseconds wait) {
     };
     collect();
     if (finished.empty()) {
-        curl_multi_poll(impl_->multi, nullptr, 0,
+        curl.multi_poll(impl_->multi, nullptr, 0,
                         static_cast<int>(std::max<std::int64_t>(0, wait.count())), nullptr);
-        curl_multi_perform(impl_->multi, &running);
+        curl.multi_perform(impl_->multi, &running);
         collect();
     }
     return finished;
 }
 
 void Client::wakeup() {
-    curl_multi_wakeup(impl_->multi);
+    std::lock_guard lock(impl_->wake_mutex);
+    if (impl_->multi) {
+        impl_->curl->multi_wakeup(impl_->multi);
+    } else {
+        impl_->woken = true;
+        impl_->woken_cv.notify_all();
+    }
 }
 
 std::size_t Client::active() const {
-    return impl_->transfers.size();
+    return impl_->transfers.size() + impl_->failed.size();
 }
 
 void Client::cancel_all() {
-    for (auto& [easy, t] : impl_->transfers) curl_multi_remove_handle(impl_->multi, easy);
+    for (auto& [easy, t] : impl_->transfers) impl_->curl->multi_remove_handle(impl_->multi, easy);
     impl_->transfers.clear();
+    impl_->failed.clear();
 }
 
 std::vector<Outcome> deliver_all(const ClientOptions& options,

@@ -1,5 +1,7 @@
 // The HTTP side of pinging (libcurl, multi interface). Used from one thread at a time — the
 // Pinger's worker, or the caller of deliver_all — except wakeup(), which any thread may call.
+// libcurl is loaded by the first start(), not before (curl_library.h); if it cannot be loaded,
+// that request ends with a retry outcome naming the library, like an unreachable endpoint.
 // Internal to ping/: the daemon talks to Pinger.
 #pragma once
 
