@@ -70,12 +70,15 @@ class AcceptingHub {
             const timeval timeout{2, 0};
             setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
             std::string request = read_request(c);
+            {
+                // Kept before answering: the client may look as soon as it has the answer.
+                std::lock_guard lock(mutex_);
+                requests_.push_back(std::move(request));
+            }
             const std::string reply =
                 "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
             send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
             close(c);
-            std::lock_guard lock(mutex_);
-            requests_.push_back(std::move(request));
         }
     }
     // Headers, then Content-Length bytes of body.
