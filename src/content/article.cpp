@@ -176,8 +176,10 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
 }  // namespace
 
 std::uint64_t article_digest(const Article& a) {
-    Fnv1a h;
-    const auto time = [&](Seconds t) { h.number(static_cast<std::uint64_t>(t.time_since_epoch().count())); };
+    Hasher h;
+    const auto time = [&](Seconds t) {
+        h.number(static_cast<std::uint64_t>(t.time_since_epoch().count()));
+    };
     h.field(a.path);
     h.field(a.title);
     time(a.date);

@@ -1,36 +1,46 @@
-// FNV-1a (64 bits): a fast fingerprint of bytes, for telling cheaply whether something changed
-// (ETags, render caches). Not a security boundary. Hand-written: it is a dozen lines, and what
-// Debian packages offer (xxhash) would be one more dependency for no measurable gain here.
+// A fast 64-bit fingerprint of bytes (XXH3, from Debian's libxxhash, used header-only), for
+// telling cheaply whether something changed: ETags, article digests, render caches. Not a
+// security boundary. XXH3 rather than a byte-at-a-time hash: hashing every article at a first
+// scan and each rebuilt feed's bytes (about 1.2 MB for a site feed in four formats) were a few
+// percent of the time to first feed and of a rebuild.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace feedd {
 
-class Fnv1a {
+// Incremental: the same sequence of calls gives the same value, in any process on any machine
+// of the same byte order.
+class Hasher {
   public:
-    void bytes(std::string_view s) {
-        for (const char c : s) {
-            h_ ^= static_cast<unsigned char>(c);
-            h_ *= 0x100000001b3ULL;
-        }
+    Hasher() {
+        XXH3_INITSTATE(&state_);
+        XXH3_64bits_reset(&state_);
     }
+    void bytes(std::string_view s) { XXH3_64bits_update(&state_, s.data(), s.size()); }
     // Fields of a record: the length first, so ("ab", "c") and ("a", "bc") differ.
     void field(std::string_view s) {
         number(s.size());
         bytes(s);
     }
     void number(std::uint64_t v) {
-        for (int i = 0; i < 8; ++i) {
-            h_ ^= (v >> (8 * i)) & 0xFF;
-            h_ *= 0x100000001b3ULL;
-        }
+        unsigned char le[8];
+        for (int i = 0; i < 8; ++i) le[i] = static_cast<unsigned char>(v >> (8 * i));
+        XXH3_64bits_update(&state_, le, sizeof le);
     }
-    std::uint64_t value() const { return h_; }
+    std::uint64_t value() const { return XXH3_64bits_digest(&state_); }
 
   private:
-    std::uint64_t h_ = 0xcbf29ce484222325ULL;
+    XXH3_state_t state_;
 };
+
+// The fingerprint of one run of bytes at once.
+inline std::uint64_t hash_bytes(std::string_view s) {
+    return XXH3_64bits(s.data(), s.size());
+}
 
 }  // namespace feedd

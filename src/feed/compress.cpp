@@ -23,7 +23,8 @@ std::string gzip(std::string_view body) {
     zs.avail_out = static_cast<uInt>(out.size());
     const int rc = deflate(&zs, Z_FINISH);
     out.resize(zs.total_out);
-    out.shrink_to_fit();  // the bound is about the body's size: kept per variant, it would double memory
+    out.shrink_to_fit();  // the bound is about the body's size: kept per variant, it would double
+                          // memory
     deflateEnd(&zs);
     if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
     return out;
@@ -36,7 +37,8 @@ std::string brotli(std::string_view body) {
     // A window no larger than the body (within brotli's 2^10..2^24): the same compression for
     // the body, and the encoder's ring buffer sized to it instead of 4 MB (BROTLI_DEFAULT_WINDOW).
     int window = BROTLI_MIN_WINDOW_BITS;
-    while (window < BROTLI_MAX_WINDOW_BITS && (std::size_t{1} << window) - 16 < body.size()) ++window;
+    while (window < BROTLI_MAX_WINDOW_BITS && (std::size_t{1} << window) - 16 < body.size())
+        ++window;
     if (!BrotliEncoderCompress(kBrotliQuality, window, BROTLI_MODE_TEXT, body.size(),
                                reinterpret_cast<const std::uint8_t*>(body.data()), &size,
                                reinterpret_cast<std::uint8_t*>(out.data()))) {
@@ -48,10 +50,8 @@ std::string brotli(std::string_view body) {
 }
 
 std::string content_hash(std::string_view bytes) {
-    Fnv1a hash;
-    hash.bytes(bytes);
     char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash.value()));
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_bytes(bytes)));
     return buf;
 }
 

@@ -21,8 +21,9 @@ std::string brotli(std::string_view body);
 // unchanged bodies would make quality 11 affordable.
 inline constexpr int kBrotliQuality = 4;  // ~2x faster than 5, a few % larger; see above
 
-// 16 hex digits of FNV-1a (64 bits) of `bytes`, for strong ETags: they only have to change when
-// the bytes change, so a fast non-cryptographic hash fits (std::hash is not stable across builds).
+// 16 hex digits of XXH3 (64 bits, content/digest.h) of `bytes`, for strong ETags: they only have
+// to change when the bytes change, so a fast non-cryptographic hash fits (std::hash is not stable
+// across builds).
 std::string content_hash(std::string_view bytes);
 
 }  // namespace feedd

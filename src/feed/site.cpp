@@ -113,7 +113,7 @@ std::vector<TopicIndexItem> index_items(const SitePlan& plan, TopicKind kind,
 // A fingerprint of a document's inputs (content/digest.h), so an unchanged group is recognised
 // without rendering it. 64 bits make an accidental match of two different inputs negligible.
 struct Fingerprint {
-    Fnv1a hash;
+    Hasher hash;
     std::uint64_t h() const { return hash.value(); }
     void bytes(std::string_view s) { hash.field(s); }
     void number(std::uint64_t v) { hash.number(v); }
