@@ -8,10 +8,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <expected>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -154,26 +157,32 @@ std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::strin
     return make_stamp(content.dir, std::string(path), st, sidecar);
 }
 
+namespace {
+
 // POSIX directory reading rather than std::filesystem::directory_iterator: libstdc++'s
 // directory_entry::symlink_status() lstat()s the full path again although readdir's d_type
 // already told, and every later stat would walk the full path once more. Here each folder is
 // opened once and its entries are stat'ed relative to it (fstatat), which made listing 10k
 // articles about three times faster.
-std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems,
-                                      std::string_view under, Listing listing) {
-    std::vector<SourceStamp> stamps;
+//
+// Walks the tree below `under` folder by folder and hands each folder's article stamps (its
+// sidecars paired: a sidecar sits beside its article) to `on_folder`, unsorted. False when the
+// content directory itself is missing or not a directory (the problem is in `problems`).
+template <typename OnFolder>
+bool walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
+                  std::string_view under, Listing listing, OnFolder on_folder) {
     const fs::path& root = content.dir;
     std::error_code ec;
     const auto root_status = fs::status(root, ec);  // the configured dir itself may be a symlink
     if (!fs::exists(root_status)) {
         problems.push_back(
             {"", 0, "content directory " + root.string() + " does not exist", Severity::error});
-        return stamps;
+        return false;
     }
     if (!fs::is_directory(root_status)) {
         problems.push_back(
             {"", 0, "content directory " + root.string() + " is not a directory", Severity::error});
-        return stamps;
+        return false;
     }
 
     struct Listed {
@@ -186,6 +195,8 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
     while (!pending.empty()) {
         const std::string dir = std::move(pending.back());
         pending.pop_back();
+        articles.clear();
+        sidecars.clear();
         // The root may be reached through a symlink (it is configured); folders below it not.
         const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (dir.empty() ? 0 : O_NOFOLLOW);
         const int fd = ::open((dir.empty() ? root : root / dir).c_str(), flags);
@@ -241,32 +252,46 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
                     sidecars.emplace(std::move(rel), mtime_ns(st));
             }
         }
-    }
 
-    std::unordered_set<std::string_view> sidecars_used;
-    stamps.reserve(articles.size());
-    for (auto& [rel, st] : articles) {
-        SourceStamp stamp;
-        stamp.mtime_ns = mtime_ns(st);
-        stamp.size = static_cast<std::uintmax_t>(st.st_size);
-        stamp.inode = static_cast<std::uintmax_t>(st.st_ino);
-        const auto side =
-            sidecars.empty() ? sidecars.end() : sidecars.find(without_extension(rel) + ".yaml");
-        if (side != sidecars.end()) {
-            stamp.sidecar_mtime_ns = side->second;
-            sidecars_used.insert(side->first);
+        std::vector<SourceStamp> stamps;
+        stamps.reserve(articles.size());
+        std::unordered_set<std::string_view> sidecars_used;
+        for (auto& [rel, st] : articles) {
+            SourceStamp stamp;
+            stamp.mtime_ns = mtime_ns(st);
+            stamp.size = static_cast<std::uintmax_t>(st.st_size);
+            stamp.inode = static_cast<std::uintmax_t>(st.st_ino);
+            const auto side =
+                sidecars.empty() ? sidecars.end() : sidecars.find(without_extension(rel) + ".yaml");
+            if (side != sidecars.end()) {
+                stamp.sidecar_mtime_ns = side->second;
+                sidecars_used.insert(side->first);
+            }
+            stamp.path = std::move(rel);
+            stamps.push_back(std::move(stamp));
         }
-        stamp.path = std::move(rel);
-        stamps.push_back(std::move(stamp));
-    }
-    for (const auto& [side, mtime] : sidecars) {
-        if (!sidecars_used.contains(side)) {
-            problems.push_back({side, 0,
-                                "sidecar without an article (no .md, .markdown or .txt "
-                                "of the same name); ignored",
-                                Severity::warning});
+        for (const auto& [side, mtime] : sidecars) {
+            if (!sidecars_used.contains(side)) {
+                problems.push_back({side, 0,
+                                    "sidecar without an article (no .md, .markdown or .txt "
+                                    "of the same name); ignored",
+                                    Severity::warning});
+            }
         }
+        if (!stamps.empty()) on_folder(std::move(stamps));
     }
+    return true;
+}
+
+}  // namespace
+
+std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems,
+                                      std::string_view under, Listing listing) {
+    std::vector<SourceStamp> stamps;
+    walk_sources(content, problems, under, listing, [&](std::vector<SourceStamp> folder) {
+        stamps.insert(stamps.end(), std::make_move_iterator(folder.begin()),
+                      std::make_move_iterator(folder.end()));
+    });
     std::sort(stamps.begin(), stamps.end(),
               [](const SourceStamp& a, const SourceStamp& b) { return a.path < b.path; });
     return stamps;
@@ -417,10 +442,75 @@ std::vector<ReadOutcome> read_articles(const ContentConfig& content,
     return outcomes;
 }
 
+std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<Problem>& problems,
+                                      Detail detail, unsigned threads) {
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    const ContentDir dir(content.dir);
+    // Folders listed and not read yet, in small batches so that every thread has some till the
+    // end (a folder of a large site holds a thousand files).
+    constexpr std::size_t kBatch = 32;
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<std::vector<SourceStamp>> queue;
+    bool listed = false;
+    std::vector<std::vector<ReadOutcome>> results(threads);
+    const auto read_batches = [&](std::vector<ReadOutcome>& out) {
+        FolderReader reader(dir);
+        while (true) {
+            std::vector<SourceStamp> batch;
+            {
+                std::unique_lock lock(mutex);
+                ready.wait(lock, [&] { return !queue.empty() || listed; });
+                if (queue.empty()) return;
+                batch = std::move(queue.front());
+                queue.pop_front();
+            }
+            for (const auto& stamp : batch)
+                out.push_back(read_article_in(reader, content, stamp, detail));
+        }
+    };
+    {
+        std::vector<std::jthread> workers;
+        workers.reserve(threads - 1);
+        for (unsigned t = 1; t < threads; ++t)
+            workers.emplace_back([&, t] { read_batches(results[t]); });
+        // This thread lists (names only: reading stamps each file) while the others read what is
+        // listed, then reads too.
+        walk_sources(
+            content, problems, {}, Listing::names_only, [&](std::vector<SourceStamp> folder) {
+                std::lock_guard lock(mutex);
+                for (std::size_t at = 0; at < folder.size(); at += kBatch) {
+                    const auto end = std::min(folder.size(), at + kBatch);
+                    queue.emplace_back(
+                        std::make_move_iterator(folder.begin() + static_cast<std::ptrdiff_t>(at)),
+                        std::make_move_iterator(folder.begin() + static_cast<std::ptrdiff_t>(end)));
+                }
+                ready.notify_all();
+            });
+        {
+            std::lock_guard lock(mutex);
+            listed = true;
+        }
+        ready.notify_all();
+        read_batches(results[0]);
+    }  // joined here
+    std::vector<ReadOutcome> outcomes;
+    std::size_t total = 0;
+    for (const auto& r : results) total += r.size();
+    outcomes.reserve(total);
+    for (auto& r : results) {
+        outcomes.insert(outcomes.end(), std::make_move_iterator(r.begin()),
+                        std::make_move_iterator(r.end()));
+    }
+    std::sort(outcomes.begin(), outcomes.end(), [](const ReadOutcome& a, const ReadOutcome& b) {
+        return a.stamp.path < b.stamp.path;
+    });
+    return outcomes;
+}
+
 ContentSet scan_content(const ContentConfig& content, Detail detail) {
     ContentSet set;
-    const auto stamps = list_sources(content, set.problems, {}, Listing::names_only);
-    auto outcomes = read_articles(content, stamps, detail);
+    auto outcomes = scan_sources(content, set.problems, detail);
     set.articles.reserve(outcomes.size());
     for (auto& outcome : outcomes) {
         if (outcome.article) set.articles.push_back(std::move(*outcome.article));

@@ -2,8 +2,8 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,7 +38,8 @@ struct ContentSet {
 // them fills in the rest): what a first scan needs, at one system call less per file.
 enum class Listing { stamped, names_only };
 std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems,
-                                      std::string_view under = {}, Listing listing = Listing::stamped);
+                                      std::string_view under = {},
+                                      Listing listing = Listing::stamped);
 
 // The stamp of one article file now; nullopt when it is not (or no longer) an article file.
 std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path);
@@ -68,6 +69,12 @@ struct ReadOutcome {
 std::vector<ReadOutcome> read_articles(const ContentConfig& content,
                                        const std::vector<SourceStamp>& stamps, Detail detail,
                                        unsigned threads = 0);
+
+// list_sources (names only) + read_articles for a first scan, overlapped: the calling thread lists
+// the folders while the other threads read the files of the folders already listed. Outcomes are
+// sorted by path; each carries its file's path and stamp. Listing problems go to `problems`.
+std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<Problem>& problems,
+                                      Detail detail, unsigned threads = 0);
 
 // list_sources + read_articles.
 ContentSet scan_content(const ContentConfig& content, Detail detail = Detail::full);

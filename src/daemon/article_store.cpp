@@ -88,12 +88,19 @@ void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate&
 StoreUpdate ArticleStore::rescan() {
     StoreUpdate update;
     std::vector<Problem> listing_problems;
-    // The first scan reads every file anyway: reading stamps each one (ReadOutcome).
-    const auto stamps = list_sources(content_, listing_problems, {},
-                                     entries_.empty() ? Listing::names_only : Listing::stamped);
     if (entries_.empty()) {
-        read_all(stamps, update);  // a first scan: everything listed is new
+        // A first scan: everything listed is new, and it is read while the rest is listed.
+        auto outcomes = scan_sources(content_, listing_problems, Detail::metadata);
+        for (auto& outcome : outcomes) {
+            update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(),
+                                       outcome.problems.end());
+            std::string path = outcome.stamp.path;
+            put(path, Entry{std::move(outcome.stamp), std::move(outcome.article),
+                            std::move(outcome.problems)});
+        }
+        update.read += outcomes.size();
     } else {
+        const auto stamps = list_sources(content_, listing_problems, {}, Listing::stamped);
         std::set<std::string_view> listed;
         std::vector<SourceStamp> to_read;
         for (const auto& stamp : stamps) {

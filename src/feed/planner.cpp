@@ -1,6 +1,7 @@
 #include "feed/planner.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "feed/feed.h"
 #include "feed/slug.h"
@@ -119,13 +120,13 @@ void SitePlanner::for_each_topic(const Article* a, Visit visit) {
 
 void SitePlanner::add(const Article* a) {
     ++held_;
-    dates_.insert(a->date);
+    dates_added_.push_back(a->date);
     if (!a->draft) incoming_.push_back(a);
 }
 
 void SitePlanner::remove(const Article* a) {
     --held_;
-    if (const auto d = dates_.find(a->date); d != dates_.end()) dates_.erase(d);
+    dates_removed_.push_back(a->date);
     if (a->draft) return;
     if (const auto it = std::find(incoming_.begin(), incoming_.end(), a); it != incoming_.end()) {
         incoming_.erase(it);
@@ -192,6 +193,31 @@ void SitePlanner::unpublish(const Article* a) {
     });
 }
 
+void SitePlanner::settle_dates() {
+    if (dates_added_.empty() && dates_removed_.empty()) return;
+    std::sort(dates_added_.begin(), dates_added_.end());
+    std::sort(dates_removed_.begin(), dates_removed_.end());
+    // An article added and removed since the last plan cancels out; every other removed date is
+    // in dates_ (each removed article was held).
+    std::vector<Seconds> added, removed;
+    std::set_difference(dates_added_.begin(), dates_added_.end(), dates_removed_.begin(),
+                        dates_removed_.end(), std::back_inserter(added));
+    std::set_difference(dates_removed_.begin(), dates_removed_.end(), dates_added_.begin(),
+                        dates_added_.end(), std::back_inserter(removed));
+    if (!removed.empty()) {
+        std::vector<Seconds> kept;
+        kept.reserve(dates_.size());
+        std::set_difference(dates_.begin(), dates_.end(), removed.begin(), removed.end(),
+                            std::back_inserter(kept));
+        dates_.swap(kept);
+    }
+    const auto middle = static_cast<std::ptrdiff_t>(dates_.size());
+    dates_.insert(dates_.end(), added.begin(), added.end());
+    std::inplace_merge(dates_.begin(), dates_.begin() + middle, dates_.end());
+    dates_added_.clear();
+    dates_removed_.clear();
+}
+
 SitePlan SitePlanner::plan(Seconds now) {
     std::vector<const Article*> due;
     for (const Article* a : incoming_) {
@@ -210,7 +236,8 @@ SitePlan SitePlanner::plan(Seconds now) {
 
     SitePlan plan;
     plan.topic_options = topic_options_;
-    if (!dates_.empty()) plan.newest = *dates_.rbegin();
+    settle_dates();
+    if (!dates_.empty()) plan.newest = dates_.back();
     const std::size_t limit = static_cast<std::size_t>(std::max(config_.feeds.limit, 0));
     plan.main.assign(published_.begin(), published_.begin() + static_cast<std::ptrdiff_t>(std::min(
                                                                   limit, published_.size())));

@@ -54,6 +54,7 @@ class SitePlanner {
     using Gatherings = std::map<std::string, Gathering>;  // by slug
 
     void publish(std::vector<const Article*> due);
+    void settle_dates();
     void unpublish(const Article* article);
     // Each (kind, gathering, spelling) the article counts for, as plan_site counts it.
     template <typename Visit>
@@ -63,7 +64,12 @@ class SitePlanner {
     Config config_;
     TopicFeedOptions topic_options_;
     std::size_t held_ = 0;
-    std::multiset<Seconds> dates_;                      // of every held article
+    // The dates of every held article, sorted, as of the last plan (for `newest`), and the
+    // changes since: a first scan of 100k articles appends and sorts once instead of growing a
+    // tree node by node.
+    std::vector<Seconds> dates_;
+    std::vector<Seconds> dates_added_;
+    std::vector<Seconds> dates_removed_;
     std::vector<const Article*> incoming_;              // added since the last plan, not drafts
     std::multimap<Seconds, const Article*> scheduled_;  // not drafts, not yet due
     std::vector<const Article*> published_;             // newest first

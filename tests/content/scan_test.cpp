@@ -182,6 +182,46 @@ namespace {
 
 // The shared site fixture (tests/data/site/content) other modules' golden and integration tests
 // build on: this pins down what it contains.
+// The first scan lists and reads at once (scan_sources); it must find exactly what listing then
+// reading finds, in the same order, whatever the number of threads and folder sizes.
+TEST_F(ScanTest, ScanningWhileListingEqualsListingThenReading) {
+    for (int folder = 0; folder < 7; ++folder) {
+        for (int i = 0; i < folder * 23 + 1; ++i) {  // from 1 file to more than a batch of 32
+            const std::string base = "f" + std::to_string(folder) + "/sub" + std::to_string(i % 3) +
+                                     "/a" + std::to_string(i);
+            if (i % 2) {
+                write(base + ".txt", "Title " + std::to_string(i) + " 5 Apr 2021\nBody.\n");
+            } else {
+                write(base + ".md", kMd);
+            }
+        }
+    }
+    write("f1/sub0/a0.yaml", "title: From the sidecar\n");
+    write("top.md", kMd);
+    write("broken.md", "---\ntitle: [unclosed\n---\nx\n");
+
+    std::vector<Problem> listing_problems;
+    const auto stamps = list_sources(config_, listing_problems, {}, Listing::names_only);
+    const auto expected = read_articles(config_, stamps, Detail::metadata, 1);
+    for (const unsigned threads : {1u, 2u, 4u}) {
+        std::vector<Problem> problems;
+        const auto got = scan_sources(config_, problems, Detail::metadata, threads);
+        EXPECT_EQ(problems.size(), listing_problems.size());
+        ASSERT_EQ(got.size(), expected.size()) << threads << " threads";
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            EXPECT_EQ(got[i].stamp.path, stamps[i].path);
+            EXPECT_EQ(got[i].stamp, expected[i].stamp);
+            ASSERT_EQ(static_cast<bool>(got[i].article), static_cast<bool>(expected[i].article))
+                << stamps[i].path;
+            if (got[i].article) {
+                EXPECT_EQ(got[i].article->title, expected[i].article->title);
+                EXPECT_EQ(got[i].article->digest, expected[i].article->digest);
+            }
+            EXPECT_EQ(got[i].problems.size(), expected[i].problems.size()) << stamps[i].path;
+        }
+    }
+}
+
 TEST(SiteFixture, ParsesAsDocumented) {
     ContentConfig config;
     config.dir = FEEDD_TEST_DATA_DIR "/site/content";
