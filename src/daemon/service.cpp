@@ -254,9 +254,9 @@ struct Service::Impl {
         }
     }
 
-    // The new documents' compressed variants, made on the build thread just after the swap rather
-    // than before it: a change reaches readers one compression sooner, and a client
-    // asking for a variant meanwhile waits for that one only (Resource computes each once).
+    // The new documents' gzip variants (Resource::prepare), made on the build thread just after
+    // the swap rather than before it: a change reaches readers one compression sooner, and a
+    // client asking for a variant meanwhile waits for that one only (Resource computes each once).
     void prepare_variants(const std::shared_ptr<const Snapshot>& before, std::shared_ptr<const Snapshot> after) {
         asio::post(build_io, [before, after = std::move(after)] {
             for (const auto& [path, document] : after->resources) {

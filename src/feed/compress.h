@@ -14,12 +14,14 @@ std::string gzip(std::string_view body);
 // Brotli (RFC 7932) at quality kBrotliQuality, deterministic like gzip().
 std::string brotli(std::string_view body);
 
-// Every rebuild compresses every document (about 160 for the example site), so the quality is
-// chosen for rebuild time. Measured on an 11 KB RSS feed (CPU time): quality 5 takes 0.2 ms and
-// gives 2857 bytes, 8% less than gzip -9 (3109); quality 11 takes 11 ms (1 ms/KB, seconds per
-// rebuild of a larger site) for 2445 bytes. Reusing the previous snapshot's variants for
-// unchanged bodies would make quality 11 affordable.
-inline constexpr int kBrotliQuality = 4;  // ~2x faster than 5, a few % larger; see above
+// Brotli only helps when it beats gzip, which a client accepting both does not get otherwise (it
+// is preferred on a tie). Measured on the 10k-article benchmark's site feed (RSS 282 KB; window
+// sized to the body; encoder memory through a counting allocator): gzip -6 gives 81.0 KB; brotli
+// quality 2 gives 82.6 KB in 3.6 ms with 2.0 MB of encoder state, quality 4 83.4 KB in 5.3 ms with
+// 3.5 MB, quality 5 79.4 KB in 9.5 ms with 4.0 MB, quality 6 79.3 KB. On an 11 KB page: gzip 3278
+// bytes, quality 4 3130, quality 5 2882. So quality 5, made on first request (Resource::br_body):
+// only gzip is made eagerly after a rebuild.
+inline constexpr int kBrotliQuality = 5;
 
 // 16 hex digits of XXH3 (64 bits, content/digest.h) of `bytes`, for strong ETags: they only have
 // to change when the bytes change, so a fast non-cryptographic hash fits (std::hash is not stable

@@ -50,7 +50,6 @@ const EntrySpans& Resource::entry_spans() const {
 
 void Resource::prepare() const {
     gzip_body();
-    br_body();
 }
 
 Document::Document(std::shared_ptr<const Resource> ready)
