@@ -215,34 +215,45 @@ std::vector<const Article*> ArticleStore::feed_articles(std::size_t limit, Secon
 }
 
 std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Article*>& wanted) {
+    // The bodies not read yet (or read from an older version of their file), read on every
+    // hardware thread: a first build reads all the site feed's.
+    std::vector<SourceStamp> to_read;
+    std::set<std::string_view> queued;
+    for (const Article* article : wanted) {
+        const auto found = entries_.find(article->path);
+        if (found == entries_.end()) continue;
+        const auto cached = bodies_.find(article->path);
+        if ((cached == bodies_.end() || !(cached->second.stamp == found->second.stamp)) &&
+            queued.insert(found->first).second) {
+            to_read.push_back(found->second.stamp);
+        }
+    }
+    auto outcomes = read_articles(content_, to_read, Detail::full);
+    for (std::size_t i = 0; i < to_read.size(); ++i) {
+        if (outcomes[i].article) {
+            bodies_.insert_or_assign(to_read[i].path,
+                                     Entry{to_read[i], held(std::move(*outcomes[i].article)), {}});
+        } else {
+            // Changed or gone since it was listed: publish what is known; the watcher brings the
+            // rest.
+            bodies_.erase(to_read[i].path);
+        }
+    }
+
     std::vector<const Article*> out;
     out.reserve(wanted.size());
     std::map<std::string, Entry, std::less<>> kept;
     for (const Article* article : wanted) {
-        const auto found = entries_.find(article->path);
-        if (found == entries_.end()) {
-            out.push_back(article);
-            continue;
-        }
-        const auto& entry = found->second;
         if (const auto again = kept.find(article->path); again != kept.end()) {
             out.push_back(again->second.article.get());
             continue;
         }
-        auto cached = bodies_.find(article->path);
-        if (cached == bodies_.end() || !(cached->second.stamp == entry.stamp)) {
-            auto outcome = read_article(content_, entry.stamp, Detail::full);
-            // Changed or gone since it was listed: publish what is known; the watcher brings the
-            // rest.
-            if (!outcome.article) {
-                out.push_back(article);
-                continue;
-            }
-            cached =
-                bodies_
-                    .insert_or_assign(article->path,
-                                      Entry{entry.stamp, held(std::move(*outcome.article)), {}})
-                    .first;
+        const auto found = entries_.find(article->path);
+        const auto cached = bodies_.find(article->path);
+        if (found == entries_.end() || cached == bodies_.end() ||
+            !(cached->second.stamp == found->second.stamp)) {
+            out.push_back(article);
+            continue;
         }
         out.push_back(cached->second.article.get());
         kept.insert(bodies_.extract(cached));
