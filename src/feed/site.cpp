@@ -7,7 +7,6 @@
 #include <iterator>
 #include <map>
 #include <set>
-#include <tuple>
 #include <unordered_map>
 
 #include "content/digest.h"
@@ -239,22 +238,12 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
     Snapshot snapshot;
     std::size_t reused = 0;
     std::size_t rendered = 0;
+    // Shares the group's documents with the previous build when its fingerprint matches;
+    // else render() adds new ones.
     // Shares the group's documents with the previous build when its fingerprint matches; else
     // render() adds new ones, and keys() names them for the next build.
     std::unordered_map<std::string, RenderCache::Group> groups;
-    const auto record_group = [&](std::string first_key, const Fingerprint& fp,
-                                  std::vector<std::string> keys) {
-        RenderCache::Group made{fp.h(), {}};
-        for (auto& key : keys) {
-            auto document = snapshot.resources.find(key)->second;
-            made.documents.emplace_back(std::move(key), std::move(document));
-        }
-        groups.emplace(std::move(first_key), std::move(made));
-    };
-    // With record false the caller records the group itself once its documents are in (the site
-    // feed, rendered on other threads).
-    const auto group = [&](std::string first_key, const Fingerprint& fp, auto keys, auto render,
-                           bool record = true) {
+    const auto group = [&](std::string first_key, const Fingerprint& fp, auto keys, auto render) {
         if (cache) {
             if (const auto old = cache->groups.find(first_key);
                 old != cache->groups.end() && old->second.fingerprint == fp.h()) {
@@ -267,7 +256,14 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         }
         render();
         ++rendered;
-        if (cache && record) record_group(std::move(first_key), fp, keys());
+        if (cache) {
+            RenderCache::Group made{fp.h(), {}};
+            for (auto& key : keys()) {
+                auto document = snapshot.resources.find(key)->second;
+                made.documents.emplace_back(std::move(key), std::move(document));
+            }
+            groups.emplace(std::move(first_key), std::move(made));
+        }
     };
     const auto feed_keys = [](const std::string& folder, bool page) {
         std::vector<std::string> keys = {folder + "feed.xml", folder + "atom.xml",
@@ -276,18 +272,10 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         return keys;
     };
 
-    // The site feed and page are rendered now: they are what every reader asks for. When they
-    // must be (their inputs changed), two other threads render them while this one lays out the
-    // deferred documents below (a first build of 100k articles has 1,600 groups of them); they
-    // join the snapshot at the end.
+    // The site feed and page are rendered now: they are what every reader asks for.
     const FormatLinks current{site_url(config, "feed.xml"), site_url(config, "atom.xml")};
-    struct SiteFeed {
-        std::shared_ptr<const Resource> rss, page, atom, json;
-    };
-    std::future<SiteFeed> site_feed;
-    Fingerprint site_fp = base;
     {
-        Fingerprint& fp = site_fp;
+        Fingerprint fp = base;
         fp.bytes("main");
         fp.number(pages);
         fp.time(plan.newest);
@@ -295,32 +283,25 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
         group(
             "/feed.xml", fp, [&] { return feed_keys("/", true); },
             [&] {
-                site_feed = std::async(std::launch::async, [&plan, &config, &current, pages] {
-                    Feed main = feed_shell(config);
-                    main.urls = {config.site.url,
-                                 current.rss,
-                                 current.atom,
-                                 site_url(config, "feed.json"),
-                                 {}};
-                    for (const Article* a : plan.main)
-                        main.entries.push_back(make_entry(*a, config));
-                    set_updated(main, plan.newest);
-                    if (pages > 0) main.prev_archive = archive_links(config, pages);
-                    // Two at a time: these four are most of a rebuild's work after an edit
-                    // (docs/benchmarks.md).
-                    auto atom_and_json = std::async(std::launch::async, [&main] {
-                        return std::pair{make_feed_resource("atom.xml", main),
-                                         make_feed_resource("feed.json", main)};
-                    });
-                    SiteFeed made;
-                    made.rss = make_feed_resource("feed.xml", main);
-                    made.page = make_page_resource("text/html; charset=utf-8",
-                                                   render_index_html(main), main.updated);
-                    std::tie(made.atom, made.json) = atom_and_json.get();
-                    return made;
+                Feed main = feed_shell(config);
+                main.urls = {
+                    config.site.url, current.rss, current.atom, site_url(config, "feed.json"), {}};
+                for (const Article* a : plan.main) main.entries.push_back(make_entry(*a, config));
+                set_updated(main, plan.newest);
+                if (pages > 0) main.prev_archive = archive_links(config, pages);
+                // Two at a time: these four are most of a rebuild's work after an edit
+                // (docs/benchmarks.md).
+                auto atom_and_json = std::async(std::launch::async, [&main] {
+                    return std::pair{make_feed_resource("atom.xml", main),
+                                     make_feed_resource("feed.json", main)};
                 });
-            },
-            /*record=*/false);
+                snapshot.add("/feed.xml", make_feed_resource("feed.xml", main));
+                snapshot.add("/", make_page_resource("text/html; charset=utf-8",
+                                                     render_index_html(main), main.updated));
+                auto [atom, json] = atom_and_json.get();
+                snapshot.add("/atom.xml", std::move(atom));
+                snapshot.add("/feed.json", std::move(json));
+            });
     }
     if (cache && cache->previous && cache->previous->resources.contains(kStylesheetPath)) {
         snapshot.resources.emplace(kStylesheetPath,
@@ -486,15 +467,6 @@ Snapshot render_plan(const SitePlan& plan, const Config& config, RenderCache* ca
                         }));
                 }
             });
-    }
-
-    if (site_feed.valid()) {
-        SiteFeed made = site_feed.get();
-        snapshot.add("/feed.xml", std::move(made.rss));
-        snapshot.add("/", std::move(made.page));
-        snapshot.add("/atom.xml", std::move(made.atom));
-        snapshot.add("/feed.json", std::move(made.json));
-        if (cache) record_group("/feed.xml", site_fp, feed_keys("/", true));
     }
 
     snapshot.info.articles = plan.history.size();
