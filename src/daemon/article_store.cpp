@@ -79,8 +79,8 @@ void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate&
         auto& outcome = outcomes[i];
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(),
                                    outcome.problems.end());
-        put(stamps[i].path,
-            Entry{outcome.stamp, std::move(outcome.article), std::move(outcome.problems)});
+        put(stamps[i].path, Entry{FileVersion::of(outcome.stamp), std::move(outcome.article),
+                                  std::move(outcome.problems)});
     }
     update.read += stamps.size();
 }
@@ -94,9 +94,8 @@ StoreUpdate ArticleStore::rescan() {
         for (auto& outcome : outcomes) {
             update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(),
                                        outcome.problems.end());
-            std::string path = outcome.stamp.path;
-            put(path, Entry{std::move(outcome.stamp), std::move(outcome.article),
-                            std::move(outcome.problems)});
+            put(outcome.stamp.path, Entry{FileVersion::of(outcome.stamp),
+                                          std::move(outcome.article), std::move(outcome.problems)});
         }
         update.read += outcomes.size();
     } else {
@@ -106,7 +105,7 @@ StoreUpdate ArticleStore::rescan() {
         for (const auto& stamp : stamps) {
             listed.insert(stamp.path);
             const auto found = entries_.find(stamp.path);
-            if (found == entries_.end() || !(found->second.stamp == stamp))
+            if (found == entries_.end() || !(found->second.version == FileVersion::of(stamp)))
                 to_read.push_back(stamp);
         }
         for (auto it = entries_.begin(); it != entries_.end();) {
@@ -140,7 +139,7 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
                 erase(found);
                 ++update.removed;
             }
-        } else if (found == entries_.end() || !(found->second.stamp == *stamp)) {
+        } else if (found == entries_.end() || !(found->second.version == FileVersion::of(*stamp))) {
             to_read.push_back(*stamp);
         }
     };
@@ -183,7 +182,7 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             }
             Problem problem{path, 0, "symlink not followed", Severity::warning};
             update.new_problems.push_back(problem);
-            put(path, Entry{SourceStamp{path}, nullptr, {problem}});
+            put(path, Entry{FileVersion{}, nullptr, {problem}});
         } else if (is_article_name(name)) {
             refresh(path);
         } else if (!exists) {
@@ -223,16 +222,17 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
         const auto found = entries_.find(article->path);
         if (found == entries_.end()) continue;
         const auto cached = bodies_.find(article->path);
-        if ((cached == bodies_.end() || !(cached->second.stamp == found->second.stamp)) &&
+        if ((cached == bodies_.end() || !(cached->second.version == found->second.version)) &&
             queued.insert(found->first).second) {
-            to_read.push_back(found->second.stamp);
+            to_read.push_back(found->second.version.stamp(found->first));
         }
     }
     auto outcomes = read_articles(content_, to_read, Detail::full);
     for (std::size_t i = 0; i < to_read.size(); ++i) {
         if (outcomes[i].article) {
-            bodies_.insert_or_assign(to_read[i].path,
-                                     Entry{to_read[i], held(std::move(*outcomes[i].article)), {}});
+            bodies_.insert_or_assign(
+                to_read[i].path,
+                Entry{FileVersion::of(to_read[i]), held(std::move(*outcomes[i].article)), {}});
         } else {
             // Changed or gone since it was listed: publish what is known; the watcher brings the
             // rest.
@@ -251,7 +251,7 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
         const auto found = entries_.find(article->path);
         const auto cached = bodies_.find(article->path);
         if (found == entries_.end() || cached == bodies_.end() ||
-            !(cached->second.stamp == found->second.stamp)) {
+            !(cached->second.version == found->second.version)) {
             out.push_back(article);
             continue;
         }

@@ -63,8 +63,23 @@ public:
     RenderCache& render_cache() { return render_cache_; }
 
 private:
+    // A SourceStamp without its path, which is the entry's key: a site of 100k articles would
+    // hold every path twice (three times with Article::path).
+    struct FileVersion {
+        std::int64_t mtime_ns = 0;
+        std::uintmax_t size = 0;
+        std::uintmax_t inode = 0;
+        std::int64_t sidecar_mtime_ns = -1;
+        static FileVersion of(const SourceStamp& s) {
+            return {s.mtime_ns, s.size, s.inode, s.sidecar_mtime_ns};
+        }
+        SourceStamp stamp(std::string path) const {
+            return {std::move(path), mtime_ns, size, inode, sidecar_mtime_ns};
+        }
+        bool operator==(const FileVersion&) const = default;
+    };
     struct Entry {
-        SourceStamp stamp;
+        FileVersion version;
         std::shared_ptr<const Article> article;  // shared with documents deferred by past builds
         std::vector<Problem> problems;
     };
