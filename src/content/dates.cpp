@@ -29,14 +29,16 @@ constexpr std::array<std::string_view, 12> kMonths = {
 constexpr std::array<std::string_view, 7> kDays = {"monday", "tuesday",  "wednesday", "thursday",
                                                    "friday", "saturday", "sunday"};
 
+// ASCII only, as the "C" locale feedd runs in has it, without a locale lookup per character: a
+// scraped title is tried as a date from each of its last eight words.
 char lower(char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 bool is_alpha(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 class Cursor {
@@ -79,6 +81,16 @@ class Cursor {
         return w;
     }
     void skip(std::size_t n) { i_ += n; }
+    // word() into `buf` when it has from `min` to 9 letters (month and day names), else empty.
+    std::string_view short_word(char (&buf)[9], std::size_t min) const {
+        std::size_t n = 0;
+        while (i_ + n < s_.size() && is_alpha(s_[i_ + n])) {
+            if (n == sizeof buf) return {};
+            buf[n] = lower(s_[i_ + n]);
+            ++n;
+        }
+        return n < min ? std::string_view{} : std::string_view(buf, n);
+    }
     bool keyword(std::string_view kw) {
         const auto w = word();
         if (w != kw) return false;
@@ -87,8 +99,9 @@ class Cursor {
     }
     // "Apr", "April", "apr." is left to the caller's separator; "Sept" is accepted too.
     std::optional<int> month() {
-        const auto w = word();
-        if (w.size() < 3) return std::nullopt;
+        char buf[9];
+        const auto w = short_word(buf, 3);
+        if (w.empty()) return std::nullopt;
         for (std::size_t m = 0; m < kMonths.size(); ++m) {
             if (w == kMonths[m] || w == kMonths[m].substr(0, 3) || (m == 8 && w == "sept")) {
                 i_ += w.size();
@@ -98,8 +111,9 @@ class Cursor {
         return std::nullopt;
     }
     bool day_name() {
-        const auto w = word();
-        if (w.size() < 3) return false;
+        char buf[9];
+        const auto w = short_word(buf, 3);
+        if (w.empty()) return false;
         for (auto d : kDays) {
             if (w == d || w == d.substr(0, 3)) {
                 i_ += w.size();
