@@ -5,6 +5,7 @@
 #include "content/text_clean.h"
 
 #include <algorithm>
+#include <array>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -44,8 +45,15 @@ int sequence_length(unsigned char lead) {
     return 0;  // C0, C1, F5..FF and stray continuation bytes never start a sequence
 }
 
+// A table rather than six comparisons: summaries are collapsed byte by byte for every article.
+constexpr std::array<bool, 256> kSpace = [] {
+    std::array<bool, 256> table{};
+    for (const unsigned char c : {' ', '\t', '\n', '\r', '\f', '\v'}) table[c] = true;
+    return table;
+}();
+
 bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    return kSpace[static_cast<unsigned char>(c)];
 }
 
 }  // namespace
@@ -264,7 +272,7 @@ std::string collapse_spaces_up_to(std::string_view text, std::size_t max_chars) 
             out += ' ';
             ++chars;
         }
-        out.append(word, p);
+        out.append(word, static_cast<std::size_t>(p - word));
         chars += static_cast<std::size_t>(p - word) - continuation;
     }
     return out;
