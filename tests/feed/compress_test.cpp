@@ -8,6 +8,7 @@
 #include <string>
 
 #include "feed/feed_test_support.h"
+#include "support/gzip.h"
 
 namespace feedd {
 namespace {

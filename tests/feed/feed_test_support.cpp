@@ -1,7 +1,5 @@
 #include "feed/feed_test_support.h"
 
-#include <zlib.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,25 +33,6 @@ CommandResult run_command(const std::string& command) {
     const int status = ::pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
-}
-
-std::string gunzip(const std::string& data) {
-    z_stream zs{};
-    EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);  // gzip wrapper only
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    std::string out;
-    char buf[16384];
-    int rc = Z_OK;
-    while (rc == Z_OK) {
-        zs.next_out = reinterpret_cast<Bytef*>(buf);
-        zs.avail_out = sizeof buf;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(buf, sizeof buf - zs.avail_out);
-    }
-    EXPECT_EQ(rc, Z_STREAM_END);
-    inflateEnd(&zs);
-    return out;
 }
 
 std::filesystem::path write_temp(const std::string& name, const std::string& bytes) {

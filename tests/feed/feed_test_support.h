@@ -55,9 +55,6 @@ std::string quote(const std::string& arg);
 // Writes bytes to a new file under the test temp dir and returns its path.
 std::filesystem::path write_temp(const std::string& name, const std::string& bytes);
 
-// The bytes a gzip body (RFC 1952) decompresses to; a non-fatal failure if it is not one.
-std::string gunzip(const std::string& data);
-
 // FAILs with the Debian package to install when `program` is not executable.
 ::testing::AssertionResult have_program(const std::string& program, const std::string& package);
 

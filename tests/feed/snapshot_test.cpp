@@ -8,6 +8,7 @@
 #include "feed/writers_test_support.h"
 
 #include "feed/feed_test_support.h"
+#include "support/gzip.h"
 
 namespace feedd {
 namespace {

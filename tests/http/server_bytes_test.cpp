@@ -28,6 +28,7 @@
 #include "http/response_cache.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "http/test_server.h"
 
 namespace feedd::http {
 namespace {
@@ -52,14 +53,7 @@ std::string noise(std::uint32_t& state, std::size_t words) {
 // Full-content entries: /feed.xml and its compressed variants are big enough for the file.
 Feed big_feed(std::string_view word) {
     std::uint32_t state = 12345;
-    Feed feed;
-    feed.title = "Bytes test";
-    feed.description = "Feeds over the wire";
-    feed.urls.home = "http://127.0.0.1/";
-    feed.urls.rss = "http://127.0.0.1/feed.xml";
-    feed.urls.atom = "http://127.0.0.1/atom.xml";
-    feed.urls.json = "http://127.0.0.1/feed.json";
-    feed.updated = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1};
+    Feed feed = testing::loopback_feed("Bytes test");
     for (int i = 0; i < 40; ++i) {
         Entry e;
         e.id = e.link = "http://127.0.0.1/post-" + std::to_string(i) + "/";
@@ -75,28 +69,7 @@ Feed big_feed(std::string_view word) {
     return feed;
 }
 
-class TestServer {
-  public:
-    explicit TestServer(std::shared_ptr<const Snapshot> first) {
-        slot.store(std::move(first));
-        server.emplace(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0}, slot, options);
-        server->start();
-        finished_ = std::async(std::launch::async, [this] { io.run(); });
-    }
-    ~TestServer() {
-        server->stop();
-        finished_.wait();
-    }
-    tcp::endpoint endpoint() const { return server->local_endpoint(); }
-
-    ServerOptions options;  // defaults, as RouteContext's
-    asio::io_context io;
-    SnapshotSlot slot;
-    std::optional<Server> server;
-
-  private:
-    std::future<void> finished_;
-};
+using testing::TestServer;
 
 // A blocking connection that sends raw requests and parses responses.
 class Connection {

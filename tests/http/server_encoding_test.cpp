@@ -15,6 +15,7 @@
 
 #include "feed/snapshot.h"
 #include "http/server.h"
+#include "http/test_server.h"
 
 namespace feedd::http {
 namespace {
@@ -43,14 +44,7 @@ std::string unbrotli(const std::string& data) {
 }
 
 Feed sample_feed() {
-    Feed feed;
-    feed.title = "Encoding test";
-    feed.description = "Feeds over the wire";
-    feed.urls.home = "http://127.0.0.1/";
-    feed.urls.rss = "http://127.0.0.1/feed.xml";
-    feed.urls.atom = "http://127.0.0.1/atom.xml";
-    feed.urls.json = "http://127.0.0.1/feed.json";
-    feed.updated = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1};
+    Feed feed = testing::loopback_feed("Encoding test");
     for (int i = 0; i < 30; ++i) {
         Entry e;
         e.id = e.link = "http://127.0.0.1/post-" + std::to_string(i) + "/";
@@ -64,25 +58,17 @@ Feed sample_feed() {
 
 class ServerEncodingTest : public ::testing::Test {
   protected:
-    ServerEncodingTest() {
-        snapshot = std::make_shared<const Snapshot>(make_snapshot(sample_feed()));
-        slot.store(snapshot);
+    static ServerOptions limit_50() {
         ServerOptions options;
         options.feed_limit = 50;
-        server.emplace(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0}, slot, options);
-        server->start();
-        finished = std::async(std::launch::async, [this] { io.run(); });
-    }
-    ~ServerEncodingTest() override {
-        server->stop();
-        finished.wait();
+        return options;
     }
 
     bhttp::response<bhttp::string_body> get(std::string target, std::string accept,
                                             bool navigate = false) {
         asio::io_context client_io;
         tcp::socket socket(client_io);
-        socket.connect(server->local_endpoint());
+        socket.connect(server.endpoint());
         bhttp::request<bhttp::string_body> req{bhttp::verb::get, target, 11};
         req.set(bhttp::field::host, "127.0.0.1");
         if (!accept.empty()) req.set(bhttp::field::accept_encoding, accept);
@@ -95,11 +81,9 @@ class ServerEncodingTest : public ::testing::Test {
         return parser.release();
     }
 
-    std::shared_ptr<const Snapshot> snapshot;
-    asio::io_context io;
-    SnapshotSlot slot;
-    std::optional<Server> server;
-    std::future<void> finished;
+    std::shared_ptr<const Snapshot> snapshot =
+        std::make_shared<const Snapshot>(make_snapshot(sample_feed()));
+    testing::TestServer server{snapshot, limit_50()};
 };
 
 TEST_F(ServerEncodingTest, BrotliBodiesDecodeToTheFeeds) {

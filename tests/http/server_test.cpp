@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "http/metrics.h"
+#include "http/test_server.h"
 
 namespace feedd::http {
 namespace {
@@ -37,8 +38,9 @@ using namespace std::chrono_literals;
 
 std::shared_ptr<const Snapshot> snapshot_with(std::string feed_body) {
     auto snapshot = std::make_shared<Snapshot>();
-    snapshot->add("/feed.xml", make_page_resource("application/rss+xml; charset=utf-8", std::move(feed_body),
-                                                  std::chrono::sys_days{std::chrono::year{2024} / 5 / 1}));
+    snapshot->add("/feed.xml",
+                  make_page_resource("application/rss+xml; charset=utf-8", std::move(feed_body),
+                                     std::chrono::sys_days{std::chrono::year{2024} / 5 / 1}));
     return snapshot;
 }
 
@@ -51,32 +53,11 @@ ServerOptions options(ServerLimits limits, Metrics* metrics = nullptr,
     return result;
 }
 
-// A server on 127.0.0.1:<kernel's port> with its io_context running on its own thread.
-class TestServer {
+// The server over a snapshot whose feed says "first".
+class TestServer : public testing::TestServer {
   public:
-    explicit TestServer(ServerOptions options = {}) {
-        slot.store(snapshot_with("first"));
-        server.emplace(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0}, slot, options);
-        server->start();
-        finished_ = std::async(std::launch::async, [this] { io.run(); });
-    }
-    ~TestServer() {
-        server->stop();
-        finished_.wait();
-    }
-
-    tcp::endpoint endpoint() const { return server->local_endpoint(); }
-    // True when io.run() returned within `limit`.
-    bool finishes_within(std::chrono::milliseconds limit) {
-        return finished_.wait_for(limit) == std::future_status::ready;
-    }
-
-    asio::io_context io;
-    SnapshotSlot slot;
-    std::optional<Server> server;
-
-  private:
-    std::future<void> finished_;
+    explicit TestServer(ServerOptions options = {})
+        : testing::TestServer(snapshot_with("first"), options) {}
 };
 
 // A blocking client whose reads give up after a deadline instead of hanging the test.
@@ -378,7 +359,8 @@ TEST(Server, MetricsAndHealthzReflectTraffic) {
     Client client{server.endpoint()};
     client.get("/feed.xml");
     const auto feed = client.read();
-    client.get("/feed.xml", "If-None-Match: " + std::string(feed.response[bhttp::field::etag]) + "\r\n");
+    client.get("/feed.xml",
+               "If-None-Match: " + std::string(feed.response[bhttp::field::etag]) + "\r\n");
     EXPECT_EQ(client.read().response.result(), bhttp::status::not_modified);
     client.get("/.env");
     EXPECT_EQ(client.read().response.result(), bhttp::status::not_found);

@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <chrono>
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include <thread>
 
 #include "daemon/running_feedd.h"
+#include "support/gzip.h"
 #include "support/http_client.h"
 #include "support/process.h"
 
@@ -50,29 +50,12 @@ std::uint16_t free_port() {
     return ntohs(address.sin_port);
 }
 
-std::string gunzip(const std::string& bytes) {
-    z_stream stream{};
-    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return {};
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-    stream.avail_in = static_cast<uInt>(bytes.size());
-    std::string out;
-    char chunk[16384];
-    int status = Z_OK;
-    while (status == Z_OK) {
-        stream.next_out = reinterpret_cast<Bytef*>(chunk);
-        stream.avail_out = sizeof chunk;
-        status = inflate(&stream, Z_NO_FLUSH);
-        out.append(chunk, sizeof chunk - stream.avail_out);
-    }
-    inflateEnd(&stream);
-    return status == Z_STREAM_END ? out : std::string{};
-}
-
 // feedd_http_not_modified_total from feedd's /metrics.
 long not_modified_total(const RunningFeedd& feedd) {
     const auto metrics = feedd.get("/metrics").body;
     std::smatch match;
-    if (!std::regex_search(metrics, match, std::regex(R"(\nfeedd_http_not_modified_total (\d+))"))) {
+    if (!std::regex_search(metrics, match,
+                           std::regex(R"(\nfeedd_http_not_modified_total (\d+))"))) {
         return -1;
     }
     return std::stol(match[1]);
@@ -89,21 +72,35 @@ std::string nginx_conf(const fs::path& dir, std::uint16_t nginx_port, std::uint1
     const std::string d = dir.string();
     return "daemon off;\n"
            "master_process off;\n"
-           "pid " + d + "/nginx.pid;\n"
-           "error_log " + d + "/error.log info;\n"
+           "pid " +
+           d +
+           "/nginx.pid;\n"
+           "error_log " +
+           d +
+           "/error.log info;\n"
            "events { worker_connections 64; }\n"
            "http {\n"
-           "  access_log " + d + "/access.log;\n"
-           "  client_body_temp_path " + d + "/client_body;\n"
-           "  proxy_temp_path " + d + "/proxy;\n"
-           "  fastcgi_temp_path " + d + "/fastcgi;\n"
-           "  uwsgi_temp_path " + d + "/uwsgi;\n"
-           "  scgi_temp_path " + d + "/scgi;\n" +
-           site + "}\n";
+           "  access_log " +
+           d +
+           "/access.log;\n"
+           "  client_body_temp_path " +
+           d +
+           "/client_body;\n"
+           "  proxy_temp_path " +
+           d +
+           "/proxy;\n"
+           "  fastcgi_temp_path " +
+           d +
+           "/fastcgi;\n"
+           "  uwsgi_temp_path " +
+           d +
+           "/uwsgi;\n"
+           "  scgi_temp_path " +
+           d + "/scgi;\n" + site + "}\n";
 }
 
 class NginxInFront : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         ASSERT_TRUE(fs::exists(kNginx))
             << kNginx << " is missing: install the Debian package `nginx` (`make deps` does)";
@@ -119,10 +116,12 @@ protected:
                    "  debounce_ms: 50\n"
                    "server:\n"
                    "  listen: \"127.0.0.1:0\"\n"
-                   "  max_age: " + std::to_string(kMaxAge) + "\n"
-                   "ping:\n"
-                   "  enabled: false\n"
-                   "state_dir: ./state\n");
+                   "  max_age: " +
+                       std::to_string(kMaxAge) +
+                       "\n"
+                       "ping:\n"
+                       "  enabled: false\n"
+                       "state_dir: ./state\n");
         feedd_ = std::make_unique<RunningFeedd>(dir_.path() / "feedd.yaml");
         start_nginx();
     }
@@ -140,13 +139,14 @@ protected:
         for (int attempt = 0; attempt < 5; ++attempt) {
             nginx_port_ = free_port();
             write_file(dir / "nginx.conf", nginx_conf(dir, nginx_port_, feedd_->port()));
-            nginx_ = std::make_unique<ChildProcess>(
-                std::vector<std::string>{kNginx, "-p", dir.string(), "-c", (dir / "nginx.conf").string(),
-                                         "-e", (dir / "error.log").string()});
+            nginx_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+                kNginx, "-p", dir.string(), "-c", (dir / "nginx.conf").string(), "-e",
+                (dir / "error.log").string()});
             for (auto until = std::chrono::steady_clock::now() + 10s;
                  std::chrono::steady_clock::now() < until;) {
                 try {
-                    if (http_request("127.0.0.1", nginx_port_, "GET", "/healthz").status == 200) return;
+                    if (http_request("127.0.0.1", nginx_port_, "GET", "/healthz").status == 200)
+                        return;
                 } catch (const std::exception&) {
                     // not listening yet
                 }
@@ -237,8 +237,9 @@ TEST_F(NginxInFront, AChangeIsVisibleThroughNginxAfterMaxAge) {
     const std::string title = "Harbour reopens after the storm";
     fs::create_directories(dir_.path() / "content" / "world");
     // Any past date will do: the example site has fewer articles than feeds.limit.
-    write_file(dir_.path() / "content" / "world" / "harbour.md",
-               "---\ntitle: \"" + title + "\"\ndate: 2024-01-01T00:00:00Z\n---\n\nShips are back.\n");
+    write_file(
+        dir_.path() / "content" / "world" / "harbour.md",
+        "---\ntitle: \"" + title + "\"\ndate: 2024-01-01T00:00:00Z\n---\n\nShips are back.\n");
     ASSERT_TRUE(feedd_->wait_for("/feed.xml", contains(title), 5s)) << "feedd did not rebuild";
 
     const auto cached = via_nginx();
@@ -275,7 +276,9 @@ TEST_F(NginxInFront, EachEncodingAndViewIsCachedSeparatelyWithFeeddsBytes) {
         {{"Accept-Encoding", "gzip, deflate, br"}},
         {{"Accept-Encoding", "gzip;q=0, identity"}},
         {{"Sec-Fetch-Mode", "navigate"}, {"Sec-Fetch-Dest", "document"}},
-        {{"Sec-Fetch-Mode", "navigate"}, {"Sec-Fetch-Dest", "document"}, {"Accept-Encoding", "gzip"}},
+        {{"Sec-Fetch-Mode", "navigate"},
+         {"Sec-Fetch-Dest", "document"},
+         {"Accept-Encoding", "gzip"}},
     };
     // Two rounds: the first fills the cache, the second must be served from it.
     for (int round = 0; round < 2; ++round) {
