@@ -469,11 +469,24 @@ std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<
                 out.push_back(read_article_in(reader, content, stamp, detail));
         }
     };
+    // Tells the readers that nothing more comes, also when listing throws (out of memory):
+    // otherwise they would wait forever and joining them would hang.
+    const auto end_of_listing = [&] {
+        {
+            std::lock_guard lock(mutex);
+            listed = true;
+        }
+        ready.notify_all();
+    };
     {
         std::vector<std::jthread> workers;
         workers.reserve(threads - 1);
         for (unsigned t = 1; t < threads; ++t)
             workers.emplace_back([&, t] { read_batches(results[t]); });
+        struct Finally {
+            decltype(end_of_listing)& run;
+            ~Finally() { run(); }
+        } finally{end_of_listing};  // destroyed before `workers` are joined
         // This thread lists (names only: reading stamps each file) while the others read what is
         // listed, then reads too.
         walk_sources(
@@ -487,11 +500,7 @@ std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<
                 }
                 ready.notify_all();
             });
-        {
-            std::lock_guard lock(mutex);
-            listed = true;
-        }
-        ready.notify_all();
+        end_of_listing();
         read_batches(results[0]);
     }  // joined here
     std::vector<ReadOutcome> outcomes;
