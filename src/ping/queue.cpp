@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -125,14 +126,25 @@ bool PingQueue::announce(const Endpoint& endpoint, const std::string& topic,
     return true;
 }
 
+std::map<std::string, std::size_t> PingQueue::in_flight_by_endpoint() const {
+    std::map<std::string, std::size_t> count;
+    for (const auto& job : jobs_) {
+        if (job.in_flight) ++count[job.endpoint.key()];
+    }
+    return count;
+}
+
 std::vector<Job> PingQueue::take_due(TimePoint now) {
+    auto in_flight = in_flight_by_endpoint();
     std::vector<Job> due;
-    for (auto& job : jobs_) {
-        if (!job.in_flight && job.next_attempt <= now) {
-            job.in_flight = true;
-            if (!job.first_attempt) job.first_attempt = now;
-            due.push_back(job);
-        }
+    for (auto& job : jobs_) {  // in the order announced
+        if (job.in_flight || job.next_attempt > now) continue;
+        auto& count = in_flight[job.endpoint.key()];
+        if (count >= policy_.max_in_flight_per_endpoint) continue;
+        ++count;
+        job.in_flight = true;
+        if (!job.first_attempt) job.first_attempt = now;
+        due.push_back(job);
     }
     return due;
 }
@@ -167,11 +179,12 @@ PingQueue::Result PingQueue::complete(const Job& attempted, const Outcome& outco
         jobs_.erase(it);
         return Result::given_up;
     }
-    // A server that says when to come back (Retry-After) is taken at its word, within [1 s, the cap];
-    // otherwise the delay grows exponentially.
+    // A server that says when to come back (Retry-After) is taken at its word, within [1 s, the
+    // cap]; otherwise the delay grows exponentially.
     const auto delay =
         outcome.retry_after
-            ? std::clamp<Clock::duration>(*outcome.retry_after, std::chrono::seconds(1), policy_.max_delay)
+            ? std::clamp<Clock::duration>(*outcome.retry_after, std::chrono::seconds(1),
+                                          policy_.max_delay)
             : Clock::duration(backoff_delay(policy_, it->failures,
                                             std::uniform_real_distribution<>(0.0, 1.0)(random_)));
     it->next_attempt = now + delay;
@@ -195,9 +208,13 @@ std::vector<Job> PingQueue::retain_endpoints(const std::vector<Endpoint>& endpoi
 }
 
 std::optional<TimePoint> PingQueue::next_due() const {
+    const auto in_flight = in_flight_by_endpoint();
     std::optional<TimePoint> next;
     for (const auto& job : jobs_) {
-        if (!job.in_flight && (!next || job.next_attempt < *next)) next = job.next_attempt;
+        if (job.in_flight || (next && job.next_attempt >= *next)) continue;
+        const auto busy = in_flight.find(job.endpoint.key());
+        if (busy != in_flight.end() && busy->second >= policy_.max_in_flight_per_endpoint) continue;
+        next = job.next_attempt;
     }
     return next;
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -30,6 +31,11 @@ struct RetryPolicy {
     // ping carrying the latest state.
     std::chrono::milliseconds settle = std::chrono::seconds(1);
     double jitter = 0.2;  // each delay is scaled by a random factor in [1 - jitter, 1 + jitter]
+    // At most this many pings in flight to one endpoint; the rest wait their turn. A site with
+    // a hundred topic feeds announces them all at start: at once they would be a burst of a
+    // hundred connections to one hub (a small hub's listen queue drops them, and the kernel
+    // retries each after seconds).
+    std::size_t max_in_flight_per_endpoint = 4;
 };
 
 // The delay before try number `failures + 1`: first_delay × 2^(failures-1), jittered, capped.
@@ -80,7 +86,8 @@ class PingQueue {
     // Whether announce() would queue a job.
     bool changed(const Endpoint& endpoint, const std::string& topic, const std::string& etag) const;
 
-    // The jobs due at `now` that are not in flight; they are marked in flight.
+    // The jobs due at `now` that are not in flight, oldest first and at most
+    // max_in_flight_per_endpoint in flight per endpoint; they are marked in flight.
     std::vector<Job> take_due(TimePoint now);
 
     enum class Result {
@@ -97,7 +104,9 @@ class PingQueue {
     // Drops pending jobs for endpoints not in `endpoints` (removed from the config); returns them.
     std::vector<Job> retain_endpoints(const std::vector<Endpoint>& endpoints);
 
-    std::optional<TimePoint> next_due() const;  // earliest next_attempt of a job not in flight
+    // The earliest next_attempt of a job not in flight whose endpoint has room for one more;
+    // nullopt when there is none (the pinger then waits for a transfer to end).
+    std::optional<TimePoint> next_due() const;
     const std::vector<Job>& jobs() const { return jobs_; }
     std::size_t size() const { return jobs_.size(); }
 
@@ -108,6 +117,8 @@ class PingQueue {
         std::string etag;
     };
     Job* find(const std::string& endpoint_key, const std::string& topic);
+
+    std::map<std::string, std::size_t> in_flight_by_endpoint() const;  // by Endpoint::key()
 
     RetryPolicy policy_;
     std::mt19937_64 random_;

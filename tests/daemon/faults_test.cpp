@@ -155,7 +155,9 @@ TEST_F(Faults, ACorruptStateFileIsSetAsideAndRebuilt) {
             }
             return false;
         },
-        10s));
+        10s))
+        << "hub saw: " << hub.get_json("/_test/publishes").dump() << "\nfeedd said:\n"
+        << feedd.process().stderr_text();
     EXPECT_TRUE(ping::test::wait_until(
         [&] {
             return nlohmann::json::parse(read_file(site_.root() / "state" / "ping-state.json"), nullptr, false)

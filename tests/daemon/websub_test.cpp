@@ -108,7 +108,9 @@ TEST_F(WebSub, ARestartAnnouncesOnlyWhatChangedWhileDown) {
 TEST_F(WebSub, ABurstOfChangesGivesOnePingPerTopic) {
     const auto topic = site_url_ + "feed.xml";
     RunningFeedd feedd(site_.config());
-    ASSERT_TRUE(wait_until([&] { return publishes_of(topic).size() == 1; }, 10s));
+    ASSERT_TRUE(wait_until([&] { return publishes_of(topic).size() == 1; }, 10s))
+        << "hub saw: " << hub_.get_json("/_test/publishes").dump() << "\nfeedd said:\n"
+        << feedd.process().stderr_text();
     for (int i = 0; i < 200; ++i) {
         write_file(site_.content() / "burst" / ("b" + std::to_string(i) + ".md"),
                    "---\ntitle: Burst " + std::to_string(i) + "\ndate: 2026-06-01\n---\nx\n");

@@ -74,6 +74,27 @@ TEST(PingQueue, TwoHundredAnnouncementsOfOneTopicCoalesceIntoOneJobPerEndpoint) 
     EXPECT_EQ(due[1].etag, "\"e199\"");
 }
 
+TEST(PingQueue, AtMostFourPingsAreInFlightToOneEndpoint) {
+    PingQueue q(test_policy());
+    for (int i = 0; i < 10; ++i) {
+        q.announce(kHub, "http://s/t" + std::to_string(i) + "/feed.xml", "\"e\"", kT0);
+    }
+    q.announce(kRpc, "http://s/feed.xml", "\"e\"", kT0);
+    auto due = q.take_due(kT0 + 1s);
+    ASSERT_EQ(due.size(), 5u) << "four to the hub, and the other endpoint is not held up";
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(due[i].topic, "http://s/t" + std::to_string(i) + "/feed.xml");
+    EXPECT_EQ(due[4].endpoint, kRpc);
+    EXPECT_FALSE(q.next_due().has_value()) << "nothing can go before a transfer ends";
+    EXPECT_TRUE(q.take_due(kT0 + 2s).empty());
+
+    q.complete(due[0], delivered(), kT0 + 2s);
+    EXPECT_EQ(q.next_due(), kT0 + 1s);
+    const auto next = q.take_due(kT0 + 2s);
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0].topic, "http://s/t4/feed.xml") << "in the order announced";
+}
+
 TEST(PingQueue, SameEtagAgainIsNotAnnouncedAgainEvenAfterDelivery) {
     PingQueue q(test_policy());
     ASSERT_TRUE(q.announce(kHub, "t", "e1", kT0));
