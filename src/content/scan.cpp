@@ -166,10 +166,10 @@ namespace {
 // articles about three times faster.
 //
 // Walks the tree below `under` folder by folder and hands each folder's article stamps (its
-// sidecars paired: a sidecar sits beside its article) to `on_folder`, unsorted. False when the
-// content directory itself is missing or not a directory (the problem is in `problems`).
+// sidecars paired: a sidecar sits beside its article) to `on_folder`, unsorted. A content
+// directory that is missing or not a directory is one problem in `problems`.
 template <typename OnFolder>
-bool walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
+void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
                   std::string_view under, Listing listing, OnFolder on_folder) {
     const fs::path& root = content.dir;
     std::error_code ec;
@@ -177,12 +177,12 @@ bool walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
     if (!fs::exists(root_status)) {
         problems.push_back(
             {"", 0, "content directory " + root.string() + " does not exist", Severity::error});
-        return false;
+        return;
     }
     if (!fs::is_directory(root_status)) {
         problems.push_back(
             {"", 0, "content directory " + root.string() + " is not a directory", Severity::error});
-        return false;
+        return;
     }
 
     struct Listed {
@@ -280,7 +280,6 @@ bool walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
         }
         if (!stamps.empty()) on_folder(std::move(stamps));
     }
-    return true;
 }
 
 }  // namespace

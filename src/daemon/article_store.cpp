@@ -73,16 +73,14 @@ std::optional<Seconds> ArticleStore::next_publication(Seconds now) const {
     return planner_ ? planner_->next_publication(now) : std::nullopt;
 }
 
-void ArticleStore::read_all(const std::vector<SourceStamp>& stamps, StoreUpdate& update) {
-    auto outcomes = read_articles(content_, stamps, Detail::metadata);
-    for (std::size_t i = 0; i < stamps.size(); ++i) {
-        auto& outcome = outcomes[i];
+void ArticleStore::put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& update) {
+    for (auto& outcome : outcomes) {
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(),
                                    outcome.problems.end());
-        put(stamps[i].path, Entry{FileVersion::of(outcome.stamp), std::move(outcome.article),
-                                  std::move(outcome.problems)});
+        put(outcome.stamp.path, Entry{FileVersion::of(outcome.stamp), std::move(outcome.article),
+                                      std::move(outcome.problems)});
     }
-    update.read += stamps.size();
+    update.read += outcomes.size();
 }
 
 StoreUpdate ArticleStore::rescan() {
@@ -90,14 +88,7 @@ StoreUpdate ArticleStore::rescan() {
     std::vector<Problem> listing_problems;
     if (entries_.empty()) {
         // A first scan: everything listed is new, and it is read while the rest is listed.
-        auto outcomes = scan_sources(content_, listing_problems, Detail::metadata);
-        for (auto& outcome : outcomes) {
-            update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(),
-                                       outcome.problems.end());
-            put(outcome.stamp.path, Entry{FileVersion::of(outcome.stamp),
-                                          std::move(outcome.article), std::move(outcome.problems)});
-        }
-        update.read += outcomes.size();
+        put_all(scan_sources(content_, listing_problems, Detail::metadata), update);
     } else {
         const auto stamps = list_sources(content_, listing_problems, {}, Listing::stamped);
         std::set<std::string_view> listed;
@@ -116,7 +107,7 @@ StoreUpdate ArticleStore::rescan() {
                 ++update.removed;
             }
         }
-        read_all(to_read, update);
+        put_all(read_articles(content_, to_read, Detail::metadata), update);
     }
     directory_problems_ = std::move(listing_problems);
     update.new_problems.insert(update.new_problems.begin(), directory_problems_.begin(),
@@ -194,7 +185,7 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             }
         }
     }
-    read_all(to_read, update);
+    put_all(read_articles(content_, to_read, Detail::metadata), update);
     return update;
 }
 

@@ -85,7 +85,8 @@ private:
     };
 
     using Entries = std::map<std::string, Entry, std::less<>>;
-    void read_all(const std::vector<SourceStamp>& stamps, StoreUpdate& update);
+    // Each outcome becomes its path's entry; its problems are reported in `update`.
+    void put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& update);
     void put(const std::string& path, Entry entry);
     Entries::iterator erase(Entries::iterator it);
 
