@@ -246,8 +246,10 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                    {"timezone",
                     [&](auto& n, auto& k) {
                         auto zone = reader.non_empty_string(n, k);
+                        // "UTC" (the default) needs no check: its dates are read without the
+                        // tz database, whose first use lists all of /usr/share/zoneinfo.
                         try {
-                            date::locate_zone(zone);
+                            if (zone != "UTC") date::locate_zone(zone);
                         } catch (const std::exception&) {
                             reader.fail(n.Mark(), "'" + k + "': unknown time zone '" + zone +
                                                       "' (use an IANA name such as Europe/Berlin)");

@@ -433,7 +433,8 @@ std::expected<sys_seconds, std::string> resolve_date(const DateFields& f, std::s
 
     std::string zone_error;
     const date::time_zone* zone = nullptr;
-    if (!f.offset_minutes || !f.year) {
+    const bool utc = is_utc(timezone);
+    if (!utc && (!f.offset_minutes || !f.year)) {
         zone = find_zone(timezone, zone_error);
         if (!zone) return std::unexpected(zone_error);
     }
@@ -442,6 +443,7 @@ std::expected<sys_seconds, std::string> resolve_date(const DateFields& f, std::s
                                         time_of_day};
         if (f.offset_minutes)
             return sys_seconds{local.time_since_epoch() - minutes{*f.offset_minutes}};
+        if (utc) return sys_seconds{local.time_since_epoch()};
         return local_to_sys(*zone, local);
     };
     auto month_name = [&] {
@@ -460,7 +462,8 @@ std::expected<sys_seconds, std::string> resolve_date(const DateFields& f, std::s
     }
     // No year: the latest year that does not put the date after `reference`. Eight years back
     // always reaches a 29 February (even across 2100, which is not a leap year).
-    const auto ref_local = zone->to_local(reference);
+    const auto ref_local =
+        utc ? date::local_seconds{reference.time_since_epoch()} : zone->to_local(reference);
     const date::year ref_year = date::year_month_day{floor<date::days>(ref_local)}.year();
     bool any_valid = false;
     for (int back = 0; back <= 8; ++back) {
@@ -488,9 +491,13 @@ std::expected<sys_seconds, std::string> parse_date(std::string_view text, std::s
     return resolve_date(*fields, text, timezone, reference);
 }
 
+bool is_utc(std::string_view timezone) {
+    return timezone == "UTC";
+}
+
 bool is_known_timezone(std::string_view timezone) {
     std::string error;
-    return !timezone.empty() && find_zone(timezone, error) != nullptr;
+    return is_utc(timezone) || (!timezone.empty() && find_zone(timezone, error) != nullptr);
 }
 
 }  // namespace feedd

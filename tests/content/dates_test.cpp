@@ -140,6 +140,19 @@ TEST(ParseDate, UnknownZoneIsAnError) {
     EXPECT_EQ(parsed("2021-04-05T00:00:00Z", "Mars/Olympus_Mons"), "2021-04-05T00:00:00Z");
 }
 
+// "UTC" is read without the tz database: it must agree with the database's own UTC zone.
+TEST(ParseDate, UtcAgreesWithTheTzDatabasesUtc) {
+    ASSERT_TRUE(is_utc("UTC"));
+    ASSERT_FALSE(is_utc("Etc/UTC"));
+    for (const char* text : {"2021-04-05", "2021-04-05 12:20", "5 Apr in 12:20", "29 Feb",
+                             "April 5", "14 Jan in 23:59", "Mon, 05 Apr 2021 12:20:00",
+                             "31 Dec in 00:00", "2021-04-05T12:20:00+02:00", "30 Feb"}) {
+        for (const auto ref : {kRef, utc(2026, 4, 5, 12, 20), utc(2024, 3, 1)}) {
+            EXPECT_EQ(parsed(text, "UTC", ref), parsed(text, "Etc/UTC", ref)) << text;
+        }
+    }
+}
+
 TEST(IsKnownTimezone, ChecksTheTzDatabase) {
     EXPECT_TRUE(is_known_timezone("UTC"));
     EXPECT_TRUE(is_known_timezone("Europe/Berlin"));
