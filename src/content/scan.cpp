@@ -170,7 +170,8 @@ namespace {
 // directory that is missing or not a directory is one problem in `problems`.
 template <typename OnFolder>
 void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
-                  std::string_view under, Listing listing, OnFolder on_folder) {
+                  std::string_view under, Listing listing, OnFolder on_folder,
+                  const FolderHook& before_listing) {
     const fs::path& root = content.dir;
     std::error_code ec;
     const auto root_status = fs::status(root, ec);  // the configured dir itself may be a symlink
@@ -195,6 +196,7 @@ void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
     while (!pending.empty()) {
         const std::string dir = std::move(pending.back());
         pending.pop_back();
+        if (before_listing) before_listing(dir);
         articles.clear();
         sidecars.clear();
         // The root may be reached through a symlink (it is configured); folders below it not.
@@ -285,12 +287,16 @@ void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
 }  // namespace
 
 std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems,
-                                      std::string_view under, Listing listing) {
+                                      std::string_view under, Listing listing,
+                                      const FolderHook& before_listing) {
     std::vector<SourceStamp> stamps;
-    walk_sources(content, problems, under, listing, [&](std::vector<SourceStamp> folder) {
-        stamps.insert(stamps.end(), std::make_move_iterator(folder.begin()),
-                      std::make_move_iterator(folder.end()));
-    });
+    walk_sources(
+        content, problems, under, listing,
+        [&](std::vector<SourceStamp> folder) {
+            stamps.insert(stamps.end(), std::make_move_iterator(folder.begin()),
+                          std::make_move_iterator(folder.end()));
+        },
+        before_listing);
     std::sort(stamps.begin(), stamps.end(),
               [](const SourceStamp& a, const SourceStamp& b) { return a.path < b.path; });
     return stamps;
@@ -442,7 +448,8 @@ std::vector<ReadOutcome> read_articles(const ContentConfig& content,
 }
 
 std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<Problem>& problems,
-                                      Detail detail, unsigned threads) {
+                                      Detail detail, unsigned threads,
+                                      const FolderHook& before_listing) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     const ContentDir dir(content.dir);
     // Folders listed and not read yet, in small batches so that every thread has some till the
@@ -489,7 +496,8 @@ std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<
         // This thread lists (names only: reading stamps each file) while the others read what is
         // listed, then reads too.
         walk_sources(
-            content, problems, {}, Listing::names_only, [&](std::vector<SourceStamp> folder) {
+            content, problems, {}, Listing::names_only,
+            [&](std::vector<SourceStamp> folder) {
                 std::lock_guard lock(mutex);
                 for (std::size_t at = 0; at < folder.size(); at += kBatch) {
                     const auto end = std::min(folder.size(), at + kBatch);
@@ -498,21 +506,23 @@ std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<
                         std::make_move_iterator(folder.begin() + static_cast<std::ptrdiff_t>(end)));
                 }
                 ready.notify_all();
-            });
+            },
+            before_listing);
         end_of_listing();
         read_batches(results[0]);
     }  // joined here
-    std::vector<ReadOutcome> outcomes;
-    std::size_t total = 0;
-    for (const auto& r : results) total += r.size();
-    outcomes.reserve(total);
+    // Sorted by pointer, then moved once: sorting the outcomes themselves moved each about
+    // log2(n) times, and this runs on one thread while the other waits.
+    std::vector<ReadOutcome*> order;
     for (auto& r : results) {
-        outcomes.insert(outcomes.end(), std::make_move_iterator(r.begin()),
-                        std::make_move_iterator(r.end()));
+        for (auto& outcome : r) order.push_back(&outcome);
     }
-    std::sort(outcomes.begin(), outcomes.end(), [](const ReadOutcome& a, const ReadOutcome& b) {
-        return a.stamp.path < b.stamp.path;
+    std::sort(order.begin(), order.end(), [](const ReadOutcome* a, const ReadOutcome* b) {
+        return a->stamp.path < b->stamp.path;
     });
+    std::vector<ReadOutcome> outcomes;
+    outcomes.reserve(order.size());
+    for (ReadOutcome* outcome : order) outcomes.push_back(std::move(*outcome));
     return outcomes;
 }
 

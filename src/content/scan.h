@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,9 +38,14 @@ struct ContentSet {
 // With Listing::names_only, article files are not stat'ed (their stamps hold only the path; reading
 // them fills in the rest): what a first scan needs, at one system call less per file.
 enum class Listing { stamped, names_only };
+// `before_listing`, when set, is called on the listing thread with each folder (relative to
+// content.dir, "" for content.dir itself) just before it is listed: a watcher that starts watching
+// it there misses nothing the listing does not see.
+using FolderHook = std::function<void(const std::string& folder)>;
 std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<Problem>& problems,
                                       std::string_view under = {},
-                                      Listing listing = Listing::stamped);
+                                      Listing listing = Listing::stamped,
+                                      const FolderHook& before_listing = {});
 
 // The stamp of one article file now; nullopt when it is not (or no longer) an article file.
 std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path);
@@ -73,8 +79,10 @@ std::vector<ReadOutcome> read_articles(const ContentConfig& content,
 // list_sources (names only) + read_articles for a first scan, overlapped: the calling thread lists
 // the folders while the other threads read the files of the folders already listed. Outcomes are
 // sorted by path; each carries its file's path and stamp. Listing problems go to `problems`.
+// `before_listing` as for list_sources.
 std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<Problem>& problems,
-                                      Detail detail, unsigned threads = 0);
+                                      Detail detail, unsigned threads = 0,
+                                      const FolderHook& before_listing = {});
 
 // list_sources + read_articles.
 ContentSet scan_content(const ContentConfig& content, Detail detail = Detail::full);

@@ -83,14 +83,16 @@ void ArticleStore::put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& updat
     update.read += outcomes.size();
 }
 
-StoreUpdate ArticleStore::rescan() {
+StoreUpdate ArticleStore::rescan(const FolderHook& before_listing) {
     StoreUpdate update;
     std::vector<Problem> listing_problems;
     if (entries_.empty()) {
         // A first scan: everything listed is new, and it is read while the rest is listed.
-        put_all(scan_sources(content_, listing_problems, Detail::metadata), update);
+        put_all(scan_sources(content_, listing_problems, Detail::metadata, 0, before_listing),
+                update);
     } else {
-        const auto stamps = list_sources(content_, listing_problems, {}, Listing::stamped);
+        const auto stamps =
+            list_sources(content_, listing_problems, {}, Listing::stamped, before_listing);
         std::set<std::string_view> listed;
         std::vector<SourceStamp> to_read;
         for (const auto& stamp : stamps) {

@@ -32,8 +32,10 @@ public:
 
     const ContentConfig& content() const { return content_; }
 
-    // Lists the whole directory and re-reads what changed since the last look (the first call reads all).
-    StoreUpdate rescan();
+    // Lists the whole directory and re-reads what changed since the last look (the first call reads
+    // all). `before_listing` is called with each folder before it is listed (content/scan.h's
+    // FolderHook).
+    StoreUpdate rescan(const FolderHook& before_listing = {});
     // Looks only at these paths (relative to content.dir; a folder stands for everything below it).
     StoreUpdate update(const std::vector<std::string>& paths);
 

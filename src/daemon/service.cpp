@@ -90,10 +90,14 @@ struct Service::Impl {
 
     int run() {
         const auto started = Clock::now();
-        // Watch before the first scan, so that nothing changed during it is missed.
-        start_watcher();
+        // Each folder is watched just before the first scan lists it, so that nothing changed
+        // during the scan is missed, and the tree is walked once rather than by the watcher and the
+        // scan.
+        start_watcher(/*walk=*/false);
         store = std::make_unique<ArticleStore>(config.content);
-        const auto update = store->rescan();
+        const auto update = store->rescan([this](const std::string& folder) {
+            if (watcher) watcher->watch_folder(folder);  // io is not running yet (watch_folder)
+        });
         log_problems(config.content, update.new_problems);
         const auto build = render_site(*store, config, now_seconds(), started);
         publish(build, update);
@@ -158,9 +162,11 @@ struct Service::Impl {
         return true;
     }
 
-    void start_watcher() {
+    // `walk`: false when the caller's next scan adds the folders (WatchOptions::walk).
+    void start_watcher(bool walk = true) {
         watcher.reset();
         watch::WatchOptions options;
+        options.walk = walk;
         options.debounce = std::chrono::milliseconds(config.content.debounce_ms);
         options.ignore_name = [](std::string_view name) { return is_ignored_name(name); };
         try {

@@ -72,20 +72,25 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
         const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         if (fd < 0) throw std::system_error(errno, std::generic_category(), "inotify_init1");
         stream.assign(fd);
-        watch_root();
+        watch_root(options.walk);
         read();
     }
 
     int fd() { return stream.native_handle(); }
 
-    void watch_root() {
+    // `walk`: the folders below the root too (false only at the start, see WatchOptions::walk).
+    void watch_root(bool walk = true) {
         std::error_code ec;
         if (fs::is_directory(root, ec)) {
             if (parent_watch >= 0) {
                 inotify_rm_watch(fd(), parent_watch);
                 parent_watch = -1;
             }
-            add_tree("");
+            if (walk) {
+                add_tree("");
+            } else {
+                add_folder("");
+            }
             return;
         }
         // The root is missing (or not a folder): watch its parent for it to appear.
@@ -98,7 +103,8 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
-    void add_tree(const std::string& relative) {
+    // Watches `relative` (not below it); false when it could not be watched.
+    bool add_folder(const std::string& relative) {
         const auto folder = relative.empty() ? root : root / relative;
         const int wd = inotify_add_watch(fd(), folder.c_str(), kDirMask);
         if (wd < 0) {
@@ -107,10 +113,17 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
             warnings.push_back(folder.string() + ": cannot watch: " + std::strerror(errno) +
                                (errno == ENOSPC ? " (raise fs.inotify.max_user_watches)" : ""));
             rescan = true;
-            return;
+            return false;
         }
         watched[wd] = relative;
-        for (const auto& sub : subfolders(folder)) add_tree(join(relative, sub));
+        return true;
+    }
+
+    void add_tree(const std::string& relative) {
+        if (!add_folder(relative)) return;
+        for (const auto& sub : subfolders(relative.empty() ? root : root / relative)) {
+            add_tree(join(relative, sub));
+        }
     }
 
     // The names of the folders in `folder` (not symlinks to folders), from readdir's entry types:
@@ -292,6 +305,11 @@ DirectoryWatcher::~DirectoryWatcher() {
 
 std::size_t DirectoryWatcher::watch_count() const {
     return impl_->watched.size();
+}
+
+void DirectoryWatcher::watch_folder(const std::string& relative) {
+    if (impl_->add_folder(relative)) return;
+    impl_->note_rescan();  // reported through the handler once the io_context runs
 }
 
 }  // namespace feedd::watch

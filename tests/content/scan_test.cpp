@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 
 #include "content/test_util.h"
 
@@ -220,6 +221,46 @@ TEST_F(ScanTest, ScanningWhileListingEqualsListingThenReading) {
             EXPECT_EQ(got[i].problems.size(), expected[i].problems.size()) << stamps[i].path;
         }
     }
+}
+
+// The daemon watches each folder in this hook: whatever is written to a folder once it is watched
+// must then be listed (or be an event), so the hook runs before the folder is read.
+TEST_F(ScanTest, EachFolderIsHandedToTheHookBeforeItIsListed) {
+    write("top.md", kMd);
+    write("news/2026/a.md", kMd);
+    write("news/.drafts/hidden.md", kMd);
+    write("blog/b.txt", "Title 5 Apr 2021\nBody.\n");
+    fs::create_directory_symlink(config_.dir / "news", config_.dir / "linked");
+    const auto late_in = [&](std::set<std::string>& folders) {
+        return [&](const std::string& folder) {
+            folders.insert(folder);
+            write((folder.empty() ? std::string() : folder + "/") + "late.md", kMd);
+        };
+    };
+    const std::set<std::string> expected_folders = {"", "blog", "news", "news/2026"};
+    const std::vector<std::string> expected_paths = {
+        "blog/b.txt",        "blog/late.md", "late.md", "news/2026/a.md",
+        "news/2026/late.md", "news/late.md", "top.md"};
+
+    std::set<std::string> scanned_folders;
+    std::vector<Problem> problems;
+    std::vector<std::string> scanned;
+    for (const auto& outcome :
+         scan_sources(config_, problems, Detail::metadata, 2, late_in(scanned_folders))) {
+        EXPECT_TRUE(outcome.article) << outcome.stamp.path;
+        scanned.push_back(outcome.stamp.path);
+    }
+    EXPECT_EQ(scanned_folders, expected_folders);
+    EXPECT_EQ(scanned, expected_paths);
+
+    std::set<std::string> listed_folders;
+    std::vector<std::string> listed_paths;
+    for (const auto& stamp :
+         list_sources(config_, problems, {}, Listing::stamped, late_in(listed_folders))) {
+        listed_paths.push_back(stamp.path);
+    }
+    EXPECT_EQ(listed_folders, expected_folders);
+    EXPECT_EQ(listed_paths, expected_paths);
 }
 
 TEST(SiteFixture, ParsesAsDocumented) {

@@ -26,10 +26,12 @@ protected:
 
     fs::path content() const { return root_ / "content"; }
 
-    void start(std::chrono::milliseconds debounce = 100ms, std::chrono::milliseconds max_delay = 2000ms) {
+    void start(std::chrono::milliseconds debounce = 100ms,
+               std::chrono::milliseconds max_delay = 2000ms, bool walk = true) {
         WatchOptions options;
         options.debounce = debounce;
         options.max_delay = max_delay;
+        options.walk = walk;
         options.ignore_name = [](std::string_view name) {
             return name.starts_with('.') || name.ends_with('~') || name.ends_with(".tmp");
         };
@@ -121,6 +123,42 @@ TEST_F(Watcher, NewSubfoldersAreWatched) {
     run_until(2);
     ASSERT_EQ(batches_.size(), 2u);
     EXPECT_EQ(batches_[1].paths, std::vector<std::string>{"world/europe/a.md"});
+}
+
+// The daemon's first scan adds the folders as it lists them (WatchOptions::walk = false).
+TEST_F(Watcher, WithoutAWalkOnlyTheRootAndTheFoldersAddedAreWatched) {
+    fs::create_directories(content() / "news" / "2026");
+    fs::create_directories(content() / "blog");
+    start(100ms, 2000ms, /*walk=*/false);
+    EXPECT_EQ(watcher_->watch_count(), 1u);
+    watcher_->watch_folder("news");
+    watcher_->watch_folder("news/2026");
+    EXPECT_EQ(watcher_->watch_count(), 3u);
+    write(content() / "blog" / "unwatched.md", "x");
+    write(content() / "news" / "2026" / "a.md", "x");
+    write(content() / "top.md", "x");
+    run_until(1);
+    ASSERT_EQ(batches_.size(), 1u);
+    EXPECT_EQ(batches_[0].paths, (std::vector<std::string>{"news/2026/a.md", "top.md"}));
+    EXPECT_FALSE(batches_[0].rescan);
+    // Folders made later are walked as usual.
+    fs::create_directories(content() / "new" / "deep");
+    run_until(2);
+    write(content() / "new" / "deep" / "b.md", "x");
+    run_until(3);
+    ASSERT_EQ(batches_.size(), 3u);
+    EXPECT_EQ(batches_[2].paths, std::vector<std::string>{"new/deep/b.md"});
+}
+
+TEST_F(Watcher, AFolderThatCannotBeWatchedAsksForARescan) {
+    start(100ms, 2000ms, /*walk=*/false);
+    watcher_->watch_folder("gone");
+    run_until(1);
+    ASSERT_EQ(batches_.size(), 1u);
+    EXPECT_TRUE(batches_[0].rescan);
+    ASSERT_EQ(batches_[0].warnings.size(), 1u);
+    EXPECT_NE(batches_[0].warnings[0].find("gone: cannot watch"), std::string::npos)
+        << batches_[0].warnings[0];
 }
 
 TEST_F(Watcher, DeletionsAndRenamesAreReported) {
