@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace feedd {
 namespace {
 
@@ -110,6 +112,39 @@ TEST(CollapseSpaces, JoinsWordsWithOneSpace) {
     EXPECT_EQ(collapse_spaces("  a \t b\n\nc  "), "a b c");
     EXPECT_EQ(collapse_spaces(" \n\t "), "");
     EXPECT_EQ(collapse_spaces("one"), "one");
+}
+
+// The words of `text` joined by one ' ': what collapse_spaces must give, written the plain way.
+std::string words_joined(std::string_view text) {
+    std::string out, word;
+    for (const char c : std::string(text) + " ") {
+        if (std::string_view(" \t\n\r\f\v").find(c) == std::string_view::npos) {
+            word += c;
+        } else if (!word.empty()) {
+            out += (out.empty() ? "" : " ") + word;
+            word.clear();
+        }
+    }
+    return out;
+}
+
+TEST(CollapseSpaces, MatchesJoiningTheWordsForRandomText) {
+    // Single spaces between words (copied as runs), other spaces, multi-byte characters, and
+    // cuts that fall inside and at the end of runs.
+    const std::string pieces[] = {"a", "word", "\xC3\xA9t\xC3\xA9", "\xE2\x98\xBA", " ", " ",
+                                  " ", "  ", "\t", "\n", " \r\n", "x"};
+    std::mt19937 random(20261127);
+    for (int round = 0; round < 2000; ++round) {
+        std::string text;
+        const int length = static_cast<int>(random() % 80);
+        for (int i = 0; i < length; ++i) text += pieces[random() % std::size(pieces)];
+        const std::string joined = words_joined(text);
+        ASSERT_EQ(collapse_spaces(text), joined) << "'" << text << "'";
+        for (const std::size_t max : {0u, 1u, 2u, 5u, 13u, 40u, 300u}) {
+            ASSERT_EQ(summarize(text, max), truncate_words(joined, max))
+                << "'" << text << "' at " << max;
+        }
+    }
 }
 
 TEST(TextClean, SummarizeIsTruncateOfCollapseForAnyLength) {
