@@ -131,8 +131,9 @@ std::string words_joined(std::string_view text) {
 TEST(CollapseSpaces, MatchesJoiningTheWordsForRandomText) {
     // Single spaces between words (copied as runs), other spaces, multi-byte characters, and
     // cuts that fall inside and at the end of runs.
-    const std::string pieces[] = {"a", "word", "\xC3\xA9t\xC3\xA9", "\xE2\x98\xBA", " ", " ",
-                                  " ", "  ", "\t", "\n", " \r\n", "x"};
+    const std::string pieces[] = {
+        "a",     "word", "\xC3\xA9t\xC3\xA9", "\xE2\x98\xBA", " ", " ", " ", "  ", "\t", "\n",
+        " \r\n", "x"};
     std::mt19937 random(20261127);
     for (int round = 0; round < 2000; ++round) {
         std::string text;
