@@ -23,10 +23,15 @@
 namespace feedd {
 namespace {
 
-// A node of a loaded document: nullptr stands for "absent".
-class Node {
+// What yaml-cpp called Null: an empty or "~"/"null" plain scalar (a quoted one is text).
+bool is_null_text(std::string_view s) {
+    return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
+// A node of a document libyaml loaded: nullptr stands for "absent".
+class LoadedNode {
   public:
-    Node(yaml_document_t* doc, yaml_node_t* node) : doc_(doc), node_(node) {}
+    LoadedNode(yaml_document_t* doc, yaml_node_t* node) : doc_(doc), node_(node) {}
 
     bool defined() const { return node_ != nullptr; }
     // What yaml-cpp called Null: an empty or "~"/"null" plain scalar (a quoted one is text).
@@ -34,8 +39,7 @@ class Node {
         if (!node_) return true;
         if (node_->type != YAML_SCALAR_NODE) return false;
         if (node_->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return false;
-        const auto s = scalar();
-        return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+        return is_null_text(scalar());
     }
     bool is_scalar() const { return node_ && node_->type == YAML_SCALAR_NODE && !is_null(); }
     bool is_sequence() const { return node_ && node_->type == YAML_SEQUENCE_NODE; }
@@ -48,20 +52,279 @@ class Node {
     template <typename F>
     void each_item(F&& f) const {
         for (auto* i = node_->data.sequence.items.start; i < node_->data.sequence.items.top; ++i) {
-            f(Node(doc_, yaml_document_get_node(doc_, *i)));
+            f(LoadedNode(doc_, yaml_document_get_node(doc_, *i)));
         }
     }
     template <typename F>
     void each_pair(F&& f) const {
         for (auto* p = node_->data.mapping.pairs.start; p < node_->data.mapping.pairs.top; ++p) {
-            f(Node(doc_, yaml_document_get_node(doc_, p->key)),
-              Node(doc_, yaml_document_get_node(doc_, p->value)));
+            f(LoadedNode(doc_, yaml_document_get_node(doc_, p->key)),
+              LoadedNode(doc_, yaml_document_get_node(doc_, p->value)));
         }
     }
 
   private:
     yaml_document_t* doc_;
     yaml_node_t* node_;
+};
+
+// --- Flat front matter, read without libyaml ---------------------------------------------------
+//
+// libyaml's scanner costs about 35,000 instructions for a five-line front matter (a fresh 64 KB
+// parser, a token and a copy per scalar): at 10k articles that was 40% of the CPU time of reading
+// them, and so the largest part of a cold start. Nearly all front matter is flat: one "key: value"
+// per line, values plain or simply quoted, lists in [brackets] or as "- item" lines. FlatYaml
+// reads only that, exactly as libyaml does, straight from the text; anything else (nesting,
+// escapes, multi-line scalars, anchors, tags, comments after values, tabs, any character libyaml
+// treats specially) makes it give up, and the text goes to libyaml. tests/content/metadata_test.cpp
+// and the front_matter fuzz target check that both readings agree wherever FlatYaml reads.
+
+struct FlatScalar {
+    std::string_view text;
+    int line = 0;  // 0-based, in the YAML text
+    bool plain = true;
+};
+
+struct FlatValue {
+    FlatScalar scalar;
+    bool sequence = false;
+    std::size_t first = 0, count = 0;  // the sequence's items in FlatDoc::items
+    int line = 0;
+};
+
+struct FlatDoc {
+    std::vector<std::pair<FlatScalar, FlatValue>> pairs;
+    std::vector<FlatScalar> items;
+};
+
+// Characters whose meaning to libyaml goes beyond "a character": line breaks other than '\n'
+// (CR, NEL, U+2028, U+2029), tabs, C1 controls, byte order marks, noncharacters, and whatever
+// is_clean_text refuses (invalid UTF-8, C0 controls).
+bool has_special_characters(std::string_view yaml) {
+    if (!is_clean_text(yaml)) return true;
+    for (std::size_t i = 0; i < yaml.size(); ++i) {
+        const auto c = static_cast<unsigned char>(yaml[i]);
+        if (c < 0x80) {
+            if (c == '\t' || c == 0x7F) return true;
+            continue;
+        }
+        const auto next = [&](std::size_t k) {
+            return i + k < yaml.size() ? static_cast<unsigned char>(yaml[i + k]) : 0;
+        };
+        if (c == 0xC2 && next(1) < 0xA0) return true;
+        if (c == 0xE2 && next(1) == 0x80 && (next(2) == 0xA8 || next(2) == 0xA9)) return true;
+        if (c == 0xEF &&
+            ((next(1) == 0xBB && next(2) == 0xBF) || (next(1) == 0xBF && next(2) >= 0xBE))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string_view trim_right_spaces(std::string_view s) {
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+}
+
+class FlatYaml {
+  public:
+    // The document, or nullopt when the text is not flat (then libyaml reads it).
+    static std::optional<FlatDoc> read(std::string_view yaml) {
+        if (has_special_characters(yaml)) return std::nullopt;
+        FlatYaml reader;
+        if (!reader.read_lines(yaml) || reader.doc_.pairs.empty()) return std::nullopt;
+        return std::move(reader.doc_);
+    }
+
+  private:
+    FlatDoc doc_;
+
+    static bool is_key_char(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-' || c == '.';
+    }
+    static bool starts_with_indicator(char c) {
+        return std::string_view("-?:,[]{}#&*!|>'\"%@`").find(c) != std::string_view::npos;
+    }
+
+    // A quoted scalar at the start of `rest` (single or double quotes, no escapes, on one line);
+    // `rest` is left after the closing quote.
+    static std::optional<FlatScalar> quoted(std::string_view& rest, int line) {
+        const char quote = rest.front();
+        const auto close = rest.find(quote, 1);
+        if (close == std::string_view::npos) return std::nullopt;
+        const auto text = rest.substr(1, close - 1);
+        if (quote == '"' && text.find('\\') != std::string_view::npos) return std::nullopt;
+        if (quote == '\'' && close + 1 < rest.size() && rest[close + 1] == '\'')
+            return std::nullopt;
+        rest.remove_prefix(close + 1);
+        return FlatScalar{text, line, false};
+    }
+
+    // A value in block context: the rest of a line after "key: " or "- ".
+    static std::optional<FlatScalar> block_scalar(std::string_view rest, int line) {
+        rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
+        rest = trim_right_spaces(rest);
+        if (rest.empty()) return std::nullopt;
+        if (rest.front() == '"' || rest.front() == '\'') {
+            auto scalar = quoted(rest, line);
+            if (!scalar || !trim_right_spaces(rest).empty()) return std::nullopt;
+            return scalar;
+        }
+        if (starts_with_indicator(rest.front())) return std::nullopt;
+        if (rest.find(": ") != std::string_view::npos || rest.back() == ':' ||
+            rest.find(" #") != std::string_view::npos) {
+            return std::nullopt;
+        }
+        return FlatScalar{rest, line, true};
+    }
+
+    // "[a, "b", c]" on one line.
+    bool flow_sequence(std::string_view rest, int line, FlatValue& value) {
+        value.sequence = true;
+        value.first = doc_.items.size();
+        value.line = line;
+        rest.remove_prefix(1);  // '['
+        const auto skip_spaces = [&] {
+            while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+        };
+        skip_spaces();
+        if (!rest.empty() && rest.front() == ']') {
+            rest.remove_prefix(1);
+            return trim_right_spaces(rest).empty();
+        }
+        while (true) {
+            skip_spaces();
+            if (rest.empty()) return false;
+            if (rest.front() == '"' || rest.front() == '\'') {
+                auto item = quoted(rest, line);
+                if (!item) return false;
+                doc_.items.push_back(*item);
+            } else {
+                if (starts_with_indicator(rest.front())) return false;
+                const auto end = rest.find_first_of(",[]{}#:?\"'");
+                if (end == std::string_view::npos) return false;
+                doc_.items.push_back({trim_right_spaces(rest.substr(0, end)), line, true});
+                rest.remove_prefix(end);
+            }
+            ++value.count;
+            skip_spaces();
+            if (rest.empty()) return false;
+            if (rest.front() == ']') {
+                rest.remove_prefix(1);
+                return trim_right_spaces(rest).empty();
+            }
+            if (rest.front() != ',') return false;
+            rest.remove_prefix(1);
+        }
+    }
+
+    bool read_lines(std::string_view yaml) {
+        FlatValue* open_list =
+            nullptr;  // a "key:" with nothing after it, which "- item" lines fill
+        std::size_t list_indent = 0;
+        int line = 0;
+        for (std::size_t pos = 0; pos < yaml.size(); ++line) {
+            auto end = yaml.find('\n', pos);
+            if (end == std::string_view::npos) end = yaml.size();
+            const std::string_view text = yaml.substr(pos, end - pos);
+            pos = end + 1;
+            if (trim_right_spaces(text).empty() || text.front() == '#') continue;
+            const auto indent = text.find_first_not_of(' ');
+            if (text.substr(indent).starts_with("- ")) {
+                if (!open_list || (open_list->count > 0 && indent != list_indent)) return false;
+                if (open_list->count == 0) {
+                    open_list->sequence = true;
+                    open_list->first = doc_.items.size();
+                    open_list->line = line;
+                    list_indent = indent;
+                }
+                auto item = block_scalar(text.substr(indent + 2), line);
+                if (!item) return false;
+                doc_.items.push_back(*item);
+                ++open_list->count;
+                continue;
+            }
+            if (indent != 0) return false;
+            open_list = nullptr;
+            // "key:" then nothing, or ": " and a value.
+            std::size_t key_end = 0;
+            while (key_end < text.size() && is_key_char(text[key_end])) ++key_end;
+            if (key_end == 0 || key_end > 100 || text.front() == '-' || text.front() == '.' ||
+                key_end == text.size() || text[key_end] != ':') {
+                return false;
+            }
+            FlatScalar key{text.substr(0, key_end), line, true};
+            std::string_view rest = text.substr(key_end + 1);
+            FlatValue value;
+            value.line = line;
+            if (trim_right_spaces(rest).empty()) {
+                value.scalar = {{}, line, true};  // null, unless "- item" lines follow
+                doc_.pairs.emplace_back(key, value);
+                open_list = &doc_.pairs.back().second;
+                continue;
+            }
+            if (rest.front() != ' ') return false;
+            rest.remove_prefix(rest.find_first_not_of(' '));
+            if (rest.front() == '[') {
+                if (!flow_sequence(rest, line, value)) return false;
+            } else {
+                auto scalar = block_scalar(rest, line);
+                if (!scalar) return false;
+                value.scalar = *scalar;
+            }
+            doc_.pairs.emplace_back(key, value);
+        }
+        return true;
+    }
+};
+
+// A node of a FlatDoc, with LoadedNode's interface (for Reader).
+class FlatNode {
+  public:
+    static FlatNode root(const FlatDoc& doc) { return FlatNode(&doc, Kind::map, nullptr, nullptr); }
+    static FlatNode of(const FlatDoc& doc, const FlatScalar& scalar) {
+        return FlatNode(&doc, Kind::scalar, &scalar, nullptr);
+    }
+    static FlatNode of(const FlatDoc& doc, const FlatValue& value) {
+        return value.sequence ? FlatNode(&doc, Kind::sequence, nullptr, &value)
+                              : FlatNode(&doc, Kind::scalar, &value.scalar, nullptr);
+    }
+
+    bool defined() const { return true; }
+    bool is_null() const {
+        return kind_ == Kind::scalar && scalar_->plain && is_null_text(scalar_->text);
+    }
+    bool is_scalar() const { return kind_ == Kind::scalar && !is_null(); }
+    bool is_sequence() const { return kind_ == Kind::sequence; }
+    bool is_map() const { return kind_ == Kind::map; }
+    std::string_view scalar() const { return scalar_->text; }
+    int line() const {
+        if (kind_ == Kind::scalar) return scalar_->line;
+        if (kind_ == Kind::sequence) return value_->line;
+        return doc_->pairs.front().first.line;
+    }
+
+    template <typename F>
+    void each_item(F&& f) const {
+        for (std::size_t i = value_->first; i < value_->first + value_->count; ++i) {
+            f(of(*doc_, doc_->items[i]));
+        }
+    }
+    template <typename F>
+    void each_pair(F&& f) const {
+        for (const auto& [key, value] : doc_->pairs) f(of(*doc_, key), of(*doc_, value));
+    }
+
+  private:
+    enum class Kind { map, scalar, sequence };
+    FlatNode(const FlatDoc* doc, Kind kind, const FlatScalar* scalar, const FlatValue* value)
+        : doc_(doc), kind_(kind), scalar_(scalar), value_(value) {}
+
+    const FlatDoc* doc_;
+    Kind kind_;
+    const FlatScalar* scalar_;
+    const FlatValue* value_;
 };
 
 // yaml-cpp's convert<bool> rules, which the tests and existing sites rely on: y/n, yes/no,
@@ -84,6 +347,8 @@ std::optional<bool> to_bool(std::string_view s) {
     return std::nullopt;
 }
 
+// Reads metadata from the root of a document: a LoadedNode or a FlatNode.
+template <typename Node>
 class Reader {
   public:
     Reader(const MetadataSource& source, std::vector<Problem>& problems)
@@ -371,8 +636,37 @@ void Metadata::overlay(Metadata&& over) {
     overlay_fields(*this, std::move(over));
 }
 
+namespace {
+
+template <typename Node>
+std::optional<Metadata> read_metadata(const Node& root, const MetadataSource& source,
+                                      std::vector<Problem>& problems) {
+    Reader<Node> reader(source, problems);
+    Metadata m;
+    reader.read(root, m);
+    if (reader.failed()) return std::nullopt;
+    return m;
+}
+
+}  // namespace
+
 std::optional<Metadata> parse_metadata(std::string_view yaml, const MetadataSource& source,
                                        std::vector<Problem>& problems) {
+    if (const auto flat = FlatYaml::read(yaml)) {
+        return read_metadata(FlatNode::root(*flat), source, problems);
+    }
+    return detail::parse_metadata_with_libyaml(yaml, source, problems);
+}
+
+namespace detail {
+
+bool is_flat_yaml(std::string_view yaml) {
+    return FlatYaml::read(yaml).has_value();
+}
+
+std::optional<Metadata> parse_metadata_with_libyaml(std::string_view yaml,
+                                                    const MetadataSource& source,
+                                                    std::vector<Problem>& problems) {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         problems.push_back({std::string(source.path), source.first_line,
@@ -393,12 +687,9 @@ std::optional<Metadata> parse_metadata(std::string_view yaml, const MetadataSour
     }
     const std::unique_ptr<yaml_document_t, void (*)(yaml_document_t*)> document_guard(
         &document, yaml_document_delete);
-
-    Reader reader(source, problems);
-    Metadata m;
-    reader.read(Node(&document, yaml_document_get_root_node(&document)), m);
-    if (reader.failed()) return std::nullopt;
-    return m;
+    return read_metadata(LoadedNode(&document, yaml_document_get_root_node(&document)), source,
+                         problems);
 }
 
+}  // namespace detail
 }  // namespace feedd

@@ -43,6 +43,16 @@ struct MetadataSource {
 std::optional<Metadata> parse_metadata(std::string_view yaml, const MetadataSource& source,
                                        std::vector<Problem>& problems);
 
+namespace detail {
+// For the tests and the front_matter fuzz target, which check that both readings agree:
+// whether parse_metadata reads `yaml` without libyaml (flat front matter, see metadata.cpp), and
+// parse_metadata through libyaml whatever the text.
+bool is_flat_yaml(std::string_view yaml);
+std::optional<Metadata> parse_metadata_with_libyaml(std::string_view yaml,
+                                                    const MetadataSource& source,
+                                                    std::vector<Problem>& problems);
+}  // namespace detail
+
 // What a body parser found besides the metadata.
 struct ParsedBody {
     Metadata meta;                // from front matter (Markdown) or the title line (text)
