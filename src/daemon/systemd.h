@@ -1,5 +1,6 @@
-// The systemd service protocol (sd_notify, watchdog, socket activation) through libsystemd.
-// Every call is a no-op when feedd does not run under systemd (no NOTIFY_SOCKET / LISTEN_FDS).
+// The systemd service protocol (sd_notify, watchdog, socket activation) through libsystemd, which
+// is opened (dlopen) only when systemd talks to feedd. Every call is a no-op when feedd does not
+// run under systemd (no NOTIFY_SOCKET / LISTEN_FDS / WATCHDOG_USEC).
 #pragma once
 
 #include <chrono>

@@ -12,7 +12,7 @@
 // type-checked like direct calls; the header is still included for types and constants only
 // (libcurl4-openssl-dev stays a build dependency, libcurl4 a run-time one of the package). Calling
 // a curl_* function directly in feedd_ping would fail to link the feedd binary, which no longer
-// gets -lcurl, and tests/ping/no_libcurl_needed.cmake checks that feedd does not need it.
+// gets -lcurl, and tests/support/library_not_needed.cmake checks that feedd does not need it.
 //
 // Internal to ping/.
 #pragma once

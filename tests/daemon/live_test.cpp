@@ -11,6 +11,7 @@
 
 #include "daemon/running_feedd.h"
 #include "daemon/site_fixture.h"
+#include "support/peers.h"
 
 namespace feedd::test {
 namespace {
@@ -222,6 +223,47 @@ TEST_F(Live, SpeaksTheSystemdNotifyProtocol) {
         EXPECT_EQ(feedd.stop(), 0);
         EXPECT_NE(receive("STOPPING=1"), "");
     }
+    ::close(fd);
+}
+
+// Socket activation as systemd does it (feedd.socket): systemd-socket-activate, from Debian's
+// systemd package, binds the port, starts feedd at the first connection and passes the listening
+// socket (LISTEN_FDS); feedd serves on it, and tells the notify socket it is ready.
+TEST_F(Live, ServesOnASocketPassedBySystemd) {
+    const auto activate = fs::path("/usr/bin/systemd-socket-activate");
+    if (!fs::exists(activate)) GTEST_SKIP() << activate << " is not installed";
+    const auto socket_path = site_.root() / "notify.sock";
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    timeval timeout{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+
+    const auto port = ping::test::unused_port();
+    const std::string listen = "127.0.0.1:" + std::to_string(port);
+    ChildProcess activator({activate.string(), "-l", listen, "-E",
+                            "NOTIFY_SOCKET=" + socket_path.string(), FEEDD_BINARY, "serve", "-c",
+                            site_.config().string()});
+    ASSERT_NE(activator.wait_for_line("Listening on", 10s), "") << activator.stderr_text();
+    // The config says port 0: only the passed socket can serve on this one.
+    const auto response = http_request("127.0.0.1", port, "GET", "/feed.xml");
+    EXPECT_EQ(response.status, 200) << activator.stderr_text();
+    EXPECT_NE(response.body.find("<rss"), std::string::npos);
+    char buffer[4096];
+    std::string ready;
+    for (int i = 0; i < 10 && ready.find("READY=1") == std::string::npos; ++i) {
+        const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        ready.assign(buffer, static_cast<std::size_t>(n));
+    }
+    EXPECT_NE(ready.find("READY=1"), std::string::npos) << activator.stderr_text();
+    EXPECT_NE(activator.wait_for_line("serving http://127.0.0.1:" + std::to_string(port), 5s), "")
+        << activator.stderr_text();
+    activator.signal(SIGTERM);
+    EXPECT_EQ(activator.wait(6s), 0) << activator.stderr_text();
     ::close(fd);
 }
 

@@ -1,7 +1,7 @@
 // libcurl through dlopen (src/ping/curl_library.h): what a ping says when the library or one of its
 // functions cannot be loaded, and that the queue then treats it like an unreachable hub.
 // (That feedd does not link libcurl, and that a process maps it only once a ping is sent, are
-// tested by no_libcurl_needed.cmake and curl_loading_test.cpp.)
+// tested by tests/support/library_not_needed.cmake and curl_loading_test.cpp.)
 #include "ping/curl_library.h"
 
 #include <gtest/gtest.h>
