@@ -400,6 +400,14 @@ std::optional<DateFields> parse_date_fields(std::string_view text) {
     }
     if (text.empty()) return std::nullopt;
     const Cursor c(text);
+    // Every form starts with a digit, a day name or a month name. Most texts tried are not dates
+    // (a scraped title is tried word by word from its end), and this check alone turns them away
+    // instead of each of the four parsers below.
+    if (!is_digit(text.front())) {
+        Cursor day = c;
+        Cursor month = c;
+        if (!day.day_name() && !month.month()) return std::nullopt;
+    }
     if (auto f = parse_iso(c)) return f;
     if (auto f = parse_numeric_dotted(c)) return f;
     if (auto f = parse_day_first(c)) return f;
