@@ -8,6 +8,7 @@
 #include <array>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#include <immintrin.h>
 #endif
 #include <cstdint>
 #include <cstring>
@@ -127,6 +128,42 @@ CleanText clean_text(std::string_view bytes) {
     return out;
 }
 
+#ifdef __x86_64__
+namespace {
+
+// The leading 32-byte blocks of `bytes` that hold only printable ASCII, tabs and newlines, as
+// is_clean_text's SSE2 loop below finds them 16 at a time, for CPUs with AVX2 (every x86-64 server
+// of the last decade; the binary itself targets baseline x86-64): a first scan checks every byte
+// of the content directory, and this halves the instructions it takes.
+__attribute__((target("avx2"))) std::size_t plain_prefix_avx2(const char* data, std::size_t n) {
+    const __m256i below_space = _mm256_set1_epi8(0x20);
+    const __m256i tab = _mm256_set1_epi8('\t');
+    const __m256i newline = _mm256_set1_epi8('\n');
+    std::size_t i = 0;
+    while (i + 32 <= n) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data + i));
+        // Signed compare: bytes of 0x80 and above are negative, so they count as "below".
+        const unsigned suspect =
+            static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(below_space, v)));
+        const unsigned allowed = static_cast<unsigned>(_mm256_movemask_epi8(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, tab), _mm256_cmpeq_epi8(v, newline))));
+        if ((suspect & ~allowed) != 0) break;
+        i += 32;
+    }
+    return i;
+}
+
+bool has_avx2() {
+    static const bool yes = [] {
+        __builtin_cpu_init();  // may run before libgcc's own constructor has
+        return __builtin_cpu_supports("avx2") != 0;
+    }();
+    return yes;
+}
+
+}  // namespace
+#endif
+
 bool is_clean_text(std::string_view bytes) {
     if (bytes.starts_with("\xEF\xBB\xBF")) return false;
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
@@ -134,6 +171,9 @@ bool is_clean_text(std::string_view bytes) {
     const std::size_t n = bytes.size();
     std::size_t i = 0;
     while (i < n) {
+#ifdef __x86_64__
+        if (has_avx2()) i += plain_prefix_avx2(bytes.data() + i, n - i);
+#endif
 #ifdef __SSE2__
         // Skip blocks of 16 bytes of printable ASCII, tabs and newlines (line ends would stop
         // the word-wide loop below at every line): every article is checked in full.
@@ -251,12 +291,20 @@ std::string escape_html(std::string_view text) {
 
 namespace {
 
+bool is_lead_byte(char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // UTF-8 continuation bytes are not
+}
+
 // collapse_spaces, stopping once the output holds more than `max_chars` code points: what it
 // returns is then a prefix of the whole result (it stops between two words). Words joined by one
 // ' ' are copied as one run: appending word by word was most of the time of summarizing.
-std::string collapse_spaces_up_to(std::string_view text, std::size_t max_chars) {
+// With `cut`, also sets what truncate_words would find: the byte offset of code point number
+// `max_chars` (0-based) in the result, or npos when the result has no more than `max_chars`.
+std::string collapse_spaces_up_to(std::string_view text, std::size_t max_chars,
+                                  std::size_t* cut = nullptr) {
     std::string out;
     out.reserve(std::min(text.size(), max_chars < text.size() ? 4 * (max_chars + 1) : text.size()));
+    if (cut) *cut = std::string_view::npos;
     std::size_t chars = 0;
     const char* p = text.data();
     const char* const end = p + text.size();
@@ -271,12 +319,32 @@ std::string collapse_spaces_up_to(std::string_view text, std::size_t max_chars) 
         const char* const run = p;
         std::size_t continuation = 0;  // UTF-8 continuation bytes: not code points of their own
         while (true) {
+            const char* const word = p;
+            const std::size_t continuation_before = continuation;
             while (p != end && !is_space(*p)) {
-                continuation += (static_cast<unsigned char>(*p) & 0xC0) == 0x80;
+                continuation += !is_lead_byte(*p);
                 ++p;
             }
             if (chars + static_cast<std::size_t>(p - run) - continuation > max_chars) {
                 full = true;
+                if (cut) {
+                    // Count on from the word's start (where `before` code points precede it).
+                    std::size_t before =
+                        chars + static_cast<std::size_t>(word - run) - continuation_before;
+                    const std::size_t at = out.size() + static_cast<std::size_t>(word - run);
+                    if (before > max_chars) {
+                        *cut = at - 1;  // the ' ' before this word is the one past the limit
+                    } else {
+                        for (const char* q = word;; ++q) {
+                            if (!is_lead_byte(*q)) continue;
+                            if (before == max_chars) {
+                                *cut = at + static_cast<std::size_t>(q - word);
+                                break;
+                            }
+                            ++before;
+                        }
+                    }
+                }
                 break;
             }
             if (p + 1 < end && *p == ' ' && !is_space(p[1])) {
@@ -291,30 +359,8 @@ std::string collapse_spaces_up_to(std::string_view text, std::size_t max_chars) 
     return out;
 }
 
-}  // namespace
-
-std::string collapse_spaces(std::string_view text) {
-    return collapse_spaces_up_to(text, std::string_view::npos - 1);
-}
-
-std::string summarize(std::string_view text, std::size_t max_chars) {
-    // truncate_words looks at the first max_chars + 1 code points only: more of the collapsed
-    // text is as good as all of it (a paragraph of a scraped article can be kilobytes long, and
-    // every article gets a summary).
-    return truncate_words(collapse_spaces_up_to(text, max_chars), max_chars);
-}
-
-std::string truncate_words(std::string_view text, std::size_t max_chars) {
-    // Find the byte offset just past `max_chars` code points (continuation bytes don't count).
-    std::size_t chars = 0;
-    std::size_t cut = 0;
-    for (; cut < text.size(); ++cut) {
-        if ((static_cast<unsigned char>(text[cut]) & 0xC0) != 0x80) {
-            if (chars == max_chars) break;
-            ++chars;
-        }
-    }
-    if (cut >= text.size()) return std::string(text);
+// truncate_words once the cut is known: back to a word boundary, then the ellipsis.
+std::string shorten_at(std::string_view text, std::size_t cut) {
     // Leave room for the ellipsis, then back up to the last space so no word is split.
     std::string_view head = text.substr(0, cut);
     const auto space = head.find_last_of(' ');
@@ -322,9 +368,7 @@ std::string truncate_words(std::string_view text, std::size_t max_chars) {
         head = head.substr(0, space);
     else {
         // One enormous word: cut at a code point boundary anyway.
-        while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) {
-            head.remove_suffix(1);
-        }
+        while (!head.empty() && !is_lead_byte(head.back())) head.remove_suffix(1);
         if (!head.empty()) head.remove_suffix(1);
     }
     head = trim(head);
@@ -337,6 +381,35 @@ std::string truncate_words(std::string_view text, std::size_t max_chars) {
     out.append(head);
     out.append("\xE2\x80\xA6");
     return out;
+}
+
+}  // namespace
+
+std::string collapse_spaces(std::string_view text) {
+    return collapse_spaces_up_to(text, std::string_view::npos - 1);
+}
+
+std::string summarize(std::string_view text, std::size_t max_chars) {
+    // truncate_words(collapse_spaces(text), max_chars), in one pass over the head it needs: a
+    // paragraph of a scraped article can be kilobytes long, and every article gets a summary.
+    std::size_t cut = std::string_view::npos;
+    std::string collapsed = collapse_spaces_up_to(text, max_chars, &cut);
+    if (cut == std::string_view::npos) return collapsed;
+    return shorten_at(collapsed, cut);
+}
+
+std::string truncate_words(std::string_view text, std::size_t max_chars) {
+    // Find the byte offset just past `max_chars` code points (continuation bytes don't count).
+    std::size_t chars = 0;
+    std::size_t cut = 0;
+    for (; cut < text.size(); ++cut) {
+        if (is_lead_byte(text[cut])) {
+            if (chars == max_chars) break;
+            ++chars;
+        }
+    }
+    if (cut >= text.size()) return std::string(text);
+    return shorten_at(text, cut);
 }
 
 void encode_utf8(std::string& out, char32_t cp) {
