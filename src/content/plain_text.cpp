@@ -71,19 +71,69 @@ bool is_lone_date(std::string_view line) {
     return parse_date_fields(line).has_value();
 }
 
+// The lines of a text (as split_lines gives them), split as far as they are asked for: reading
+// an article's metadata needs its first few lines and its last one, and splitting every line of
+// every page was a fifth of the time to read scraped pages.
+class LineList {
+  public:
+    explicit LineList(std::string_view text) : text_(text) {}
+
+    // Whether there is a line `i`.
+    bool has(std::size_t i) {
+        while (lines_.size() <= i && next_ < text_.size()) split_one();
+        return i < lines_.size();
+    }
+    // Line `i`, which has(i) said exists.
+    std::string_view operator[](std::size_t i) const { return lines_[i]; }
+    std::size_t size() {
+        while (next_ < text_.size()) split_one();
+        return lines_.size();
+    }
+
+  private:
+    void split_one() {
+        const auto end = text_.find('\n', next_);
+        if (end == std::string_view::npos) {
+            lines_.push_back(text_.substr(next_));
+            next_ = text_.size();
+        } else {
+            lines_.push_back(text_.substr(next_, end - next_));
+            next_ = end + 1;
+        }
+    }
+
+    std::string_view text_;
+    std::vector<std::string_view> lines_;
+    std::size_t next_ = 0;  // where the next line starts
+};
+
+// The last line of `text` that is not blank; empty when there is none.
+std::string_view last_filled_line(std::string_view text) {
+    std::size_t end = text.size();
+    while (end > 0) {
+        const auto newline = end > 0 ? text.rfind('\n', end - 1) : std::string_view::npos;
+        const std::size_t start = newline == std::string_view::npos ? 0 : newline + 1;
+        const auto line = text.substr(start, end - start);
+        if (!is_blank(line)) return line;
+        if (start == 0) break;
+        end = start - 1;
+    }
+    return {};
+}
+
 }  // namespace
 
 std::optional<ParsedBody> parse_plain_text(std::string_view text, const MetadataSource& source,
                                            const std::vector<std::string>& cut_markers,
                                            std::vector<Problem>& problems, Detail detail) {
     ParsedBody out;
-    const auto lines = split_lines(text);
+    LineList lines(text);
     auto next_filled = [&](std::size_t from) {
-        while (from < lines.size() && is_blank(lines[from])) ++from;
+        while (lines.has(from) && is_blank(lines[from])) ++from;
         return from;
     };
     const std::size_t title_at = next_filled(0);
-    if (title_at == lines.size()) {
+    if (!lines.has(title_at)) {
         problems.push_back({std::string(source.path), 0, "empty file", Severity::error});
         return std::nullopt;
     }
@@ -96,11 +146,9 @@ std::optional<ParsedBody> parse_plain_text(std::string_view text, const Metadata
     // date without a year, so it is read before anything is cut. A date-only footer means "that
     // day", so it covers the whole day: "14 Jan in 12:20" under a "14 Jan 2026" footer is 2026.
     out.reference = source.reference;
-    std::size_t last = lines.size();
-    while (last > title_at + 1 && is_blank(lines[last - 1])) --last;
-    const std::size_t footer_at = last - 1;
-    if (footer_at > title_at) {
-        if (auto footer = parse_date_fields(lines[footer_at])) {
+    const std::string_view footer_line = last_filled_line(text);
+    if (footer_line.data() > lines[title_at].data()) {  // a line after the title
+        if (auto footer = parse_date_fields(footer_line)) {
             if (!footer->has_time) {
                 footer->has_time = true;
                 footer->hour = 23;
@@ -108,7 +156,7 @@ std::optional<ParsedBody> parse_plain_text(std::string_view text, const Metadata
                 footer->second = 59;
             }
             const auto when =
-                resolve_date(*footer, trim(lines[footer_at]), source.timezone, source.reference);
+                resolve_date(*footer, trim(footer_line), source.timezone, source.reference);
             if (when) out.reference = *when;
         }
     }
@@ -126,7 +174,7 @@ std::optional<ParsedBody> parse_plain_text(std::string_view text, const Metadata
     } else {
         out.meta.title = collapse_spaces(title_line);
         const std::size_t next = next_filled(title_at + 1);
-        if (next < lines.size()) {
+        if (lines.has(next)) {
             if (auto f = parse_date_fields(lines[next])) {
                 fields = f;
                 date_text = trim(lines[next]);
@@ -144,6 +192,24 @@ std::optional<ParsedBody> parse_plain_text(std::string_view text, const Metadata
     }
 
     // Body: up to the first boilerplate marker, without a trailing lone date (the footer's).
+    if (detail == Detail::metadata) {
+        // Only the first paragraph (the summary) is wanted, and only the lines up to the next
+        // filled one are split: the first filled line is the first paragraph unless it is a
+        // marker, or the lone date that is the last filled line before a marker or the end.
+        const std::size_t first = next_filled(body_from);
+        bool any_text = false;
+        if (lines.has(first) && !starts_with_marker(lines[first], cut_markers)) {
+            const std::size_t after = next_filled(first + 1);
+            const bool last_filled =
+                !lines.has(after) || starts_with_marker(lines[after], cut_markers);
+            if (!last_filled || !is_lone_date(lines[first])) {
+                any_text = true;
+                out.derived_summary = summarize(lines[first], kSummaryChars);
+            }
+        }
+        if (!any_text) warn(title_at, "no text after the title");
+        return out;
+    }
     std::size_t body_end = body_from;
     while (body_end < lines.size() && !starts_with_marker(lines[body_end], cut_markers)) ++body_end;
     std::size_t filled_end = body_end;
@@ -151,17 +217,14 @@ std::optional<ParsedBody> parse_plain_text(std::string_view text, const Metadata
     if (filled_end > body_from && is_lone_date(lines[filled_end - 1])) body_end = filled_end - 1;
 
     bool any_text = false;
-    if (detail == Detail::full) out.html.reserve(text.size() + text.size() / 16);
+    out.html.reserve(text.size() + text.size() / 16);
     for (std::size_t i = body_from; i < body_end; ++i) {
         if (is_blank(lines[i])) continue;
-        if (detail == Detail::metadata && any_text) break;  // only the summary is wanted
         any_text = true;
         if (out.derived_summary.empty()) out.derived_summary = summarize(lines[i], kSummaryChars);
-        if (detail == Detail::full) {
-            out.html += "<p>";
-            out.html += escape_html(collapse_spaces(lines[i]));
-            out.html += "</p>\n";
-        }
+        out.html += "<p>";
+        out.html += escape_html(collapse_spaces(lines[i]));
+        out.html += "</p>\n";
     }
     if (!any_text) warn(title_at, "no text after the title");
     return out;

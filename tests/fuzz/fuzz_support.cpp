@@ -182,6 +182,16 @@ void fuzz_article(std::string_view input, const std::string& path) {
     const ParseOutcome meta = parse_article(source, config.content, Detail::metadata);
     FEEDD_FUZZ_CHECK(meta.article.has_value() == full.article.has_value(),
                      "metadata and full disagree on skipping the file");
+    // A metadata read looks at less of the file (scraped pages: the first lines and the last),
+    // and must find the same problems on the same lines.
+    FEEDD_FUZZ_CHECK(meta.problems.size() == full.problems.size(),
+                     "%zu problems by metadata, %zu in full", meta.problems.size(),
+                     full.problems.size());
+    for (std::size_t i = 0; i < meta.problems.size(); ++i) {
+        FEEDD_FUZZ_CHECK(to_string(meta.problems[i]) == to_string(full.problems[i]),
+                         "metadata: %s; full: %s", to_string(meta.problems[i]).c_str(),
+                         to_string(full.problems[i]).c_str());
+    }
     if (!full.article) return;
     FEEDD_FUZZ_CHECK(full.article->path == path, "article path");
     FEEDD_FUZZ_CHECK(meta.article->content_html.empty(), "metadata has a body");
