@@ -90,6 +90,10 @@ struct Service::Impl {
 
     int run() {
         const auto started = Clock::now();
+        // Bound before the first build, and accepting after it: a client that connects meanwhile
+        // waits in the listen queue for the first feeds rather than being refused (as with socket
+        // activation), and a port in use is reported at once rather than after a build.
+        if (!open_server()) return 1;
         // Each folder is watched just before the first scan lists it, so that nothing changed
         // during the scan is missed, and the tree is walked once rather than by the watcher and the
         // scan.
@@ -102,7 +106,7 @@ struct Service::Impl {
         const auto build = render_site(*store, config, now_seconds(), started);
         publish(build, update);
 
-        if (!start_server()) return 1;
+        start_server();
         start_pinger();
         announce();
         wait_for_signals();
@@ -124,7 +128,7 @@ struct Service::Impl {
         return 0;
     }
 
-    bool start_server() {
+    bool open_server() {
         http::ServerOptions options;
         options.max_age = std::chrono::seconds(config.server.max_age);
         options.metrics = &metrics;
@@ -154,12 +158,15 @@ struct Service::Impl {
                 return false;
             }
         }
+        return true;
+    }
+
+    void start_server() {
         server->start();
         const auto endpoint = server->local_endpoint();
         const auto host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
                                                      : endpoint.address().to_string();
         log::info("serving http://" + host + ":" + std::to_string(endpoint.port()) + "/feed.xml");
-        return true;
     }
 
     // `walk`: false when the caller's next scan adds the folders (WatchOptions::walk).

@@ -157,6 +157,8 @@ TEST(ServeStartup, PortInUseIsAClearError) {
     const auto second = run_program({FEEDD_BINARY, "serve", "-c", second_site.config().string()});
     EXPECT_EQ(second.exit_code, 1);
     EXPECT_NE(second.err.find("cannot listen on " + listen), std::string::npos) << second.err;
+    // Said at once: the port is bound before the first build, which never started.
+    EXPECT_EQ(second.err.find("build:"), std::string::npos) << second.err;
     first.signal(SIGTERM);
     EXPECT_EQ(first.wait(5s), 0);
 }
