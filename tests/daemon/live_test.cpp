@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 #include "daemon/running_feedd.h"
@@ -188,42 +189,59 @@ TEST_F(Live, SigtermWhileRequestsAreInFlightLosesNoResponse) {
     EXPECT_EQ(broken.load(), 0);
 }
 
-// systemd's notify protocol, read from a real datagram socket as systemd would.
-TEST_F(Live, SpeaksTheSystemdNotifyProtocol) {
-    const auto socket_path = site_.root() / "notify.sock";
-    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    timeval timeout{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+// systemd's side of the notify protocol: a datagram socket bound at `path`, as systemd's is.
+class NotifySocket {
+  public:
+    explicit NotifySocket(const fs::path& path)
+        : path_(path), fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
+        if (fd_ < 0) throw std::runtime_error("socket(AF_UNIX) failed");
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+        if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+            ::close(fd_);
+            throw std::runtime_error("cannot bind " + path.string());
+        }
+        timeval timeout{10, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    }
+    ~NotifySocket() { ::close(fd_); }
+    NotifySocket(const NotifySocket&) = delete;
+    NotifySocket& operator=(const NotifySocket&) = delete;
+
+    // What feedd's environment names it by.
+    std::string variable() const { return "NOTIFY_SOCKET=" + path_.string(); }
+
     // The next datagram that contains `state` (STATUS= updates may come in between), or "".
-    auto receive = [&](const std::string& state) {
+    std::string receive(const std::string& state) {
         for (int i = 0; i < 10; ++i) {
             char buffer[4096];
-            const auto n = ::recv(fd, buffer, sizeof buffer, 0);
-            if (n <= 0) return std::string{};
+            const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
+            if (n <= 0) return {};
             std::string message(buffer, static_cast<std::size_t>(n));
             if (message.find(state) != std::string::npos) return message;
         }
-        return std::string{};
-    };
-
-    {
-        RunningFeedd feedd(site_.config(), {"NOTIFY_SOCKET=" + socket_path.string()});
-        const auto ready = receive("READY=1");
-        EXPECT_NE(ready.find("STATUS=11 articles published"), std::string::npos) << ready;
-
-        feedd.process().signal(SIGHUP);
-        EXPECT_NE(receive("RELOADING=1"), "");
-        EXPECT_NE(receive("READY=1"), "");
-
-        EXPECT_EQ(feedd.stop(), 0);
-        EXPECT_NE(receive("STOPPING=1"), "");
+        return {};
     }
-    ::close(fd);
+
+  private:
+    fs::path path_;
+    int fd_;
+};
+
+// systemd's notify protocol, read from a real datagram socket as systemd would.
+TEST_F(Live, SpeaksTheSystemdNotifyProtocol) {
+    NotifySocket systemd(site_.root() / "notify.sock");
+    RunningFeedd feedd(site_.config(), {systemd.variable()});
+    const auto ready = systemd.receive("READY=1");
+    EXPECT_NE(ready.find("STATUS=11 articles published"), std::string::npos) << ready;
+
+    feedd.process().signal(SIGHUP);
+    EXPECT_NE(systemd.receive("RELOADING=1"), "");
+    EXPECT_NE(systemd.receive("READY=1"), "");
+
+    EXPECT_EQ(feedd.stop(), 0);
+    EXPECT_NE(systemd.receive("STOPPING=1"), "");
 }
 
 // Socket activation as systemd does it (feedd.socket): systemd-socket-activate, from Debian's
@@ -232,39 +250,21 @@ TEST_F(Live, SpeaksTheSystemdNotifyProtocol) {
 TEST_F(Live, ServesOnASocketPassedBySystemd) {
     const auto activate = fs::path("/usr/bin/systemd-socket-activate");
     if (!fs::exists(activate)) GTEST_SKIP() << activate << " is not installed";
-    const auto socket_path = site_.root() / "notify.sock";
-    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    timeval timeout{10, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-
+    NotifySocket systemd(site_.root() / "notify.sock");
     const auto port = ping::test::unused_port();
     const std::string listen = "127.0.0.1:" + std::to_string(port);
-    ChildProcess activator({activate.string(), "-l", listen, "-E",
-                            "NOTIFY_SOCKET=" + socket_path.string(), FEEDD_BINARY, "serve", "-c",
-                            site_.config().string()});
+    ChildProcess activator({activate.string(), "-l", listen, "-E", systemd.variable(), FEEDD_BINARY,
+                            "serve", "-c", site_.config().string()});
     ASSERT_NE(activator.wait_for_line("Listening on", 10s), "") << activator.stderr_text();
     // The config says port 0: only the passed socket can serve on this one.
     const auto response = http_request("127.0.0.1", port, "GET", "/feed.xml");
     EXPECT_EQ(response.status, 200) << activator.stderr_text();
     EXPECT_NE(response.body.find("<rss"), std::string::npos);
-    char buffer[4096];
-    std::string ready;
-    for (int i = 0; i < 10 && ready.find("READY=1") == std::string::npos; ++i) {
-        const auto n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n <= 0) break;
-        ready.assign(buffer, static_cast<std::size_t>(n));
-    }
-    EXPECT_NE(ready.find("READY=1"), std::string::npos) << activator.stderr_text();
+    EXPECT_NE(systemd.receive("READY=1"), "") << activator.stderr_text();
     EXPECT_NE(activator.wait_for_line("serving http://127.0.0.1:" + std::to_string(port), 5s), "")
         << activator.stderr_text();
     activator.signal(SIGTERM);
     EXPECT_EQ(activator.wait(6s), 0) << activator.stderr_text();
-    ::close(fd);
 }
 
 }  // namespace
