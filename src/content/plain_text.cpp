@@ -111,7 +111,7 @@ class LineList {
 std::string_view last_filled_line(std::string_view text) {
     std::size_t end = text.size();
     while (end > 0) {
-        const auto newline = end > 0 ? text.rfind('\n', end - 1) : std::string_view::npos;
+        const auto newline = text.rfind('\n', end - 1);
         const std::size_t start = newline == std::string_view::npos ? 0 : newline + 1;
         const auto line = text.substr(start, end - start);
         if (!is_blank(line)) return line;

@@ -291,8 +291,20 @@ std::string escape_html(std::string_view text) {
 
 namespace {
 
+// Whether `c` starts a code point (UTF-8 continuation bytes do not).
 bool is_lead_byte(char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // UTF-8 continuation bytes are not
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+}
+
+// The byte offset of code point number `n` (0-based) in `text`, or npos when it has no more than
+// `n` code points: where truncate_words cuts.
+std::size_t code_point_offset(std::string_view text, std::size_t n) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (!is_lead_byte(text[i])) continue;
+        if (n == 0) return i;
+        --n;
+    }
+    return std::string_view::npos;
 }
 
 // collapse_spaces, stopping once the output holds more than `max_chars` code points: what it
@@ -328,22 +340,14 @@ std::string collapse_spaces_up_to(std::string_view text, std::size_t max_chars,
             if (chars + static_cast<std::size_t>(p - run) - continuation > max_chars) {
                 full = true;
                 if (cut) {
-                    // Count on from the word's start (where `before` code points precede it).
-                    std::size_t before =
+                    // The cut is in this word, or is the ' ' before it: `before` code points
+                    // precede the word, which starts at `at` in the result.
+                    const std::size_t before =
                         chars + static_cast<std::size_t>(word - run) - continuation_before;
                     const std::size_t at = out.size() + static_cast<std::size_t>(word - run);
-                    if (before > max_chars) {
-                        *cut = at - 1;  // the ' ' before this word is the one past the limit
-                    } else {
-                        for (const char* q = word;; ++q) {
-                            if (!is_lead_byte(*q)) continue;
-                            if (before == max_chars) {
-                                *cut = at + static_cast<std::size_t>(q - word);
-                                break;
-                            }
-                            ++before;
-                        }
-                    }
+                    *cut = before > max_chars ? at - 1
+                                              : at + code_point_offset(std::string_view(word, p),
+                                                                       max_chars - before);
                 }
                 break;
             }
@@ -399,16 +403,8 @@ std::string summarize(std::string_view text, std::size_t max_chars) {
 }
 
 std::string truncate_words(std::string_view text, std::size_t max_chars) {
-    // Find the byte offset just past `max_chars` code points (continuation bytes don't count).
-    std::size_t chars = 0;
-    std::size_t cut = 0;
-    for (; cut < text.size(); ++cut) {
-        if (is_lead_byte(text[cut])) {
-            if (chars == max_chars) break;
-            ++chars;
-        }
-    }
-    if (cut >= text.size()) return std::string(text);
+    const std::size_t cut = code_point_offset(text, max_chars);
+    if (cut == std::string_view::npos) return std::string(text);
     return shorten_at(text, cut);
 }
 

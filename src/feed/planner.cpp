@@ -171,7 +171,7 @@ void SitePlanner::publish(std::vector<const Article*> due) {
     }
     // In bulk (a first build publishes every article at once) the site's list and the topics'
     // lists share nothing: the first is sorted on another thread while this one gathers the
-    // topics (at 100k articles each half takes about 50 ms). Joined before `due` goes.
+    // topics (at 100k articles about 26 and 70 ms). Joined before `due` goes.
     auto site_list = std::async(std::launch::async, [this, &due] {
         published_.insert(published_.end(), due.begin(), due.end());
         sort_newest_first(published_);
