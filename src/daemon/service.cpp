@@ -10,15 +10,15 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
-#include <stop_token>
 #include <sstream>
+#include <stop_token>
 #include <thread>
 
 #include "daemon/article_store.h"
 #include "daemon/build.h"
 #include "daemon/log.h"
-#include "daemon/systemd.h"
 #include "daemon/pings.h"
+#include "daemon/systemd.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "ping/pinger.h"
@@ -68,17 +68,21 @@ struct Service::Impl {
     std::unique_ptr<http::Server> server;
     std::unique_ptr<ping::Pinger> pinger;
     asio::steady_timer ping_stats_timer{io};
-    std::unique_ptr<watch::DirectoryWatcher> watcher;
     asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
     asio::system_timer publication_timer{io};
     asio::steady_timer watchdog_timer{io};
     std::jthread stop_guard;
 
-    // Rebuilds run one at a time on the build thread, which alone touches the store.
+    // The build thread runs what may wait on the disk, one job at a time: rebuilds (it alone
+    // touches the store), the watcher (reading inotify, and listing a new folder to watch it),
+    // reading the config at SIGHUP, starting and stopping pingers (their state file). The I/O
+    // thread, which serves HTTP, only posts to it (docs/architecture.md: threads).
     asio::io_context build_io{1};
     asio::executor_work_guard<asio::io_context::executor_type> build_work{build_io.get_executor()};
     std::thread build_thread;
     std::unique_ptr<ArticleStore> store;
+    std::unique_ptr<watch::DirectoryWatcher>
+        watcher;  // on build_io: touched by the build thread only
 
     // What the next rebuild must look at, collected on the I/O thread while one runs.
     std::set<std::string> pending_paths;
@@ -89,6 +93,8 @@ struct Service::Impl {
     bool stopping = false;
 
     int run() {
+        // From here on no log line can stall a thread, whatever happens to stderr.
+        log::start_background_writer();
         const auto started = Clock::now();
         // Bound before the first build, and accepting after it: a client that connects meanwhile
         // waits in the listen queue for the first feeds rather than being refused (as with socket
@@ -97,18 +103,17 @@ struct Service::Impl {
         // Each folder is watched just before the first scan lists it, so that nothing changed
         // during the scan is missed, and the tree is walked once rather than by the watcher and the
         // scan.
-        start_watcher(/*walk=*/false);
+        start_watcher(config.content, /*walk=*/false);
         store = std::make_unique<ArticleStore>(config.content);
         const auto update = store->rescan([this](const std::string& folder) {
             if (watcher) watcher->watch_folder(folder);  // io is not running yet (watch_folder)
         });
         log_problems(config.content, update.new_problems);
         const auto build = render_site(*store, config, now_seconds(), started);
-        publish(build, update);
+        publish(build, update, content_missing(config.content));
 
         start_server();
-        start_pinger();
-        announce();
+        install_pinger(make_pinger(config));
         wait_for_signals();
         start_watchdog();
         build_thread = std::thread([this] { build_io.run(); });
@@ -124,7 +129,11 @@ struct Service::Impl {
         build_work.reset();
         build_io.stop();
         if (build_thread.joinable()) build_thread.join();
+        watcher.reset();  // before build_io, whose timer and descriptor it holds, goes away
         log::info("stopped");
+        // STOPPING=1 and the last lines get out, unless nothing reads them: then feedd still exits.
+        systemd::flush_notifications(std::chrono::milliseconds(500));
+        log::flush(std::chrono::milliseconds(500));
         return 0;
     }
 
@@ -133,13 +142,14 @@ struct Service::Impl {
         options.max_age = std::chrono::seconds(config.server.max_age);
         options.metrics = &metrics;
         options.feed_limit = static_cast<std::size_t>(config.feeds.limit);
-        // Socket activation: systemd has bound the socket (feedd.socket); server.listen is not used.
+        // Socket activation: systemd has bound the socket (feedd.socket); server.listen is not
+        // used.
         if (const auto fds = systemd::listen_fds(); !fds.empty()) {
             try {
                 server = std::make_unique<http::Server>(io, fds.front(), snapshots, options);
             } catch (const boost::system::system_error& error) {
-                log::error("cannot use the socket passed by systemd (fd " + std::to_string(fds.front()) +
-                           "): " + error.code().message());
+                log::error("cannot use the socket passed by systemd (fd " +
+                           std::to_string(fds.front()) + "): " + error.code().message());
                 return false;
             }
         } else {
@@ -154,7 +164,8 @@ struct Service::Impl {
                 server = std::make_unique<http::Server>(
                     io, asio::ip::tcp::endpoint(address, config.server.port), snapshots, options);
             } catch (const boost::system::system_error& error) {
-                log::error("cannot listen on " + config.server.listen + ": " + error.code().message());
+                log::error("cannot listen on " + config.server.listen + ": " +
+                           error.code().message());
                 return false;
             }
         }
@@ -169,23 +180,32 @@ struct Service::Impl {
         log::info("serving http://" + host + ":" + std::to_string(endpoint.port()) + "/feed.xml");
     }
 
-    // `walk`: false when the caller's next scan adds the folders (WatchOptions::walk).
-    void start_watcher(bool walk = true) {
+    // `walk`: false when the caller's next scan adds the folders (WatchOptions::walk). On the
+    // build thread, or before it runs: the watcher lives on build_io, and walking the tree reads
+    // the disk. Its batches are handed to the I/O thread.
+    void start_watcher(const ContentConfig& content, bool walk = true) {
         watcher.reset();
         watch::WatchOptions options;
         options.walk = walk;
-        options.debounce = std::chrono::milliseconds(config.content.debounce_ms);
+        options.debounce = std::chrono::milliseconds(content.debounce_ms);
         options.ignore_name = [](std::string_view name) { return is_ignored_name(name); };
         try {
             watcher = std::make_unique<watch::DirectoryWatcher>(
-                io, config.content.dir, options, [this](watch::Changes changes) { on_changes(std::move(changes)); });
+                build_io, content.dir, options, [this](watch::Changes changes) {
+                    asio::post(io, [this, changes = std::move(changes)]() mutable {
+                        on_changes(std::move(changes));
+                    });
+                });
         } catch (const std::system_error& error) {
-            log::error(std::string("cannot watch the content directory, changes will not be seen until SIGHUP: ") +
-                       error.what());
+            log::error(
+                std::string(
+                    "cannot watch the content directory, changes will not be seen until SIGHUP: ") +
+                error.what());
         }
     }
 
     void on_changes(watch::Changes changes) {
+        if (stopping) return;
         for (const auto& warning : changes.warnings) log::warning(warning);
         pending_paths.insert(changes.paths.begin(), changes.paths.end());
         pending_rescan = pending_rescan || changes.rescan;
@@ -208,37 +228,46 @@ struct Service::Impl {
             }
             const bool everything = rescan || store->size() == 0;
             auto update = everything ? store->rescan() : store->update(paths);
+            log_problems(job_config.content, update.new_problems);
             auto build = render_site(*store, job_config, now_seconds(), started);
-            asio::post(io, [this, build = std::move(build), update = std::move(update)] {
+            const bool missing = content_missing(job_config.content);
+            asio::post(io, [this, build = std::move(build), update = std::move(update), missing] {
                 building = false;
                 if (stopping) return;
-                publish(build, update);
+                publish(build, update, missing);
                 start_rebuild();
             });
         });
     }
 
-    // Swaps in a new snapshot when feedd's own checks pass; otherwise the last good one stays.
-    void publish(const Build& build, const StoreUpdate& update) {
-        log_problems(config.content, update.new_problems);
-        const auto& info = build.snapshot->info;
+    // Asked where the disk may be waited on (the build thread, or before serving starts).
+    static bool content_missing(const ContentConfig& content) {
         std::error_code ec;
-        const bool content_missing = !std::filesystem::is_directory(config.content.dir, ec);
+        return !std::filesystem::is_directory(content.dir, ec);
+    }
+
+    // Swaps in a new snapshot when feedd's own checks pass; otherwise the last good one stays.
+    // `update`'s problems were logged where it was made.
+    void publish(const Build& build, const StoreUpdate& update, bool content_missing) {
+        const auto& info = build.snapshot->info;
         bool swapped = false;
         if (content_missing && snapshots.load()) {
-            // A deleted (or unmounted) content directory is an accident far more often than a wish to
-            // unpublish everything: keep serving, and say so, until it is back.
+            // A deleted (or unmounted) content directory is an accident far more often than a wish
+            // to unpublish everything: keep serving, and say so, until it is back.
             const auto message = "content directory " + config.content.dir.string() +
                                  " is missing; keeping the last good feeds";
             log::error(message);
             metrics.set_health("error", message);
         } else if (!build.invalid.empty()) {
-            for (const auto& message : build.invalid) log::error("built feed is invalid: " + message);
-            log::error(snapshots.load() ? "keeping the last good feeds" : "no valid feeds to serve yet");
+            for (const auto& message : build.invalid)
+                log::error("built feed is invalid: " + message);
+            log::error(snapshots.load() ? "keeping the last good feeds"
+                                        : "no valid feeds to serve yet");
             metrics.set_health("error", "built feed is invalid: " + build.invalid.front());
         } else {
             if (content_missing) {
-                metrics.set_health("error", "content directory " + config.content.dir.string() + " is missing");
+                metrics.set_health(
+                    "error", "content directory " + config.content.dir.string() + " is missing");
             } else {
                 metrics.remove_health("error");
             }
@@ -248,14 +277,18 @@ struct Service::Impl {
             swapped = true;
             prepare_variants(before, build.snapshot);
             announce();
-            // A site with tag and archive feeds has thousands of documents: name a few, count the rest.
+            // A site with tag and archive feeds has thousands of documents: name a few, count the
+            // rest.
             std::string changed_list;
-            for (std::size_t i = 0; i < changed.size() && i < 5; ++i) changed_list += " " + changed[i];
-            if (changed.size() > 5) changed_list += " and " + std::to_string(changed.size() - 5) + " more";
-            log::info("build: " + std::to_string(info.articles) + " articles, " + std::to_string(info.problems) +
-                      " problems, " + std::to_string(update.read) + " files read, " + std::to_string(update.removed) +
-                      " removed, changed:" + (changed_list.empty() ? " none" : changed_list) + ", " +
-                      milliseconds(info.duration));
+            for (std::size_t i = 0; i < changed.size() && i < 5; ++i)
+                changed_list += " " + changed[i];
+            if (changed.size() > 5)
+                changed_list += " and " + std::to_string(changed.size() - 5) + " more";
+            log::info("build: " + std::to_string(info.articles) + " articles, " +
+                      std::to_string(info.problems) + " problems, " + std::to_string(update.read) +
+                      " files read, " + std::to_string(update.removed) +
+                      " removed, changed:" + (changed_list.empty() ? " none" : changed_list) +
+                      ", " + milliseconds(info.duration));
         }
         metrics.record_build(info.duration, info.articles, info.problems, swapped);
         schedule_publication(build.next_publication);
@@ -270,7 +303,8 @@ struct Service::Impl {
     // The new documents' gzip variants (Resource::prepare), made on the build thread just after
     // the swap rather than before it: a change reaches readers one compression sooner, and a
     // client asking for a variant meanwhile waits for that one only (Resource computes each once).
-    void prepare_variants(const std::shared_ptr<const Snapshot>& before, std::shared_ptr<const Snapshot> after) {
+    void prepare_variants(const std::shared_ptr<const Snapshot>& before,
+                          std::shared_ptr<const Snapshot> after) {
         asio::post(build_io, [before, after = std::move(after)] {
             for (const auto& [path, document] : after->resources) {
                 if (!document->rendered()) continue;
@@ -284,20 +318,26 @@ struct Service::Impl {
     }
 
     // Pings go out only with `ping.enabled`; a Pinger with no endpoints would drop pending jobs,
-    // so without endpoints there is none and the state file stays as it is.
-    void start_pinger() {
-        pinger.reset();
-        auto options = pinger_options(config);
-        if (!config.ping.enabled || options.endpoints.empty()) return;
+    // so without endpoints there is none and the state file stays as it is. Reads the state file:
+    // not on the I/O thread once it serves.
+    std::unique_ptr<ping::Pinger> make_pinger(const Config& with) {
+        auto options = pinger_options(with);
+        if (!with.ping.enabled || options.endpoints.empty()) return nullptr;
         try {
-            pinger = std::make_unique<ping::Pinger>(io, std::move(options), [](ping::LogLevel level, const std::string& line) {
-                log_ping(level, line);
-            });
+            return std::make_unique<ping::Pinger>(
+                io, std::move(options),
+                [](ping::LogLevel level, const std::string& line) { log_ping(level, line); });
         } catch (const std::exception& error) {
             log::error(std::string("pings are off: ") + error.what());
-            return;
+            return nullptr;
         }
+    }
+
+    void install_pinger(std::unique_ptr<ping::Pinger> made) {
+        pinger = std::move(made);
+        if (!pinger) return;
         report_ping_stats();
+        announce();
     }
 
     // Called once the new snapshot is being served: hubs fetch what they are told about.
@@ -315,7 +355,8 @@ struct Service::Impl {
         });
     }
 
-    // An article dated in the future appears at its date, with no file event: a timer rebuilds then.
+    // An article dated in the future appears at its date, with no file event: a timer rebuilds
+    // then.
     void schedule_publication(std::optional<Seconds> when) {
         publication_timer.cancel();
         if (!when || stopping) return;
@@ -349,7 +390,16 @@ struct Service::Impl {
     void reload() {
         systemd::notify_reloading();
         log::info("received SIGHUP, reloading " + config.file.string());
-        auto loaded = load_config(config.file);
+        // Read on the build thread: a config file on a slow disk must not stall serving.
+        asio::post(build_io, [this, file = config.file] {
+            auto loaded = load_config(file);
+            asio::post(io,
+                       [this, loaded = std::move(loaded)]() mutable { apply(std::move(loaded)); });
+        });
+    }
+
+    void apply(std::expected<Config, ConfigError> loaded) {
+        if (stopping) return;
         if (!loaded) {
             log::error(loaded.error().message + "; keeping the running configuration");
             metrics.set_health("config_error", loaded.error().message);
@@ -364,14 +414,24 @@ struct Service::Impl {
             next.server = config.server;
         }
         const bool content_changed = !same_content_settings(next.content, config.content);
-        const bool pings_changed = pinger_options(next).endpoints != pinger_options(config).endpoints ||
-                                   next.ping.enabled != config.ping.enabled;
+        const bool pings_changed =
+            pinger_options(next).endpoints != pinger_options(config).endpoints ||
+            next.ping.enabled != config.ping.enabled;
         config = std::move(next);
-        if (content_changed) start_watcher();
+        if (content_changed) {
+            asio::post(build_io, [this, content = config.content] { start_watcher(content); });
+        }
         if (pings_changed) {
-            if (pinger) pinger->stop();
-            start_pinger();
-            announce();
+            // The old pinger saves its queue before the new one reads it, both on the build thread
+            // (the state file may be on a slow disk); meanwhile announcements wait for the new one.
+            asio::post(build_io, [this, old = std::move(pinger), with = config]() mutable {
+                if (old) old->stop();
+                old.reset();
+                asio::post(io, [this, made = make_pinger(with)]() mutable {
+                    // Stopping: dropped here, which stops it (its queue is saved).
+                    if (!stopping) install_pinger(std::move(made));
+                });
+            });
         }
         reloading = true;
         pending_rescan = true;
@@ -395,7 +455,7 @@ struct Service::Impl {
         systemd::notify_stopping();
         log::info("received " + why + ", stopping");
         if (server) server->stop();
-        watcher.reset();
+        asio::post(build_io, [this] { watcher.reset(); });
         publication_timer.cancel();
         watchdog_timer.cancel();
         ping_stats_timer.cancel();
@@ -415,6 +475,8 @@ struct Service::Impl {
 
 Service::Service(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 Service::~Service() = default;
-int Service::run() { return impl_->run(); }
+int Service::run() {
+    return impl_->run();
+}
 
 }  // namespace feedd
