@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "daemon/notify_socket.h"
 #include "daemon/running_feedd.h"
 #include "daemon/site_fixture.h"
 #include "support/peers.h"
@@ -188,46 +189,6 @@ TEST_F(Live, SigtermWhileRequestsAreInFlightLosesNoResponse) {
     EXPECT_GT(complete.load(), 0);
     EXPECT_EQ(broken.load(), 0);
 }
-
-// systemd's side of the notify protocol: a datagram socket bound at `path`, as systemd's is.
-class NotifySocket {
-  public:
-    explicit NotifySocket(const fs::path& path)
-        : path_(path), fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
-        if (fd_ < 0) throw std::runtime_error("socket(AF_UNIX) failed");
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-            ::close(fd_);
-            throw std::runtime_error("cannot bind " + path.string());
-        }
-        timeval timeout{10, 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    }
-    ~NotifySocket() { ::close(fd_); }
-    NotifySocket(const NotifySocket&) = delete;
-    NotifySocket& operator=(const NotifySocket&) = delete;
-
-    // What feedd's environment names it by.
-    std::string variable() const { return "NOTIFY_SOCKET=" + path_.string(); }
-
-    // The next datagram that contains `state` (STATUS= updates may come in between), or "".
-    std::string receive(const std::string& state) {
-        for (int i = 0; i < 10; ++i) {
-            char buffer[4096];
-            const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
-            if (n <= 0) return {};
-            std::string message(buffer, static_cast<std::size_t>(n));
-            if (message.find(state) != std::string::npos) return message;
-        }
-        return {};
-    }
-
-  private:
-    fs::path path_;
-    int fd_;
-};
 
 // systemd's notify protocol, read from a real datagram socket as systemd would.
 TEST_F(Live, SpeaksTheSystemdNotifyProtocol) {

@@ -51,7 +51,9 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd,
     return pid;
 }
 
-int decode_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+int decode_status(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 }  // namespace
 
@@ -105,7 +107,8 @@ ChildProcess::~ChildProcess() {
     if (err_fd_ >= 0) close(err_fd_);
 }
 
-std::string ChildProcess::wait_for_line(const std::string& needle, std::chrono::milliseconds timeout) {
+std::string ChildProcess::wait_for_line(const std::string& needle,
+                                        std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         // Look for a complete line containing the needle in what has not been matched yet.
@@ -132,6 +135,10 @@ std::string ChildProcess::wait_for_line(const std::string& needle, std::chrono::
         }
         err_.append(buffer, static_cast<std::size_t>(n));
     }
+}
+
+bool ChildProcess::shrink_stderr_pipe(int bytes) {
+    return err_fd_ >= 0 && fcntl(err_fd_, F_SETPIPE_SZ, bytes) >= 0;
 }
 
 void ChildProcess::signal(int sig) {

@@ -21,7 +21,7 @@ RunResult run_program(const std::vector<std::string>& argv);
 
 // A long-running child whose stderr is read line by line (feedd logs to stderr).
 class ChildProcess {
-public:
+  public:
     // `environment` entries ("NAME=value") are added to (or override) this process's environment.
     explicit ChildProcess(const std::vector<std::string>& argv,
                           const std::vector<std::string>& environment = {});
@@ -32,13 +32,16 @@ public:
     pid_t pid() const { return pid_; }
     // Reads stderr until a line contains `needle`; returns that line, or "" on timeout/EOF.
     std::string wait_for_line(const std::string& needle, std::chrono::milliseconds timeout);
+    // Makes the stderr pipe hold only `bytes` (at least a page): a test that stops reading it then
+    // sees the child's writes fill it after a few lines. False if the kernel refused.
+    bool shrink_stderr_pipe(int bytes);
     // Everything read from stderr so far.
     const std::string& stderr_text() const { return err_; }
     void signal(int sig);
     // Waits for exit; returns the exit code, -1 if killed by a signal, -2 on timeout.
     int wait(std::chrono::milliseconds timeout);
 
-private:
+  private:
     pid_t pid_ = -1;
     int err_fd_ = -1;
     std::string err_;
@@ -49,14 +52,14 @@ private:
 
 // A fresh directory under the system temp dir, removed with everything in it on destruction.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
