@@ -15,13 +15,18 @@
 namespace feedd::test {
 
 class RunningFeedd {
-public:
-    explicit RunningFeedd(const std::filesystem::path& config, const std::vector<std::string>& environment = {})
-        : process_(std::make_unique<ChildProcess>(
-              std::vector<std::string>{FEEDD_BINARY, "serve", "-c", config.string()}, environment)) {
+  public:
+    // `prefix`: a command that runs feedd (its argv is appended), e.g. one that sets up a
+    // namespace.
+    explicit RunningFeedd(const std::filesystem::path& config,
+                          const std::vector<std::string>& environment = {},
+                          std::vector<std::string> prefix = {})
+        : process_(
+              std::make_unique<ChildProcess>(with_prefix(std::move(prefix), config), environment)) {
         const auto line = process_->wait_for_line("serving http://", std::chrono::seconds(20));
         std::smatch match;
-        if (line.empty() || !std::regex_search(line, match, std::regex(R"(http://127\.0\.0\.1:(\d+)/)"))) {
+        if (line.empty() ||
+            !std::regex_search(line, match, std::regex(R"(http://127\.0\.0\.1:(\d+)/)"))) {
             throw std::runtime_error("feedd did not start:\n" + process_->stderr_text());
         }
         port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
@@ -37,19 +42,23 @@ public:
     std::uint16_t port() const { return port_; }
     ChildProcess& process() { return *process_; }
 
-    HttpResponse get(const std::string& target, const std::map<std::string, std::string>& headers = {},
+    HttpResponse get(const std::string& target,
+                     const std::map<std::string, std::string>& headers = {},
                      const std::string& method = "GET") const {
         return http_request("127.0.0.1", port_, method, target, headers);
     }
 
-    // Polls `target` until `accept(body)` holds; returns the elapsed time, or nullopt at the timeout.
+    // Polls `target` until `accept(body)` holds; returns the elapsed time, or nullopt at the
+    // timeout.
     template <typename Predicate>
-    std::optional<std::chrono::milliseconds> wait_for(const std::string& target, Predicate accept,
-                                                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) const {
+    std::optional<std::chrono::milliseconds> wait_for(
+        const std::string& target, Predicate accept,
+        std::chrono::milliseconds timeout = std::chrono::seconds(5)) const {
         const auto start = std::chrono::steady_clock::now();
         while (std::chrono::steady_clock::now() - start < timeout) {
             if (accept(get(target).body)) {
-                return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+                return std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - start);
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
@@ -63,16 +72,27 @@ public:
         return code;
     }
 
-private:
+  private:
+    static std::vector<std::string> with_prefix(std::vector<std::string> argv,
+                                                const std::filesystem::path& config) {
+        for (const char* arg : {FEEDD_BINARY, "serve", "-c"}) argv.emplace_back(arg);
+        argv.push_back(config.string());
+        return argv;
+    }
+
     std::unique_ptr<ChildProcess> process_;
     std::uint16_t port_ = 0;
 };
 
 inline auto contains(std::string needle) {
-    return [needle = std::move(needle)](const std::string& body) { return body.find(needle) != std::string::npos; };
+    return [needle = std::move(needle)](const std::string& body) {
+        return body.find(needle) != std::string::npos;
+    };
 }
 inline auto lacks(std::string needle) {
-    return [needle = std::move(needle)](const std::string& body) { return body.find(needle) == std::string::npos; };
+    return [needle = std::move(needle)](const std::string& body) {
+        return body.find(needle) == std::string::npos;
+    };
 }
 
 }  // namespace feedd::test

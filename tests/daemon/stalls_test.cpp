@@ -398,5 +398,99 @@ TEST_F(Stalls, HubWhoseConnectionsHang) {
         << feedd.process().stderr_text();
 }
 
+// A DNS server on 127.0.0.1:53 (root) that, until told to answer, never does: a resolver that
+// hangs. Answering, it gives 127.0.0.1 for every A question and no address for others.
+class SilentDns {
+  public:
+    SilentDns() {
+        fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(53);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+            return;
+        bound_ = true;
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~SilentDns() {
+        done_ = true;
+        if (thread_.joinable()) thread_.join();
+        if (fd_ >= 0) ::close(fd_);
+    }
+    bool bound() const { return bound_; }
+    void start_answering() { answering_ = true; }
+    int questions() const { return questions_.load(); }
+
+  private:
+    void serve() {
+        while (!done_) {
+            pollfd wait{fd_, POLLIN, 0};
+            if (::poll(&wait, 1, 100) != 1) continue;
+            unsigned char query[512];
+            sockaddr_in from{};
+            socklen_t from_size = sizeof from;
+            const auto n = ::recvfrom(fd_, query, sizeof query, 0,
+                                      reinterpret_cast<sockaddr*>(&from), &from_size);
+            if (n < 17) continue;
+            ++questions_;
+            if (!answering_) continue;
+            // The question: a name of labels up to a zero byte, then its type and class.
+            std::size_t end = 12;
+            while (end < static_cast<std::size_t>(n) && query[end] != 0) end += query[end] + 1;
+            end += 5;
+            if (end > static_cast<std::size_t>(n)) continue;
+            const bool type_a = query[end - 4] == 0 && query[end - 3] == 1;
+            std::string reply(reinterpret_cast<const char*>(query), end);
+            reply[2] = static_cast<char>(0x81);  // a response, recursion desired
+            reply[3] = static_cast<char>(0x80);  // recursion available, no error
+            reply[6] = 0;
+            reply[7] = type_a ? 1 : 0;  // answers
+            reply[8] = reply[9] = reply[10] = reply[11] = 0;
+            if (type_a) {
+                // The name by pointer to the question, A, IN, TTL 0, four bytes: 127.0.0.1.
+                reply += std::string(
+                    "\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x00\x00\x04\x7f\x00\x00\x01", 16);
+            }
+            ::sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from),
+                     from_size);
+        }
+    }
+
+    int fd_ = -1;
+    bool bound_ = false;
+    std::atomic<bool> done_{false}, answering_{false};
+    std::atomic<int> questions_{0};
+    std::thread thread_;
+};
+
+// The hub's name is looked up through a DNS server that does not answer (feedd runs in a mount
+// namespace of its own whose /etc/resolv.conf names it): each lookup hangs far longer than a
+// ping's timeout. Once the server answers, the pending pings reach the hub.
+TEST_F(Stalls, HubWhoseNameLookupHangs) {
+    if (geteuid() != 0 || !fs::exists("/usr/bin/unshare"))
+        GTEST_SKIP() << "needs root and unshare(1)";
+    SilentDns dns;
+    if (!dns.bound()) GTEST_SKIP() << "127.0.0.1:53 is taken";
+    auto hub = ping::test::start_hub();
+    const auto resolv = site_.root() / "resolv.conf";
+    write_file(resolv, "nameserver 127.0.0.1\noptions timeout:30 attempts:1\n");
+    site_.write_config("127.0.0.1:0", "  debounce_ms: 50\n",
+                       "ping:\n  websub: [\"http://hub.stalls.test:" + std::to_string(hub.port()) +
+                           "/\"]\nstate_dir: ./state\n");
+    RunningFeedd feedd(site_.config(), {},
+                       {"/usr/bin/unshare", "--mount", "/bin/sh", "-c",
+                        "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolv.string()});
+    const auto length = fault_length();
+    const auto report = serve_through_fault(feedd.port(), site_.content(), length);
+    expect_served_through(report, length);
+    EXPECT_GT(dns.questions(), 0) << "feedd never asked the DNS server";
+    EXPECT_NE(feedd.process().wait_for_line("failed (", 1s), "") << feedd.process().stderr_text();
+
+    dns.start_answering();
+    EXPECT_TRUE(ping::test::wait_until([&] { return heard_of_site_feed(hub); }, 60s))
+        << feedd.process().stderr_text();
+}
+
 }  // namespace
 }  // namespace feedd::test
