@@ -5,9 +5,11 @@
 // compressed variants, a feed's browser view, and the documents few clients ask for (tag, section
 // and author feeds, archive pages, the tag index). Each is computed once (std::call_once) by
 // whichever thread asks first and is a pure function of what the snapshot already holds, so a
-// request handler that triggers it still only reads the snapshot. Why: at 10k articles a site has
-// about 2,600 documents; rendering and compressing all of them at every build took seconds and
-// hundreds of MB, for documents most of which no one requests before the next build
+// request handler that triggers it still only reads the snapshot. The HTTP server leaves that work
+// to its worker threads: its I/O thread asks only the non-blocking queries (Document::rendered(),
+// Resource::*_ready()) and never calls an accessor that would compute or wait. Why: at 10k articles
+// a site has about 2,600 documents; rendering and compressing all of them at every build took
+// seconds and hundreds of MB, for documents most of which no one requests before the next build
 // (docs/feeds.md, docs/benchmarks.md).
 #pragma once
 

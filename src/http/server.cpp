@@ -130,12 +130,15 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
     // The response cache of `snapshot`, made when the slot's snapshot has changed since the last
     // request. The previous one lives on in the sessions still writing from it.
-    const std::shared_ptr<ResponseCache>& cache_for(
-        const std::shared_ptr<const Snapshot>& snapshot) {
+    std::shared_ptr<ResponseCache> cache_for(const std::shared_ptr<const Snapshot>& snapshot) {
         if (!cache_ || !cache_->serves(snapshot)) {
-            cache_ = std::make_shared<ResponseCache>(
+            auto made = std::make_shared<ResponseCache>(
                 snapshot, options_.max_age, options_.body_dir,
                 ResponseCache::Offload{workers_, io_.get_executor()});
+            // A session that waited for a worker may answer from a snapshot the slot has replaced
+            // meanwhile: its cache is for that response only, not the new snapshot's.
+            if (cache_ && snapshot != snapshots_.load()) return made;
+            cache_ = std::move(made);
         }
         return cache_;
     }

@@ -90,8 +90,10 @@ struct Gate {
     }
 };
 
+// Declared after the server: opens the gate before the server is destroyed (whose destructor waits
+// for its workers), also when a check failed.
 struct GateKeeper {
-    std::shared_ptr<Gate> gate = std::make_shared<Gate>();
+    std::shared_ptr<Gate> gate;
     ~GateKeeper() { gate->release(); }
 };
 
@@ -168,9 +170,10 @@ std::thread::id io_thread_of(TestServer& server) {
 }
 
 TEST(ServerPrepare, ABlockedRenderDoesNotStallOtherClients) {
-    GateKeeper keeper;
+    const auto gate = std::make_shared<Gate>();
     const std::string body = "the slow feed's bytes";
-    TestServer server{gated_snapshot(keeper.gate, body)};
+    TestServer server{gated_snapshot(gate, body)};
+    GateKeeper keeper{gate};
     const auto endpoint = server.endpoint();
     const auto io_thread = io_thread_of(server);
 
@@ -201,9 +204,9 @@ TEST(ServerPrepare, ABlockedRenderDoesNotStallOtherClients) {
 }
 
 TEST(ServerPrepare, ARenderThatThrowsIs500AndTheServerGoesOn) {
-    GateKeeper keeper;
-    keeper.gate->release();
-    TestServer server{gated_snapshot(keeper.gate, "unused", true)};
+    const auto gate = std::make_shared<Gate>();
+    gate->release();
+    TestServer server{gated_snapshot(gate, "unused", true)};
     Client client{server.endpoint()};
     client.get("/tags/slow/feed.xml");
     const auto reply = client.read();
@@ -257,8 +260,9 @@ TEST(ServerPrepare, CompressedVariantsAreMadeOffTheIoThreadAndDecodeToTheBody) {
 }
 
 TEST(ServerPrepare, StopWhileARequestIsPreparedAnswersItThenStops) {
-    GateKeeper keeper;
-    TestServer server{gated_snapshot(keeper.gate, "late but whole")};
+    const auto gate = std::make_shared<Gate>();
+    TestServer server{gated_snapshot(gate, "late but whole")};
+    GateKeeper keeper{gate};
     Client client{server.endpoint()};
     client.get("/tags/slow/feed.xml");
     ASSERT_EQ(keeper.gate->started.get_future().wait_for(5s), std::future_status::ready);
@@ -274,11 +278,37 @@ TEST(ServerPrepare, StopWhileARequestIsPreparedAnswersItThenStops) {
     EXPECT_TRUE(server.finishes_within(5000ms));
 }
 
+TEST(ServerPrepare, ASwapDuringPreparationAnswersFromTheRequestsSnapshot) {
+    const auto gate = std::make_shared<Gate>();
+    TestServer server{gated_snapshot(gate, "old bytes")};
+    GateKeeper keeper{gate};
+    Client waiting{server.endpoint()};
+    waiting.get("/tags/slow/feed.xml");
+    ASSERT_EQ(gate->started.get_future().wait_for(5s), std::future_status::ready);
+    auto next = std::make_shared<Snapshot>();
+    next->add("/tags/slow/feed.xml",
+              make_page_resource("application/rss+xml; charset=utf-8", "new bytes", kModified));
+    server.slot.store(next);
+    Client other{server.endpoint()};
+    other.get("/tags/slow/feed.xml");
+    EXPECT_EQ(other.read().response.body(), "new bytes");
+
+    gate->release();
+    const auto reply = waiting.read();
+    ASSERT_FALSE(reply.ec) << reply.ec.message();
+    EXPECT_EQ(reply.response.body(), "old bytes") << "the request's own snapshot answers it";
+    for (Client* client : {&waiting, &other}) {
+        client->get("/tags/slow/feed.xml");
+        EXPECT_EQ(client->read().response.body(), "new bytes");
+    }
+}
+
 TEST(ServerPrepare, APreparationPastTheWriteTimeoutIsClosedAndStopDoesNotWaitForIt) {
-    GateKeeper keeper;
+    const auto gate = std::make_shared<Gate>();
     ServerOptions options;
     options.limits.write_timeout = std::chrono::seconds{1};
-    TestServer server{gated_snapshot(keeper.gate, "too late"), options};
+    TestServer server{gated_snapshot(gate, "too late"), options};
+    GateKeeper keeper{gate};
     Client client{server.endpoint()};
     client.get("/tags/slow/feed.xml");
     ASSERT_EQ(keeper.gate->started.get_future().wait_for(5s), std::future_status::ready);
