@@ -67,6 +67,7 @@ ResponseCache::ResponseCache(const std::shared_ptr<const Snapshot>& snapshot,
                              std::optional<Offload> offload)
     : owner_(snapshot), max_age_(max_age), file_(std::make_shared<File>(std::move(body_dir))) {
     if (offload) {
+        workers_alive_ = std::move(offload->keep_alive);
         writer_.emplace(std::move(offload->workers));
         home_ = std::move(offload->home);
     }

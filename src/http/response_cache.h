@@ -45,10 +45,12 @@ class ResponseCache : public std::enable_shared_from_this<ResponseCache> {
     static constexpr std::size_t kMaxEntries = 4096;
 
     // Where the file is written: jobs on `workers` (serialized by a strand), whose results are
-    // posted to `home`, the thread that uses the cache.
+    // posted to `home`, the thread that uses the cache. `keep_alive` is what must outlive the
+    // cache's strand: the execution context of `workers` (a strand's destructor reaches into it).
     struct Offload {
         boost::asio::any_io_executor workers;
         boost::asio::any_io_executor home;
+        std::shared_ptr<void> keep_alive;
     };
 
     // Bodies go to an unnamed file in `body_dir` (ServerOptions::body_dir), or to a memfd when
@@ -110,6 +112,7 @@ class ResponseCache : public std::enable_shared_from_this<ResponseCache> {
     std::unordered_map<Key, Entry, KeyHash> entries_;
     Entry scratch_;  // past kMaxEntries
     std::shared_ptr<File> file_;
+    std::shared_ptr<void> workers_alive_;  // destroyed after writer_
     std::optional<boost::asio::strand<boost::asio::any_io_executor>> writer_;
     boost::asio::any_io_executor home_;
     int fd_ = -1;               // the file's descriptor, once a body is in it

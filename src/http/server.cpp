@@ -72,7 +72,10 @@ using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
 using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
                                          asio::wait_traits<std::chrono::steady_clock>, Executor>;
 using Clock = std::chrono::steady_clock;
-using Workers = asio::thread_pool::executor_type;
+// Shared by the Server, its listener and each response cache that posts to it: a cache's strand
+// must not outlive the pool, and caches may outlive the Server (held by handlers that the
+// io_context destroys after it, when it is stopped with connections open).
+using Workers = std::shared_ptr<asio::thread_pool>;
 
 class Session;
 
@@ -111,7 +114,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     bool stopped() const { return stopped_; }
     // Where what may block runs: renders, compression (Session::start_preparation) and the cache's
     // file.
-    const Workers& workers() const { return workers_; }
+    asio::thread_pool::executor_type workers() const { return workers_->executor(); }
 
     // route()'s context for a request arriving now, on the I/O thread: nothing that may take long
     // is done in resolve() (may_block false). The clock is read once per request and shared with
@@ -134,7 +137,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
         if (!cache_ || !cache_->serves(snapshot)) {
             auto made = std::make_shared<ResponseCache>(
                 snapshot, options_.max_age, options_.body_dir,
-                ResponseCache::Offload{workers_, io_.get_executor()});
+                ResponseCache::Offload{workers_->executor(), io_.get_executor(), workers_});
             // A session that waited for a worker may answer from a snapshot the slot has replaced
             // meanwhile: its cache is for that response only, not the new snapshot's.
             if (cache_ && snapshot != snapshots_.load()) return made;
@@ -723,7 +726,7 @@ namespace {
 
 // The worker threads start with SIGPIPE blocked, as the I/O thread runs (block_sigpipe): they
 // inherit the mask of the thread that makes them.
-std::unique_ptr<asio::thread_pool> make_workers() {
+Workers make_workers() {
     sigset_t pipe, previous;
     sigemptyset(&pipe);
     sigaddset(&pipe, SIGPIPE);
@@ -732,29 +735,29 @@ std::unique_ptr<asio::thread_pool> make_workers() {
         sigset_t* mask;
         ~Restore() { pthread_sigmask(SIG_SETMASK, mask, nullptr); }
     } restore{&previous};
-    return std::make_unique<asio::thread_pool>(kWorkers);
+    return std::make_shared<asio::thread_pool>(kWorkers);
 }
 
 }  // namespace
 
 struct Server::Impl {
-    // Made before the listener, which keeps its executor; joined in ~Server.
-    std::unique_ptr<asio::thread_pool> workers = make_workers();
+    // Made before the listener, which shares it (as do its response caches); its threads are
+    // joined in ~Server, the object goes with the last of them.
+    Workers workers = make_workers();
     std::shared_ptr<Listener> listener;
 };
 
 Server::Server(asio::io_context& io, const tcp::endpoint& endpoint, const SnapshotSlot& snapshots,
                ServerOptions options)
     : impl_(std::make_shared<Impl>()) {
-    impl_->listener =
-        std::make_shared<Listener>(io, impl_->workers->executor(), endpoint, snapshots, options);
+    impl_->listener = std::make_shared<Listener>(io, impl_->workers, endpoint, snapshots, options);
 }
 
 Server::Server(asio::io_context& io, int listening_fd, const SnapshotSlot& snapshots,
                ServerOptions options)
     : impl_(std::make_shared<Impl>()) {
-    impl_->listener = std::make_shared<Listener>(io, impl_->workers->executor(), listening_fd,
-                                                 snapshots, options);
+    impl_->listener =
+        std::make_shared<Listener>(io, impl_->workers, listening_fd, snapshots, options);
 }
 
 Server::~Server() {

@@ -358,7 +358,7 @@ TEST(ResponseCacheOffload, TheFileIsWrittenByAWorkerAndTheOffsetComesBack) {
         asio::thread_pool workers(1);
         auto cache = std::make_shared<ResponseCache>(
             shared, std::chrono::seconds{300}, dir,
-            ResponseCache::Offload{workers.get_executor(), home.get_executor()});
+            ResponseCache::Offload{workers.get_executor(), home.get_executor(), nullptr});
         for (const char* path : {"/big", "/big2"}) {
             const Resource* big = shared->find(path);
             const Served served{big, big, Coding::identity, false};
@@ -381,7 +381,7 @@ TEST(ResponseCacheOffload, TheFileIsWrittenByAWorkerAndTheOffsetComesBack) {
         const std::shared_ptr<const Snapshot> third_shared = third;
         auto doomed = std::make_shared<ResponseCache>(
             third_shared, std::chrono::seconds{300}, dir,
-            ResponseCache::Offload{workers.get_executor(), home.get_executor()});
+            ResponseCache::Offload{workers.get_executor(), home.get_executor(), nullptr});
         const Resource* page = third_shared->find("/big");
         doomed->entry({page, page, Coding::identity, false});
         doomed.reset();
