@@ -17,24 +17,36 @@ Resource::Resource(std::string type, std::string bytes, Seconds modified)
 }
 
 const std::string& Resource::gzip_body() const {
-    std::call_once(gzip_once_, [this] { gzip_body_ = gzip(body); });
+    if (gzip_ready()) return gzip_body_;
+    std::call_once(gzip_once_, [this] {
+        gzip_body_ = gzip(body);
+        gzip_ready_.store(true, std::memory_order_release);
+    });
     return gzip_body_;
 }
 
 const std::string& Resource::br_body() const {
-    std::call_once(br_once_, [this] { br_body_ = brotli(body); });
+    if (br_ready()) return br_body_;
+    std::call_once(br_once_, [this] {
+        br_body_ = brotli(body);
+        br_ready_.store(true, std::memory_order_release);
+    });
     return br_body_;
 }
 
 void Resource::make_view() const {
+    if (view_ready()) return;
     std::call_once(view_once_, [this] {
-        if (self_url.empty()) return;
-        auto view = view_feed(content_type, body, self_url);
-        // An unreadable feed fails validate_snapshot() anyway; without a view it is served as is.
-        if (!view) return;
-        view_ = std::make_unique<const Resource>("text/html; charset=utf-8", std::move(view->html),
-                                                 last_modified);
-        entry_spans_ = std::move(view->entry_spans);
+        if (!self_url.empty()) {
+            // An unreadable feed fails validate_snapshot() anyway; without a view it is served as
+            // is.
+            if (auto view = view_feed(content_type, body, self_url)) {
+                view_ = std::make_unique<const Resource>("text/html; charset=utf-8",
+                                                         std::move(view->html), last_modified);
+                entry_spans_ = std::move(view->entry_spans);
+            }
+        }
+        view_ready_.store(true, std::memory_order_release);
     });
 }
 
@@ -64,6 +76,7 @@ Document::Document(std::function<Rendered()> render, std::string self_url, std::
     : render_(std::move(render)), self_url_(std::move(self_url)), version_(std::move(version)) {}
 
 const Resource* Document::get() const {
+    if (rendered()) return resource_.get();
     std::call_once(once_, [this] {
         auto made = render_();
         if (made) {

@@ -5,9 +5,11 @@
 // compressed variants, a feed's browser view, and the documents few clients ask for (tag, section
 // and author feeds, archive pages, the tag index). Each is computed once (std::call_once) by
 // whichever thread asks first and is a pure function of what the snapshot already holds, so a
-// request handler that triggers it still only reads the snapshot. Why: at 10k articles a site has
-// about 2,600 documents; rendering and compressing all of them at every build took seconds and
-// hundreds of MB, for documents most of which no one requests before the next build
+// request handler that triggers it still only reads the snapshot. The HTTP server leaves that work
+// to its worker threads: its I/O thread asks only the non-blocking queries (Document::rendered(),
+// Resource::*_ready()) and never calls an accessor that would compute or wait. Why: at 10k articles
+// a site has about 2,600 documents; rendering and compressing all of them at every build took
+// seconds and hundreds of MB, for documents most of which no one requests before the next build
 // (docs/feeds.md, docs/benchmarks.md).
 #pragma once
 
@@ -50,9 +52,16 @@ class Resource {
     // cached for a year ("Cache-Control: public, max-age=31536000, immutable").
     bool immutable = false;
 
-    // Computed on first use, once.
+    // Computed on first use, once. A thread that calls one while another is computing it waits
+    // for it: the HTTP server's I/O thread asks the *_ready() queries first and leaves the work to
+    // its workers (http/route.h, RouteContext::may_block).
     const std::string& gzip_body() const;
     const std::string& br_body() const;
+    // Whether gzip_body(), br_body() and browser_view()/entry_spans() are made: then they return
+    // at once. Never block (an atomic load each).
+    bool gzip_ready() const { return gzip_ready_.load(std::memory_order_acquire); }
+    bool br_ready() const { return br_ready_.load(std::memory_order_acquire); }
+    bool view_ready() const { return view_ready_.load(std::memory_order_acquire); }
     // Feeds only (a self URL; feed/browser_view.h): the HTML page a browser navigating to the feed
     // gets, with its own encodings and ETags; nullptr for pages, or if the feed cannot be read
     // back (validate_snapshot reports that).
@@ -73,6 +82,9 @@ class Resource {
     mutable std::string gzip_body_, br_body_;
     mutable std::unique_ptr<const Resource> view_;
     mutable EntrySpans entry_spans_;
+    // Set at the end of each call_once body, after what it made: read first, they spare the
+    // accessors call_once (and a wait when another thread is still inside it).
+    mutable std::atomic<bool> gzip_ready_{false}, br_ready_{false}, view_ready_{false};
 };
 
 // A rendered resource, or why the document could not be made.
@@ -89,9 +101,12 @@ class Document {
     Document& operator=(const Document&) = delete;
 
     // Renders on first use; nullptr if rendering failed (then error() says why). Rethrows what
-    // `render` throws, and tries again on the next call.
+    // `render` throws, and tries again on the next call. A thread that calls it while another
+    // renders waits for that render.
     const Resource* get() const;
     const std::string& error() const { return error_; }
+    // True once get() returns at once (rendered, or failed). Never blocks. Stays false after a
+    // render that threw.
     bool rendered() const { return rendered_.load(std::memory_order_acquire); }
     const std::string& self_url() const { return self_url_; }
     const std::string& version() const { return version_; }

@@ -349,8 +349,17 @@ Resolved resolve_unchecked(const Request& request, const Snapshot* snapshot,
     if (path == "/index.html") path = "/";
     const Document* document = snapshot->document(path);
     if (document == nullptr) return text(status::not_found, "Not found.\n");
+    // What the server's I/O thread must not make (RouteContext::may_block) is only asked for
+    // after its *ready() query: the marker is returned instead.
+    const bool may_block = context.may_block;
+    const auto unprepared = [] {
+        Resolved resolved;
+        resolved.needs_preparation = true;
+        return resolved;
+    };
     // A deferred document renders here on first request (feed/snapshot.h); one that fails
     // feedd's checks is not served.
+    if (!may_block && !document->rendered()) return unprepared();
     const Resource* rendered = document->get();
     if (rendered == nullptr)
         return text(status::internal_server_error, "This document could not be built.\n");
@@ -363,6 +372,7 @@ Resolved resolve_unchecked(const Request& request, const Snapshot* snapshot,
     const auto question = target.find('?');
     if (is_feed && question != std::string_view::npos) {
         if (const auto value = query_param(target.substr(question + 1), "limit")) {
+            if (!may_block && !resource.view_ready()) return unprepared();
             const std::size_t bound = context.feed_limit > 0
                                           ? context.feed_limit
                                           : std::max<std::size_t>(1, resource.entry_spans().size());
@@ -378,7 +388,9 @@ Resolved resolve_unchecked(const Request& request, const Snapshot* snapshot,
     }
 
     // A browser navigating to a feed gets its HTML view; readers keep getting the feed's bytes.
-    const Resource* view = is_feed && is_navigation(request) ? resource.browser_view() : nullptr;
+    const bool navigating = is_feed && is_navigation(request);
+    if (navigating && !may_block && !resource.view_ready()) return unprepared();
+    const Resource* view = navigating ? resource.browser_view() : nullptr;
     const bool browser = view != nullptr;
     const Resource& shown = browser ? *view : resource;
     // Cutting is only needed when the feed has more entries than asked for; otherwise the whole
@@ -391,6 +403,13 @@ Resolved resolve_unchecked(const Request& request, const Snapshot* snapshot,
             accept == request.end() ? Coding::identity : choose_coding(accept->value(), true, true);
         const bool unchanged =
             not_modified(request, shown, {shown.etag, shown.gzip_etag, shown.br_etag});
+        // A 304 carries no body, so its variant need not be made (respond()); a HEAD's
+        // Content-Length is the variant's size, so it needs it like a GET.
+        if (!may_block && !unchanged &&
+            ((coding == Coding::gzip && !shown.gzip_ready()) ||
+             (coding == Coding::br && !shown.br_ready()))) {
+            return unprepared();
+        }
         return {Served{&resource, &shown, coding, unchanged}, {}};
     }
 
@@ -483,6 +502,18 @@ Resolved resolve(const Request& request, const Snapshot* snapshot, const RouteCo
         return resolve_unchecked(request, snapshot, context);
     } catch (...) {
         return {std::nullopt, internal_error(request)};
+    }
+}
+
+void prepare(const Request& request, const Snapshot& snapshot, const RouteContext& context) {
+    try {
+        RouteContext blocking = context;
+        blocking.may_block = true;
+        const Resolved resolved = resolve(request, &snapshot, blocking);
+        if (resolved.served && !resolved.served->not_modified) (void)resolved.served->body();
+    } catch (...) {
+        // Out of memory, or a compressor that failed: resolve() on the I/O thread sees the
+        // variant still missing and the server answers 500.
     }
 }
 

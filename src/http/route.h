@@ -29,6 +29,11 @@ struct RouteContext {
     std::chrono::seconds max_age{300};            // Cache-Control max-age of snapshot documents
     // Largest N of a feed's ?limit=N (config feeds.limit); 0: the number of entries the feed has.
     std::size_t feed_limit = 0;
+    // False on the server's I/O thread: resolve() then never renders a deferred document, parses
+    // a feed back for its browser view or entry spans, or compresses; when the answer needs one of
+    // those not made yet it says Resolved::needs_preparation instead, and the server runs
+    // prepare() on a worker (http/server.h). True: everything is made in place, as route() does.
+    bool may_block = true;
 };
 
 struct Routed {
@@ -65,8 +70,19 @@ struct Served {
 struct Resolved {
     std::optional<Served> served;
     Routed routed;
+    // Only with RouteContext::may_block false: the answer needs work that is not done yet (a
+    // render, a browser view, entry spans, or the compressed variant a 200 or HEAD would carry);
+    // `served` and `routed` are empty. prepare() does that work; resolve() then answers at once.
+    bool needs_preparation = false;
 };
 Resolved resolve(const Request& request, const Snapshot* snapshot, const RouteContext& context);
+
+// The work resolve() with may_block false left undone for this request: resolves it with
+// may_block true (rendering, parsing back) and makes the chosen variant's body. For a worker
+// thread: it may take milliseconds (brotli of a 300 KB feed: 10 ms) or as long as a render. Never
+// throws; a render that throws leaves the document unrendered (resolve() keeps saying
+// needs_preparation, which the server answers with 500).
+void prepare(const Request& request, const Snapshot& snapshot, const RouteContext& context);
 
 // The response route() gives for `served` (a HEAD's body is cleared by route(), not here). Throws
 // only what allocation or a variant's compression throws.

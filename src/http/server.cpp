@@ -8,6 +8,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
@@ -58,6 +59,10 @@ constexpr std::chrono::milliseconds kAcceptRetry{100};
 constexpr std::chrono::milliseconds kSweepInterval{250};
 // Bytes one response may send in one turn of the event loop before letting other handlers run.
 constexpr std::size_t kWriteSlice = 1024 * 1024;
+// Threads that render, compress and write the body file for the I/O thread
+// (Session::start_preparation, ResponseCache): two, so that one long render does not hold up the
+// others' work.
+constexpr std::size_t kWorkers = 2;
 
 // The io_context's own executor type instead of any_io_executor: no type-erased executor is
 // copied, compared or destroyed per operation.
@@ -67,6 +72,10 @@ using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
 using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
                                          asio::wait_traits<std::chrono::steady_clock>, Executor>;
 using Clock = std::chrono::steady_clock;
+// Shared by the Server, its listener and each response cache that posts to it: a cache's strand
+// must not outlive the pool, and caches may outlive the Server (held by handlers that the
+// io_context destroys after it, when it is stopped with connections open).
+using Workers = std::shared_ptr<asio::thread_pool>;
 
 class Session;
 
@@ -74,9 +83,9 @@ class Session;
 // be called from one thread only.
 class Listener : public std::enable_shared_from_this<Listener> {
   public:
-    Listener(asio::io_context& io, const tcp::endpoint& endpoint, const SnapshotSlot& snapshots,
-             const ServerOptions& options)
-        : Listener(io, snapshots, options) {
+    Listener(asio::io_context& io, Workers workers, const tcp::endpoint& endpoint,
+             const SnapshotSlot& snapshots, const ServerOptions& options)
+        : Listener(io, workers, snapshots, options) {
         acceptor_.open(endpoint.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
         acceptor_.bind(endpoint);
@@ -84,9 +93,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
         local_ = acceptor_.local_endpoint();
     }
 
-    Listener(asio::io_context& io, int fd, const SnapshotSlot& snapshots,
+    Listener(asio::io_context& io, Workers workers, int fd, const SnapshotSlot& snapshots,
              const ServerOptions& options)
-        : Listener(io, snapshots, options) {
+        : Listener(io, workers, snapshots, options) {
         acceptor_.assign(listening_protocol(fd), fd);
         local_ = acceptor_.local_endpoint();
     }
@@ -103,9 +112,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const ServerLimits& limits() const { return options_.limits; }
     Metrics* metrics() const { return options_.metrics; }
     bool stopped() const { return stopped_; }
+    // Where what may block runs: renders, compression (Session::start_preparation) and the cache's
+    // file.
+    asio::thread_pool::executor_type workers() const { return workers_->executor(); }
 
-    // route()'s context for a request arriving now. The clock is read once per request and
-    // shared with the Date header.
+    // route()'s context for a request arriving now, on the I/O thread: nothing that may take long
+    // is done in resolve() (may_block false). The clock is read once per request and shared with
+    // the Date header.
     RouteContext context() {
         const auto now = std::chrono::system_clock::now();
         const auto second = std::chrono::floor<std::chrono::seconds>(now);
@@ -113,17 +126,22 @@ class Listener : public std::enable_shared_from_this<Listener> {
             date_at_ = second;
             date_ = format_http_date(second);
         }
-        return {now, options_.metrics, options_.max_age, options_.feed_limit};
+        return {now, options_.metrics, options_.max_age, options_.feed_limit, false};
     }
     // The Date header (RFC 9110 §6.6.1) of the last context(); formatted at most once a second.
     std::string_view date() const { return date_; }
 
     // The response cache of `snapshot`, made when the slot's snapshot has changed since the last
     // request. The previous one lives on in the sessions still writing from it.
-    const std::shared_ptr<ResponseCache>& cache_for(
-        const std::shared_ptr<const Snapshot>& snapshot) {
+    std::shared_ptr<ResponseCache> cache_for(const std::shared_ptr<const Snapshot>& snapshot) {
         if (!cache_ || !cache_->serves(snapshot)) {
-            cache_ = std::make_shared<ResponseCache>(snapshot, options_.max_age, options_.body_dir);
+            auto made = std::make_shared<ResponseCache>(
+                snapshot, options_.max_age, options_.body_dir,
+                ResponseCache::Offload{workers_->executor(), io_.get_executor(), workers_});
+            // A session that waited for a worker may answer from a snapshot the slot has replaced
+            // meanwhile: its cache is for that response only, not the new snapshot's.
+            if (cache_ && snapshot != snapshots_.load()) return made;
+            cache_ = std::move(made);
         }
         return cache_;
     }
@@ -147,8 +165,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
     }
 
   private:
-    Listener(asio::io_context& io, const SnapshotSlot& snapshots, const ServerOptions& options)
+    Listener(asio::io_context& io, Workers workers, const SnapshotSlot& snapshots,
+             const ServerOptions& options)
         : io_(io),
+          workers_(std::move(workers)),
           acceptor_(io),
           retry_timer_(io),
           sweep_timer_(io),
@@ -169,6 +189,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     void sweep(error_code ec);
 
     asio::io_context& io_;
+    Workers workers_;
     Acceptor acceptor_;
     Timer retry_timer_;
     Timer sweep_timer_;
@@ -229,7 +250,7 @@ class Session : public std::enable_shared_from_this<Session> {
           buffer_(listener->limits().header_limit + listener->limits().pipeline_buffer),
           listener_(std::move(listener)),
           registration_(listener_->enroll()) {}
-    ~Session() { listener_->withdraw(registration_); }
+    ~Session() { leave(); }
 
     void start() {
         *registration_ = weak_from_this();
@@ -242,8 +263,8 @@ class Session : public std::enable_shared_from_this<Session> {
         do_read();
     }
 
-    // Closes the connection now if it waits for a request; a response being written finishes
-    // first (after_write sees the listener stopped and closes).
+    // Closes the connection now if it waits for a request; a response being written, or being
+    // prepared, finishes first (after_write sees the listener stopped and closes).
     void stop() {
         error_code ignored;
         if (!writing_) socket_.cancel(ignored);
@@ -258,10 +279,20 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         deadline_ = Clock::time_point::max();
         close();
+        // A worker still holds the session until its preparation ends, which may be long after
+        // the deadline (a render that hangs): the connection is closed, so free its slot now, and
+        // let io.run() return after stop() without waiting for that worker.
+        if (phase_ == Phase::preparing) leave();
     }
 
   private:
-    enum class Phase : unsigned char { reading, writing, lingering };
+    enum class Phase : unsigned char { reading, preparing, writing, lingering };
+
+    void leave() {
+        if (!enrolled_) return;
+        enrolled_ = false;
+        listener_->withdraw(registration_);
+    }
 
     void do_read() {
         const ServerLimits& limits = listener_->limits();
@@ -292,17 +323,61 @@ class Session : public std::enable_shared_from_this<Session> {
             }
             snapshot_ = listener_->snapshots().load();  // once: the whole response uses this one
             path_label_ = Metrics::path_label(request.target());
+            const RouteContext context = listener_->context();
+            Resolved resolved = resolve(request, snapshot_.get(), context);
+            if (resolved.needs_preparation) return start_preparation(context);
+            answer(resolved, request);
+        } catch (...) {
+            close();
+        }
+    }
+
+    void answer(Resolved& resolved, const Request& request) {
+        const bool head = request.method() == bhttp::verb::head;
+        if (resolved.served) {
+            return send_document(*resolved.served, request.version(), request.keep_alive(), head);
+        }
+        response_ = std::move(resolved.routed.response);
+        generated_ = std::move(resolved.routed.generated);
+        // HEAD gets every header GET would, Content-Length included, and no body.
+        if (head) response_.body() = {};
+        do_write();
+    }
+
+    // What resolve() may not do on this thread (a render, a browser view, a compressed variant)
+    // runs on a worker; meanwhile other connections are served. The worker reads the request
+    // (parser_) and the snapshot, which nothing on the I/O thread changes until on_prepared(). The
+    // phase has the write timeout as its deadline, and stop() lets it finish like a write.
+    void start_preparation(const RouteContext& context) {
+        phase_ = Phase::preparing;
+        writing_ = true;
+        deadline_ = Clock::now() + listener_->limits().write_timeout;
+        asio::post(listener_->workers(), [self = shared_from_this(), snapshot = snapshot_, context,
+                                          home = socket_.get_executor()]() mutable {
+            prepare(self->parser_->get(), *snapshot, context);
+            // Both go back to the I/O thread, so that the session (whose destructor edits the
+            // listener's list) and the snapshot are never released on a worker.
+            asio::post(home, [self = std::move(self), snapshot = std::move(snapshot)] {
+                self->on_prepared();
+            });
+        });
+    }
+
+    void on_prepared() {
+        writing_ = false;
+        if (!socket_.is_open()) return;  // timed out meanwhile (time_out() closed it)
+        try {
+            const Request& request = parser_->get();
             Resolved resolved = resolve(request, snapshot_.get(), listener_->context());
-            const bool head = request.method() == bhttp::verb::head;
-            if (resolved.served) {
-                return send_document(*resolved.served, request.version(), request.keep_alive(),
-                                     head);
+            if (resolved.needs_preparation) {
+                // The render threw, or a variant could not be made: prepare() once per request,
+                // answered as route() answers a failure while building a response.
+                response_ = text_response(bhttp::status::internal_server_error,
+                                          "Internal server error.\n", request.version(), false);
+                generated_.reset();
+                return do_write();
             }
-            response_ = std::move(resolved.routed.response);
-            generated_ = std::move(resolved.routed.generated);
-            // HEAD gets every header GET would, Content-Length included, and no body.
-            if (head) response_.body() = {};
-            do_write();
+            answer(resolved, request);
         } catch (...) {
             close();
         }
@@ -541,8 +616,9 @@ class Session : public std::enable_shared_from_this<Session> {
     Clock::time_point deadline_ = Clock::time_point::max();
     std::size_t served_ = 0;
     Phase phase_ = Phase::reading;
-    bool writing_ = false;
+    bool writing_ = false;  // writing or preparing: stop() lets it finish
     bool linger_ = false;
+    bool enrolled_ = true;  // in the listener's list (leave())
 };
 
 void Listener::watch() {
@@ -646,22 +722,49 @@ void Listener::stop() {
 
 }  // namespace
 
+namespace {
+
+// The worker threads start with SIGPIPE blocked, as the I/O thread runs (block_sigpipe): they
+// inherit the mask of the thread that makes them.
+Workers make_workers() {
+    sigset_t pipe, previous;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, &previous);
+    struct Restore {
+        sigset_t* mask;
+        ~Restore() { pthread_sigmask(SIG_SETMASK, mask, nullptr); }
+    } restore{&previous};
+    return std::make_shared<asio::thread_pool>(kWorkers);
+}
+
+}  // namespace
+
 struct Server::Impl {
+    // Made before the listener, which shares it (as do its response caches); its threads are
+    // joined in ~Server, the object goes with the last of them.
+    Workers workers = make_workers();
     std::shared_ptr<Listener> listener;
 };
 
 Server::Server(asio::io_context& io, const tcp::endpoint& endpoint, const SnapshotSlot& snapshots,
                ServerOptions options)
-    : impl_(std::make_shared<Impl>(
-          Impl{std::make_shared<Listener>(io, endpoint, snapshots, options)})) {}
+    : impl_(std::make_shared<Impl>()) {
+    impl_->listener = std::make_shared<Listener>(io, impl_->workers, endpoint, snapshots, options);
+}
 
 Server::Server(asio::io_context& io, int listening_fd, const SnapshotSlot& snapshots,
                ServerOptions options)
-    : impl_(std::make_shared<Impl>(
-          Impl{std::make_shared<Listener>(io, listening_fd, snapshots, options)})) {}
+    : impl_(std::make_shared<Impl>()) {
+    impl_->listener =
+        std::make_shared<Listener>(io, impl_->workers, listening_fd, snapshots, options);
+}
 
 Server::~Server() {
-    impl_->listener->stop();
+    if (impl_->listener) impl_->listener->stop();
+    // Every job queued runs to its end (each posts its result to the io_context, which must
+    // therefore outlive the Server), so that no session or cache is released on a worker.
+    impl_->workers->join();
 }
 
 void Server::start() {

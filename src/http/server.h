@@ -46,7 +46,11 @@ struct ServerOptions {
 };
 
 // All handlers run on `io` without strands: call io.run() from one thread only. `snapshots` must
-// outlive the io_context's handlers.
+// outlive the io_context's handlers. What may take long — rendering a deferred document, making a
+// browser view or a compressed variant, writing the response cache's file — runs on the Server's
+// own two worker threads (route.h: RouteContext::may_block, prepare()), whose results are posted
+// back to `io`: so `io` must outlive the Server, whose destructor waits for the jobs still running
+// (a render that never returns would hold it).
 class Server {
   public:
     // Binds and listens immediately (throws boost::system::system_error when it cannot).
@@ -63,8 +67,9 @@ class Server {
     Server& operator=(const Server&) = delete;
 
     void start();  // begins accepting on the io_context
-    // Stops accepting and closes idle connections; a response being written is finished first.
-    // Safe to call from any thread (it is dispatched onto the io_context).
+    // Stops accepting and closes idle connections; a response being written, or being prepared on
+    // a worker, is finished first (within the write timeout). Safe to call from any thread (it is
+    // dispatched onto the io_context).
     void stop();
     boost::asio::ip::tcp::endpoint local_endpoint() const;
 
