@@ -19,11 +19,12 @@ case " $* " in *" --help "*|*" -h "*) exec /usr/bin/python3 "$here/bench.py" --h
 
 "$repo/scripts/install-deps.sh" hugo time
 
-# feedd is built from the committed HEAD, exported (git archive) to /tmp/feedd-bench/src: other
-# engineers' uncommitted edits in the working tree are neither measured nor able to break the build.
+# feedd is built from the committed HEAD, exported (git archive) to /tmp/feedd-bench/src-<worktree>:
+# other engineers' uncommitted edits in the working tree are neither measured nor able to break the
+# build, and a run from another worktree of the repository exports its HEAD to a folder of its own.
 # Only files whose bytes changed are rewritten, so rebuilds stay incremental.
 if [ -z "${FEEDD:-}" ]; then
-    src=/tmp/feedd-bench/src
+    src=/tmp/feedd-bench/src-$(basename "$repo")
     build="$repo/build-bench"
     mkdir -p /tmp/feedd-bench
     git -C "$repo" archive --format=tar HEAD | /usr/bin/python3 -c '

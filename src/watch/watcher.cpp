@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <system_error>
 #include <unordered_map>
@@ -23,11 +24,12 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 // Files are reported when closed after writing or moved, never on create or modify: a file still
-// being written must not be read half-way. Directories are reported on create so their contents get
-// watched.
-constexpr std::uint32_t kDirMask = IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-                                   IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
-                                   IN_DONT_FOLLOW | IN_EXCL_UNLINK;
+// being written must not be read half-way. Create and modify only tell that a write is in progress
+// (no leading edge then, see WatchOptions). Directories are reported on create so their contents
+// get watched.
+constexpr std::uint32_t kDirMask = IN_CLOSE_WRITE | IN_CREATE | IN_MODIFY | IN_DELETE |
+                                   IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF |
+                                   IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
 constexpr std::uint32_t kParentMask = IN_CREATE | IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW;
 
 std::string join(const std::string& dir, std::string_view name) {
@@ -62,9 +64,20 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
     bool rescan = false;
     std::vector<std::string> warnings;
     bool collecting = false;
+    bool settle = false;  // the batch showed work in progress: no leading edge for it
     bool timer_waiting = false;
     Clock::time_point first_event{};
     Clock::time_point deadline{};
+    std::optional<Clock::time_point> last_report;
+
+    // Regular files created or modified and not closed yet, with the time of their last such event.
+    // An entry older than `debounce` no longer counts (a hard link is created and never closed; a
+    // file left open without writes is not a burst), and is dropped when next looked at.
+    std::unordered_map<std::string, Clock::time_point> writing;
+    // The read being parsed: whether it had an event that counts, and the cookies of renames whose
+    // IN_MOVED_TO it did not hold.
+    bool touched = false;
+    std::set<std::uint32_t> unpaired_moves;
 
     alignas(inotify_event) char buffer[64 * 1024];
 
@@ -172,14 +185,20 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
                 if (ec) {
                     self->warnings.push_back(std::string("inotify read failed: ") + ec.message());
                     self->note_rescan();
+                    self->arm();
                     return;
                 }
                 self->parse(n);
+                if (self->stopped) return;  // the handler of a leading-edge report stopped us
                 self->read();
             });
     }
 
     void parse(std::size_t size) {
+        const auto now = Clock::now();
+        const bool quiet = !collecting && (!last_report || now - *last_report >= options.debounce);
+        touched = false;
+        unpaired_moves.clear();
         for (std::size_t offset = 0; offset + sizeof(inotify_event) <= size;) {
             inotify_event event;
             std::memcpy(&event, buffer + offset, sizeof event);
@@ -189,6 +208,35 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
             handle(event, name);
             offset += sizeof(inotify_event) + event.len;
         }
+        if (!touched) return;
+        if (!unpaired_moves.empty()) settle = true;
+        if (pending.empty() && !rescan) {
+            // Only writes in progress: nothing to report, but they keep a batch being collected
+            // from ending.
+            if (collecting) arm();
+            return;
+        }
+        // The events read together go in one batch: reported now if they are complete and came
+        // after quiet, otherwise when the batch settles.
+        if (quiet && options.leading_edge && !settle && !rescan && !writes_in_progress(now)) {
+            flush();
+            return;
+        }
+        arm();
+    }
+
+    // Whether a regular file was created or modified within `debounce` and is not closed yet.
+    bool writes_in_progress(Clock::time_point now) {
+        bool any = false;
+        for (auto it = writing.begin(); it != writing.end();) {
+            if (now - it->second >= options.debounce) {
+                it = writing.erase(it);
+            } else {
+                any = true;
+                ++it;
+            }
+        }
+        return any;
     }
 
     void handle(const inotify_event& event, std::string_view name) {
@@ -220,16 +268,29 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
             }
             return;  // a subfolder's removal is reported by its parent's event
         }
+        // A rename's two halves: its IN_MOVED_TO pairs with an IN_MOVED_FROM whatever the names
+        // (an editor renames the article to a backup name, or a temporary name to the article).
+        if (event.mask & IN_MOVED_TO) unpaired_moves.erase(event.cookie);
         if (name.empty() || (options.ignore_name && options.ignore_name(name))) return;
+        if (event.mask & IN_MOVED_FROM) unpaired_moves.insert(event.cookie);
         const auto path = join(folder, name);
+        touched = true;
+        // A removal settles too: git checkout replaces a file by deleting and creating it, and a
+        // report between the two would drop the article from the feed for a debounce.
+        if (event.mask & IN_DELETE) settle = true;
         if (event.mask & IN_ISDIR) {
             if (event.mask & (IN_CREATE | IN_MOVED_TO)) add_tree(path);
             if (event.mask & (IN_DELETE | IN_MOVED_FROM)) forget_tree(path);
+            // A new folder is filled next (mkdir then files, git checkout, cp -r): let it settle.
+            if (event.mask & IN_CREATE) settle = true;
             note(path);
         } else if (event.mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) {
+            writing.erase(path);
             note(path);
         } else if ((event.mask & IN_CREATE) && is_symlink(path)) {
             note(path);  // a symlink is complete when created (and is reported, not followed)
+        } else if (event.mask & (IN_CREATE | IN_MODIFY)) {
+            writing[path] = Clock::now();  // reported when closed
         }
     }
 
@@ -238,17 +299,17 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
         return fs::is_symlink(fs::symlink_status(root / path, ec));
     }
 
+    // Outside parse(), the caller arms the timer (parse() decides at the end of the read).
     void note_rescan() {
         rescan = true;
-        arm();
+        settle = true;
+        touched = true;
     }
 
-    void note(std::string path) {
-        pending.insert(std::move(path));
-        arm();
-    }
+    void note(std::string path) { pending.insert(std::move(path)); }
 
-    // Debounce: a batch ends after `debounce` without events, or `max_delay` after its first event.
+    // Trailing edge: a batch ends after `debounce` without events, or `max_delay` after its first
+    // event.
     void arm() {
         const auto now = Clock::now();
         if (!collecting) {
@@ -283,6 +344,8 @@ struct DirectoryWatcher::Impl : std::enable_shared_from_this<Impl> {
         rescan = false;
         warnings.clear();
         collecting = false;
+        settle = false;
+        last_report = Clock::now();
         on_change(std::move(changes));
     }
 };
@@ -293,7 +356,10 @@ DirectoryWatcher::DirectoryWatcher(asio::io_context& io, fs::path root, WatchOpt
     impl_->open();
     // Problems met while setting up (a missing root, a folder that could not be watched) are
     // reported through the handler like any later ones.
-    if (impl_->rescan || !impl_->warnings.empty()) impl_->note_rescan();
+    if (impl_->rescan || !impl_->warnings.empty()) {
+        impl_->note_rescan();
+        impl_->arm();
+    }
 }
 
 DirectoryWatcher::~DirectoryWatcher() {
@@ -310,6 +376,7 @@ std::size_t DirectoryWatcher::watch_count() const {
 void DirectoryWatcher::watch_folder(const std::string& relative) {
     if (impl_->add_folder(relative)) return;
     impl_->note_rescan();  // reported through the handler once the io_context runs
+    impl_->arm();
 }
 
 }  // namespace feedd::watch

@@ -110,6 +110,37 @@ TEST_F(Live, ABurstOfFiveHundredFilesGivesOneRebuild) {
     EXPECT_LE(count_of(log, "build: "), 3u) << log;
 }
 
+// The watcher's leading edge (issue #15): after quiet, a complete article is rebuilt at once, not
+// after content.debounce_ms (2 s here, so the bound leaves a slow machine room).
+TEST_F(Live, AnAtomicSaveIsServedWellBeforeTheDebounce) {
+    site_.write_config("127.0.0.1:0", "  debounce_ms: 2000\n");
+    RunningFeedd feedd(site_.config());
+    save_atomically(content() / "news" / "quick.md",
+                    markdown("Served at once", "2026-01-02T10:00:00Z"));
+    const auto elapsed = feedd.wait_for("/feed.xml", contains("Served at once</title>"), 5s);
+    ASSERT_TRUE(elapsed);
+    EXPECT_LT(*elapsed, 1000ms);
+}
+
+// Into an existing folder, so no folder creation makes the burst settle: one rebuild at once for
+// the first files, the rest gathered while it runs and after it (the settle window is 300 ms here,
+// so a hiccup of the writing loop does not split the burst).
+TEST_F(Live, ABurstOfThreeHundredSavesGivesAtMostThreeRebuilds) {
+    site_.write_config("127.0.0.1:0", "  debounce_ms: 300\n");
+    RunningFeedd feedd(site_.config());
+    const auto before = feedd.process().stderr_text().size();
+    for (int i = 0; i < 300; ++i) {
+        save_atomically(content() / "news" / ("burst-" + std::to_string(i) + ".md"),
+                        markdown("Burst save " + std::to_string(i), "2026-02-01T00:00:00Z"));
+    }
+    ASSERT_FALSE(feedd.process().wait_for_line("build: 311 articles", 10s).empty())
+        << feedd.process().stderr_text();
+    std::this_thread::sleep_for(500ms);
+    feedd.process().wait_for_line("\x01never", 10ms);  // read what is left
+    const auto log = feedd.process().stderr_text().substr(before);
+    EXPECT_LE(count_of(log, "build: "), 3u) << log;
+}
+
 TEST_F(Live, AFileWrittenInSlowChunksIsNeverServedHalfWritten) {
     RunningFeedd feedd(site_.config());
     const auto path = content() / "news" / "slow.md";
