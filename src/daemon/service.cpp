@@ -129,7 +129,7 @@ struct Service::Impl {
         build_work.reset();
         build_io.stop();
         if (build_thread.joinable()) build_thread.join();
-        watcher.reset();  // before build_io, whose timer and descriptor it holds, goes away
+        watcher.reset();       // before build_io, whose timer and descriptor it holds, goes away
         log::info("stopped");  // main() gives the queued lines and STOPPING=1 a moment to get out
         return 0;
     }
@@ -297,12 +297,14 @@ struct Service::Impl {
         }
     }
 
-    // The new documents' gzip variants (Resource::prepare), made on the build thread just after
-    // the swap rather than before it: a change reaches readers one compression sooner, and a
-    // client asking for a variant meanwhile waits for that one only (Resource computes each once).
+    // The new documents' gzip variants (Resource::prepare), made just after the swap rather than
+    // before it: a change reaches readers one compression sooner, and a client asking for a
+    // variant meanwhile waits for that one only (Resource computes each once). On the HTTP
+    // server's workers, not the build thread, where they delayed the next rebuild (and, at start,
+    // reading the first changes).
     void prepare_variants(const std::shared_ptr<const Snapshot>& before,
                           std::shared_ptr<const Snapshot> after) {
-        asio::post(build_io, [before, after = std::move(after)] {
+        server->run_on_workers([before, after = std::move(after)] {
             for (const auto& [path, document] : after->resources) {
                 if (!document->rendered()) continue;
                 if (before) {

@@ -779,4 +779,8 @@ tcp::endpoint Server::local_endpoint() const {
     return impl_->listener->local_endpoint();
 }
 
+void Server::run_on_workers(std::function<void()> job) {
+    asio::post(*impl_->workers, std::move(job));
+}
+
 }  // namespace feedd::http

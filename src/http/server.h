@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -72,6 +73,10 @@ class Server {
     // dispatched onto the io_context).
     void stop();
     boost::asio::ip::tcp::endpoint local_endpoint() const;
+    // Runs `job` on the worker threads, for work that readers would otherwise wait for and that
+    // must not hold the I/O thread: making a new snapshot's compressed variants ahead of its first
+    // requests. Jobs still queued run before ~Server returns.
+    void run_on_workers(std::function<void()> job);
 
   private:
     struct Impl;
