@@ -9,8 +9,8 @@ Per size, in one run:
     state_dir (no parse cache).
   * feedd change-to-served: with a freshly started feedd, --samples times: write a new article
     atomically (hidden temp file in the same folder, then rename), poll /feed.xml every ~1 ms until
-    it carries the new title; median and p95. Samples are debounce + 100 ms apart, so each one finds
-    the watcher quiet (its leading edge, issue #15).
+    it carries the new title; median and p95. The first sample follows the first 200 at once, the
+    others are debounce + 100 ms apart, so each one finds the watcher quiet (its leading edge, #15).
   * feedd burst: in that same feedd, 300 articles saved atomically as fast as possible into the
     same folder, then /feed.xml polled until it shows the last of them; the rebuilds feedd logs for
     the burst are counted (target: at most 3).
@@ -220,10 +220,6 @@ def change_latency(corpus, port, path, tool, samples, timeout, settle):
     poller = Poller(port, path)
     try:
         poller.get()
-        # As between samples, the tool first goes idle: right after its first 200 feedd still
-        # compresses the first build's documents on its build thread, and a change then waited
-        # behind that (the first of 20 samples at 10k: 103 ms, the others 9-36 ms, at load 5).
-        time.sleep(settle)
         for i in range(samples):
             title = f"Bench live {tool} {run_id} number {i}"
             # Dated a minute ago: the newest article, but never "scheduled" for a tool's clock.
