@@ -1,6 +1,5 @@
 #include "feed/compress.h"
 
-#include <brotli/decode.h>
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -14,25 +13,7 @@ namespace feedd {
 namespace {
 
 using test::gunzip;
-
-std::string unbrotli(const std::string& data) {
-    BrotliDecoderState* state = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
-    std::size_t in_left = data.size();
-    const auto* in = reinterpret_cast<const std::uint8_t*>(data.data());
-    std::string out;
-    BrotliDecoderResult rc = BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT;
-    while (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) {
-        std::uint8_t buf[16384];
-        std::size_t out_left = sizeof buf;
-        std::uint8_t* next = buf;
-        rc = BrotliDecoderDecompressStream(state, &in_left, &in, &out_left, &next, nullptr);
-        out.append(reinterpret_cast<char*>(buf), sizeof buf - out_left);
-    }
-    EXPECT_EQ(rc, BROTLI_DECODER_RESULT_SUCCESS);
-    EXPECT_EQ(in_left, 0u) << "trailing bytes after the brotli stream";
-    BrotliDecoderDestroyInstance(state);
-    return out;
-}
+using test::unbrotli;
 
 std::string sample_text(std::size_t size) {
     std::string text;

@@ -1,5 +1,4 @@
 // Over TCP: the bytes feedd sends for each encoding decode back to the snapshot's documents.
-#include <brotli/decode.h>
 #include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
@@ -16,32 +15,16 @@
 #include "feed/snapshot.h"
 #include "http/server.h"
 #include "http/test_server.h"
+#include "support/gzip.h"
 
 namespace feedd::http {
 namespace {
 
+using test::unbrotli;
+
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-
-std::string unbrotli(const std::string& data) {
-    BrotliDecoderState* state = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
-    std::size_t in_left = data.size();
-    const auto* in = reinterpret_cast<const std::uint8_t*>(data.data());
-    std::string out;
-    BrotliDecoderResult rc = BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT;
-    while (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) {
-        std::uint8_t buf[16384];
-        std::size_t out_left = sizeof buf;
-        std::uint8_t* next = buf;
-        rc = BrotliDecoderDecompressStream(state, &in_left, &in, &out_left, &next, nullptr);
-        out.append(reinterpret_cast<char*>(buf), sizeof buf - out_left);
-    }
-    EXPECT_EQ(rc, BROTLI_DECODER_RESULT_SUCCESS);
-    EXPECT_EQ(in_left, 0u);
-    BrotliDecoderDestroyInstance(state);
-    return out;
-}
 
 Feed sample_feed() {
     Feed feed = testing::loopback_feed("Encoding test");

@@ -1,6 +1,5 @@
 // Over TCP: what may take long — rendering a deferred document, compressing, the body file — runs
 // on the server's workers, never on its I/O thread: while it runs, other clients are answered.
-#include <brotli/decode.h>
 #include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
@@ -34,6 +33,8 @@
 namespace feedd::http {
 namespace {
 
+using test::unbrotli;
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
@@ -56,24 +57,6 @@ std::string noise(std::size_t bytes) {
         if (state % 7 == 0) out += ' ';
     }
     out.resize(bytes);
-    return out;
-}
-
-std::string unbrotli(const std::string& data) {
-    BrotliDecoderState* state = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
-    std::size_t in_left = data.size();
-    const auto* in = reinterpret_cast<const std::uint8_t*>(data.data());
-    std::string out;
-    BrotliDecoderResult rc = BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT;
-    while (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) {
-        std::uint8_t buf[16384];
-        std::size_t out_left = sizeof buf;
-        std::uint8_t* next = buf;
-        rc = BrotliDecoderDecompressStream(state, &in_left, &in, &out_left, &next, nullptr);
-        out.append(reinterpret_cast<char*>(buf), sizeof buf - out_left);
-    }
-    EXPECT_EQ(rc, BROTLI_DECODER_RESULT_SUCCESS);
-    BrotliDecoderDestroyInstance(state);
     return out;
 }
 

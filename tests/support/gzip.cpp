@@ -1,6 +1,9 @@
 #include "support/gzip.h"
 
+#include <brotli/decode.h>
 #include <zlib.h>
+
+#include <cstdint>
 
 namespace feedd::test {
 
@@ -20,6 +23,25 @@ std::string gunzip(const std::string& gzipped) {
     }
     inflateEnd(&stream);
     return status == Z_STREAM_END ? out : std::string{};
+}
+
+std::string unbrotli(const std::string& compressed) {
+    BrotliDecoderState* state = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
+    std::size_t in_left = compressed.size();
+    const auto* in = reinterpret_cast<const std::uint8_t*>(compressed.data());
+    std::string out;
+    BrotliDecoderResult result = BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT;
+    while (result == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) {
+        std::uint8_t chunk[16384];
+        std::size_t out_left = sizeof chunk;
+        std::uint8_t* next = chunk;
+        result = BrotliDecoderDecompressStream(state, &in_left, &in, &out_left, &next, nullptr);
+        out.append(reinterpret_cast<char*>(chunk), sizeof chunk - out_left);
+    }
+    BrotliDecoderDestroyInstance(state);
+    // Not a whole stream, or bytes after it.
+    if (result != BROTLI_DECODER_RESULT_SUCCESS || in_left != 0) return {};
+    return out;
 }
 
 }  // namespace feedd::test

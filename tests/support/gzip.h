@@ -1,4 +1,4 @@
-// Test support: reading back what a server or feedd itself gzipped.
+// Test support: reading back what a server or feedd itself compressed.
 #pragma once
 
 #include <string>
@@ -7,5 +7,7 @@ namespace feedd::test {
 
 // The bytes of a whole gzip stream (RFC 1952); empty when `gzipped` is not one.
 std::string gunzip(const std::string& gzipped);
+// The bytes of a whole brotli stream (RFC 7932); empty when `compressed` is not exactly one.
+std::string unbrotli(const std::string& compressed);
 
 }  // namespace feedd::test
