@@ -33,6 +33,8 @@
 namespace feedd::http {
 namespace {
 
+using testing::Client;
+
 using test::unbrotli;
 
 namespace asio = boost::asio;
@@ -98,42 +100,6 @@ std::shared_ptr<const Snapshot> gated_snapshot(const std::shared_ptr<Gate>& gate
         "", "v1");
     return snapshot;
 }
-
-// A blocking client whose reads give up after a deadline instead of hanging the test.
-class Client {
-  public:
-    explicit Client(const tcp::endpoint& endpoint) { stream_.connect(endpoint); }
-
-    void get(std::string_view target, std::string_view extra_headers = "") {
-        const std::string raw = std::string("GET ") + std::string(target) +
-                                " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + std::string(extra_headers) +
-                                "\r\n";
-        asio::write(stream_.socket(), asio::buffer(raw));
-    }
-
-    struct Reply {
-        error_code ec;
-        bhttp::response<bhttp::string_body> response;
-    };
-    Reply read(std::chrono::milliseconds limit = 5s) {
-        Reply reply;
-        bhttp::response_parser<bhttp::string_body> parser;
-        parser.body_limit(boost::none);
-        stream_.expires_after(limit);
-        bhttp::async_read(stream_, buffer_, parser,
-                          [&](error_code ec, std::size_t) { reply.ec = ec; });
-        io_.restart();
-        io_.run();
-        if (parser.is_header_done()) reply.response = parser.release();
-        return reply;
-    }
-    std::size_t pending() { return stream_.socket().available(); }
-
-  private:
-    asio::io_context io_;
-    beast::tcp_stream stream_{io_};
-    beast::flat_buffer buffer_;
-};
 
 // One GET on a new connection, its status, and how long it took.
 std::pair<unsigned, Clock::duration> timed_get(const tcp::endpoint& endpoint,

@@ -29,6 +29,8 @@
 namespace feedd::http {
 namespace {
 
+using testing::Client;
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
@@ -58,44 +60,6 @@ class TestServer : public testing::TestServer {
   public:
     explicit TestServer(ServerOptions options = {})
         : testing::TestServer(snapshot_with("first"), options) {}
-};
-
-// A blocking client whose reads give up after a deadline instead of hanging the test.
-class Client {
-  public:
-    explicit Client(const tcp::endpoint& endpoint) { stream_.connect(endpoint); }
-
-    void send(std::string_view raw) { asio::write(stream_.socket(), asio::buffer(raw)); }
-
-    void get(std::string_view target, std::string_view extra_headers = "") {
-        send(std::string("GET ") + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-             std::string(extra_headers) + "\r\n");
-    }
-
-    struct Reply {
-        error_code ec;
-        bhttp::response<bhttp::string_body> response;
-    };
-    Reply read(std::chrono::milliseconds limit = 5s) {
-        Reply reply;
-        bhttp::response_parser<bhttp::string_body> parser;
-        parser.body_limit(boost::none);
-        stream_.expires_after(limit);
-        bhttp::async_read(stream_, buffer_, parser,
-                          [&](error_code ec, std::size_t) { reply.ec = ec; });
-        io_.restart();
-        io_.run();
-        if (parser.is_header_done()) reply.response = parser.release();
-        return reply;
-    }
-
-    // Bytes received and not read yet. (A read that times out would close the socket.)
-    std::size_t pending() { return stream_.socket().available(); }
-
-  private:
-    asio::io_context io_;
-    beast::tcp_stream stream_{io_};
-    beast::flat_buffer buffer_;
 };
 
 TEST(Server, BindsTheKernelsPortOnLoopback) {

@@ -4,11 +4,19 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <future>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "feed/feed.h"
 #include "feed/snapshot.h"
@@ -47,6 +55,47 @@ class TestServer {
 
   private:
     std::future<void> finished_;
+};
+
+// A blocking client whose reads give up after a deadline instead of hanging the test.
+class Client {
+  public:
+    explicit Client(const boost::asio::ip::tcp::endpoint& endpoint) { stream_.connect(endpoint); }
+
+    void send(std::string_view raw) {
+        boost::asio::write(stream_.socket(), boost::asio::buffer(raw));
+    }
+
+    void get(std::string_view target, std::string_view extra_headers = "") {
+        send(std::string("GET ") + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+             std::string(extra_headers) + "\r\n");
+    }
+
+    struct Reply {
+        boost::system::error_code ec;
+        boost::beast::http::response<boost::beast::http::string_body> response;
+    };
+    Reply read(std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+        Reply reply;
+        boost::beast::http::response_parser<boost::beast::http::string_body> parser;
+        parser.body_limit(boost::none);
+        stream_.expires_after(limit);
+        boost::beast::http::async_read(
+            stream_, buffer_, parser,
+            [&](boost::system::error_code ec, std::size_t) { reply.ec = ec; });
+        io_.restart();
+        io_.run();
+        if (parser.is_header_done()) reply.response = parser.release();
+        return reply;
+    }
+
+    // Bytes received and not read yet. (A read that times out would close the socket.)
+    std::size_t pending() { return stream_.socket().available(); }
+
+  private:
+    boost::asio::io_context io_;
+    boost::beast::tcp_stream stream_{io_};
+    boost::beast::flat_buffer buffer_;
 };
 
 // A feed without entries whose links are on 127.0.0.1, updated 2024-05-01.
