@@ -311,7 +311,12 @@ def feedd_cold(feedd, corpus, repeats, timeout, keep_last):
             walls.append(t1 - t0)
             hwms.append(vm_hwm_kb(proc.pid))
             logf.flush()
-            logged = build_times(log_start)
+            # feedd's log lines are written by a thread of their own (issue #15): the build line
+            # may come a moment after the first 200.
+            logged, waited = build_times(log_start), 0
+            while not logged and waited < 100:
+                time.sleep(0.01)
+                logged, waited = build_times(log_start), waited + 1
             builds.append(logged[0] if logged else None)
         finally:
             logf.close()
