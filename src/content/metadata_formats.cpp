@@ -145,9 +145,14 @@ class JsonLines {
     int last_line_ = 0;
 };
 
-MetaNode from_json(const OrderedJson& value, int line, JsonLines* lines) {
+// Deeper than any metadata goes (toml++ stops at 256 itself); deeper values are left out, so that
+// a file of a million '[' cannot exhaust the stack.
+constexpr int kMaxJsonDepth = 64;
+
+MetaNode from_json(const OrderedJson& value, int line, JsonLines* lines, int depth = 0) {
     MetaNode out;
     out.line = line;
+    if (depth > kMaxJsonDepth) return out;
     switch (value.type()) {
         case OrderedJson::value_t::object:
             out.kind = MetaNode::Kind::map;
@@ -158,12 +163,13 @@ MetaNode from_json(const OrderedJson& value, int line, JsonLines* lines) {
                 k.line = lines ? lines->key_line(key) : line;
                 const int item_line = k.line;
                 out.items.push_back(std::move(k));
-                out.items.push_back(from_json(item, item_line, nullptr));
+                out.items.push_back(from_json(item, item_line, nullptr, depth + 1));
             }
             break;
         case OrderedJson::value_t::array:
             out.kind = MetaNode::Kind::sequence;
-            for (const auto& item : value) out.items.push_back(from_json(item, line, nullptr));
+            for (const auto& item : value)
+                out.items.push_back(from_json(item, line, nullptr, depth + 1));
             break;
         case OrderedJson::value_t::string:
             out.kind = MetaNode::Kind::scalar;
