@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
+#include "daemon/systemd.h"
 
 namespace {
 
@@ -130,12 +131,17 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    int code = feedd::kExitProblems;
     try {
-        return run(argc, argv);
+        code = run(argc, argv);
     } catch (const std::exception& error) {
-        std::cerr << "feedd: unexpected error: " << error.what() << '\n';
+        feedd::log::error(std::string("unexpected error: ") + error.what());
     } catch (...) {
-        std::cerr << "feedd: unexpected error\n";
+        feedd::log::error("unexpected error");
     }
-    return feedd::kExitProblems;
+    // `serve` queues its log lines and notify messages (daemon/log.h, daemon/systemd.h): whatever
+    // way it ended, they get a moment to get out; feedd exits anyway if nobody reads them.
+    feedd::systemd::flush_notifications(std::chrono::milliseconds(500));
+    feedd::log::flush(std::chrono::milliseconds(500));
+    return code;
 }

@@ -130,10 +130,7 @@ struct Service::Impl {
         build_io.stop();
         if (build_thread.joinable()) build_thread.join();
         watcher.reset();  // before build_io, whose timer and descriptor it holds, goes away
-        log::info("stopped");
-        // STOPPING=1 and the last lines get out, unless nothing reads them: then feedd still exits.
-        systemd::flush_notifications(std::chrono::milliseconds(500));
-        log::flush(std::chrono::milliseconds(500));
+        log::info("stopped");  // main() gives the queued lines and STOPPING=1 a moment to get out
         return 0;
     }
 
