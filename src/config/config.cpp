@@ -167,6 +167,54 @@ HubConfig read_hub(const Reader& reader, const YAML::Node& node, const std::stri
     return hub;
 }
 
+// content.keys: {feedd key: a name or a list of names}; a name (in any case) may stand for one
+// feedd key only.
+MetadataKeyNames read_metadata_keys(const Reader& reader, const YAML::Node& node,
+                                    const std::string& where) {
+    if (!node.IsMap()) {
+        reader.fail(node.Mark(), "'" + where +
+                                     "' must be a mapping of feedd keys to the site's names for "
+                                     "them, e.g. {author: [by]}");
+    }
+    MetadataKeyNames out;
+    std::map<std::string, std::string> owner;  // a name in lower case → its feedd key
+    for (const auto& item : node) {
+        const auto key = item.first.as<std::string>();
+        const auto full = where + "." + key;
+        if (std::find(std::begin(kMetadataKeys), std::end(kMetadataKeys), key) ==
+            std::end(kMetadataKeys)) {
+            std::string known;
+            for (const auto name : kMetadataKeys)
+                known += (known.empty() ? "" : ", ") + std::string(name);
+            reader.fail(item.first.Mark(),
+                        "unknown metadata key '" + full + "' (expected one of: " + known + ")");
+        }
+        std::vector<std::string> names;
+        const auto add = [&](const YAML::Node& name_node) {
+            auto name = reader.non_empty_string(name_node, full);
+            std::string lower = name;
+            for (char& c : lower)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            const auto [it, added] = owner.emplace(lower, key);
+            if (!added && it->second != key) {
+                reader.fail(name_node.Mark(),
+                            "'" + full + "': '" + name + "' already names '" + it->second + "'");
+            }
+            names.push_back(std::move(name));
+        };
+        if (item.second.IsSequence()) {
+            for (const auto& name : item.second) add(name);
+        } else if (item.second.IsScalar()) {
+            add(item.second);
+        } else {
+            reader.fail(item.second.Mark(), "'" + full + "' must be a name or a list of names");
+        }
+        auto& slot = out[key];
+        slot.insert(slot.end(), names.begin(), names.end());
+    }
+    return out;
+}
+
 // "host:port", "[v6]:port" or ":port" (all interfaces).
 void parse_listen(const Reader& reader, const YAML::Node& node, ServerConfig& server) {
     const auto text = reader.non_empty_string(node, "server.listen");
@@ -242,7 +290,10 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
           [&](const YAML::Node& content, const std::string& where) {
               reader.read_map(
                   content, where,
-                  {{"dir", [&](auto& n, auto& k) { config.content.dir = resolve(reader.non_empty_string(n, k)); }},
+                  {{"dir",
+                    [&](auto& n, auto& k) {
+                        config.content.dir = resolve(reader.non_empty_string(n, k));
+                    }},
                    {"timezone",
                     [&](auto& n, auto& k) {
                         auto zone = reader.non_empty_string(n, k);
@@ -257,14 +308,20 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                         config.content.timezone = zone;
                     }},
                    {"cut_markers",
-                    [&](auto& n, auto& k) { config.content.cut_markers = reader.string_list(n, k); }},
+                    [&](auto& n, auto& k) {
+                        config.content.cut_markers = reader.string_list(n, k);
+                    }},
                    {"debounce_ms",
                     [&](auto& n, auto& k) {
                         config.content.debounce_ms = static_cast<int>(reader.integer(n, k, 0, 60'000));
                     }},
-                   {"max_file_bytes", [&](auto& n, auto& k) {
+                   {"max_file_bytes",
+                    [&](auto& n, auto& k) {
                         config.content.max_file_bytes =
                             static_cast<std::uintmax_t>(reader.integer(n, k, 1, 1LL << 40));
+                    }},
+                   {"keys", [&](const YAML::Node& keys, const std::string& k) {
+                        config.content.keys = read_metadata_keys(reader, keys, k);
                     }}});
               reader.require(content, where, "dir");
           }},
@@ -305,7 +362,8 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                     }},
                    {"enabled", [&](auto& n, auto& k) { config.ping.enabled = reader.boolean(n, k); }}});
           }},
-         {"state_dir", [&](auto& n, auto& k) { config.state_dir = resolve(reader.non_empty_string(n, k)); }}});
+         {"state_dir",
+          [&](auto& n, auto& k) { config.state_dir = resolve(reader.non_empty_string(n, k)); }}});
 
     reader.require(root, "", "site");
     reader.require(root, "", "content");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,12 +29,21 @@ struct SiteConfig {
     std::string permalink = "/{path}/";  // {path}: article path in content dir without extension
 };
 
+// content.keys: a feedd metadata key → the site's own names for it ({"author": {"by"}}), read
+// like the generators' names for it (docs/content.md).
+using MetadataKeyNames = std::map<std::string, std::vector<std::string>>;
+// The metadata keys content.keys may name.
+inline constexpr std::string_view kMetadataKeys[] = {
+    "title", "date", "updated", "expires", "author", "tags", "categories", "summary",
+    "draft", "id",   "url",     "image",   "lang",   "slug", "enclosure"};
+
 struct ContentConfig {
     std::filesystem::path dir;  // required; absolute after loading
     std::string timezone = "UTC";  // IANA name, checked against the tz database when loading
     std::vector<std::string> cut_markers = {"Latest news"};
     int debounce_ms = 200;
     std::uintmax_t max_file_bytes = 16 * 1024 * 1024;
+    MetadataKeyNames keys;
 };
 
 struct FeedsConfig {

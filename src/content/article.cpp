@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "content/dates.h"
 #include "content/digest.h"
 #include "content/markdown.h"
 #include "content/metadata.h"
@@ -36,6 +37,57 @@ std::string stem_of(std::string_view path) {
     auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
     name.remove_suffix(extension(name).size());
     return std::string(name);
+}
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool all_digits(std::string_view s, std::size_t n) {
+    return s.size() == n && std::all_of(s.begin(), s.end(), is_digit);
+}
+
+// "2014-05-06" when `name` starts with it and it is followed by '-', '_' or nothing.
+std::optional<std::string> leading_date(std::string_view name) {
+    if (name.size() < 10 || !all_digits(name.substr(0, 4), 4) || name[4] != '-' ||
+        !all_digits(name.substr(5, 2), 2) || name[7] != '-' || !all_digits(name.substr(8, 2), 2)) {
+        return std::nullopt;
+    }
+    if (name.size() > 10 && name[10] != '-' && name[10] != '_') return std::nullopt;
+    return std::string(name.substr(0, 10));
+}
+
+// "2014-05-06" for the first "2014/05/06" (three whole '/'-separated segments) in `path`.
+std::optional<std::string> path_date(std::string_view path) {
+    std::vector<std::string_view> segments;
+    for (std::size_t pos = 0; pos <= path.size();) {
+        auto end = path.find_first_of("/?#", pos);
+        if (end == std::string_view::npos) end = path.size();
+        segments.push_back(path.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    for (std::size_t i = 0; i + 2 < segments.size(); ++i) {
+        if (all_digits(segments[i], 4) && all_digits(segments[i + 1], 2) &&
+            all_digits(segments[i + 2], 2)) {
+            return std::string(segments[i]) + "-" + std::string(segments[i + 1]) + "-" +
+                   std::string(segments[i + 2]);
+        }
+    }
+    return std::nullopt;
+}
+
+// The name that dates an article: its file's stem, or for a page bundle's index.md its folder's.
+std::string_view dating_name(std::string_view path, std::string_view stem) {
+    if (stem != "index" && stem != "_index") return stem;
+    const auto slash = path.rfind('/');
+    if (slash == std::string_view::npos) return stem;
+    const auto folder = path.substr(0, slash);
+    const auto parent = folder.rfind('/');
+    return parent == std::string_view::npos ? folder : folder.substr(parent + 1);
+}
+
+// Jekyll's posts live in _posts/ (at any depth).
+bool is_jekyll_post(std::string_view path) {
+    return path.starts_with("_posts/") || path.find("/_posts/") != std::string_view::npos;
 }
 
 std::string sidecar_path(std::string_view path) {
@@ -99,7 +151,9 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
     if (!text) return std::nullopt;
     if (is_blank(text->view())) return error("empty file; skipped");
 
-    const MetadataSource meta_source{source.path, 1, content.timezone, source.mtime};
+    const bool jekyll = is_jekyll_post(source.path);
+    const MetadataSource meta_source{source.path,   1,     content.timezone, source.mtime,
+                                     &content.keys, jekyll};
     std::optional<ParsedBody> body;
     std::string_view markdown_body;
     if (kind == Kind::markdown) {
@@ -127,7 +181,8 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         }
         const auto side_text = clean_bytes(*source.sidecar, side_path, problems);
         if (!side_text) return std::nullopt;
-        const MetadataSource side_source{side_path, 1, content.timezone, body->reference};
+        const MetadataSource side_source{side_path,     1,     content.timezone, body->reference,
+                                         &content.keys, jekyll};
         auto side = parse_metadata(side_text->view(), side_source, problems);
         if (!side) return std::nullopt;
         body->meta.overlay(std::move(*side));
@@ -149,15 +204,41 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         a.content_html = std::move(body->html);
     } else {
         a.title = stem_of(source.path);
+        // "2014-05-06-some-title": the date is not part of the title.
+        if (leading_date(a.title) && a.title.size() > 11) a.title.erase(0, 11);
         a.content_html = std::move(body->heading_html) + body->html;
         problems.push_back({source.path, 0, "no title; using the file name", Severity::warning});
     }
     if (meta.date) {
         a.date = *meta.date;
+        a.date_source = DateSource::metadata;
     } else {
-        a.date = source.mtime;
-        problems.push_back(
-            {source.path, 0, "no date; using the file's modification time", Severity::warning});
+        // A date the names carry, in content.timezone: the file's (or bundle's) name, a
+        // YYYY/MM/DD in its path, one in its url.
+        const std::string stem = stem_of(source.path);
+        const auto slash = source.path.rfind('/');
+        const std::string_view folders = slash == std::string::npos
+                                             ? std::string_view{}
+                                             : std::string_view(source.path).substr(0, slash);
+        const std::pair<std::optional<std::string>, DateSource> candidates[] = {
+            {leading_date(dating_name(source.path, stem)), DateSource::file_name},
+            {path_date(folders), DateSource::path},
+            {meta.url ? path_date(*meta.url) : std::nullopt, DateSource::url},
+        };
+        a.date_source = DateSource::mtime;
+        for (const auto& [text, from] : candidates) {
+            if (!text) continue;
+            const auto parsed = parse_date(*text, content.timezone, source.mtime);
+            if (!parsed) continue;  // "2014-13-45": no date
+            a.date = *parsed;
+            a.date_source = from;
+            break;
+        }
+        if (a.date_source == DateSource::mtime) {
+            a.date = source.mtime;
+            problems.push_back(
+                {source.path, 0, "no date; using the file's modification time", Severity::warning});
+        }
     }
     a.updated = meta.updated;
     if (meta.author) a.author = std::move(*meta.author);
@@ -170,6 +251,8 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
     if (meta.image) a.image = std::move(*meta.image);
     if (meta.lang) a.lang = std::move(*meta.lang);
     a.enclosure = std::move(meta.enclosure);
+    if (meta.slug) a.slug = std::move(*meta.slug);
+    a.expires = meta.expires;
     return a;
 }
 
@@ -183,6 +266,7 @@ std::uint64_t article_digest(const Article& a) {
     h.field(a.path);
     h.field(a.title);
     time(a.date);
+    h.number(static_cast<std::uint64_t>(a.date_source));
     h.number(a.updated.has_value());
     if (a.updated) time(*a.updated);
     h.field(a.author.name);
@@ -204,6 +288,9 @@ std::uint64_t article_digest(const Article& a) {
         h.number(a.enclosure->length);
         h.field(a.enclosure->type);
     }
+    h.field(a.slug);
+    h.number(a.expires.has_value());
+    if (a.expires) time(*a.expires);
     return h.value();
 }
 

@@ -22,24 +22,32 @@ struct Enclosure {
     bool operator==(const Enclosure&) const = default;
 };
 
+// Where an article's publication date came from: its metadata, else a "YYYY-MM-DD" its file name
+// starts with (a page bundle's folder name for index.md), a "YYYY/MM/DD" in its path, one in its
+// metadata's url, and only then the file's modification time.
+enum class DateSource { metadata, file_name, path, url, mtime };
+
 // Deferred documents hold the articles they will show through shared_from_this (feed/site.h), so
 // an article the store keeps (in a shared_ptr) lives as long as any of them may still render it.
 struct Article : std::enable_shared_from_this<Article> {
     std::string path;  // relative to content.dir, '/'-separated, with extension: "world/space.txt"
     std::string title;
-    Seconds date{};  // publication time; the file's mtime when the article has no date
+    Seconds date{};  // publication time; see date_source
+    DateSource date_source = DateSource::metadata;
     std::optional<Seconds> updated;
     Person author;  // empty: the site's author
     std::vector<std::string> tags;
     std::vector<std::string> categories;
     std::string summary;       // plain text
     std::string content_html;  // body as HTML, links as written in the source
-    bool draft = false;
+    bool draft = false;  // never published (draft: true, published: false, status: draft|hidden)
     std::string id;     // explicit id from metadata; empty: derived from path by the feed stage
     std::string url;    // explicit link from metadata; empty: site.url + site.permalink
     std::string image;  // as written
     std::string lang;
     std::optional<Enclosure> enclosure;
+    std::string slug;                // as written in the metadata; empty: none
+    std::optional<Seconds> expires;  // expiryDate/expires; kept for the feed stage
     // article_digest() of the fields above, so that change detection need not hash every field
     // at every build: read_articles (content/scan.h) sets it, and whoever changes a field must
     // reset it; 0 when not set.

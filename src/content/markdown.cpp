@@ -238,40 +238,103 @@ std::string markdown_to_html(std::string_view markdown) {
     return html;
 }
 
-std::optional<FrontMatter> read_front_matter(std::string_view text, const MetadataSource& source,
-                                             std::vector<Problem>& problems) {
-    FrontMatter out;
-    out.body = text;
-    const auto first_end = text.find('\n');
-    if (!is_fence_line(text.substr(0, first_end), "---")) return out;
+namespace {
 
-    // Front matter: from line 2 up to the next "---" (or YAML's "...") line.
+// Front matter between fence lines ("---" for YAML, "+++" for TOML), from line 1.
+template <typename Parse>
+std::optional<FrontMatter> fenced_front_matter(std::string_view text, std::string_view fence,
+                                               bool yaml, const MetadataSource& source,
+                                               std::vector<Problem>& problems, Parse&& parse) {
+    FrontMatter out;
+    const auto first_end = text.find('\n');
     std::size_t pos = first_end == std::string_view::npos ? text.size() : first_end + 1;
-    const std::size_t yaml_start = pos;
-    std::optional<std::size_t> yaml_end;
+    const std::size_t start = pos;
+    std::optional<std::size_t> end_of_metadata;
     while (pos < text.size()) {
         auto end = text.find('\n', pos);
         if (end == std::string_view::npos) end = text.size();
         const auto line = text.substr(pos, end - pos);
-        if (is_fence_line(line, "---") || is_fence_line(line, "...")) {
-            yaml_end = pos;
+        if (is_fence_line(line, fence) || (yaml && is_fence_line(line, "..."))) {
+            end_of_metadata = pos;
             pos = end < text.size() ? end + 1 : end;
             break;
         }
         pos = end + 1;
     }
-    if (!yaml_end) {
+    if (!end_of_metadata) {
         problems.push_back({std::string(source.path), 1,
-                            "front matter is not closed: no '---' line after the one on line 1",
+                            "front matter is not closed: no '" + std::string(fence) +
+                                "' line after the one on line 1",
                             Severity::error});
         return std::nullopt;
     }
     MetadataSource fm = source;
     fm.first_line = 2;
-    auto meta = parse_metadata(text.substr(yaml_start, *yaml_end - yaml_start), fm, problems);
+    auto meta = parse(text.substr(start, *end_of_metadata - start), fm, problems);
     if (!meta) return std::nullopt;
     out.meta = std::move(*meta);
     out.body = text.substr(std::min(pos, text.size()));
+    return out;
+}
+
+// Hugo's JSON front matter: an object at the very top. Only '{' followed by a line break, a '"'
+// or '}' counts, so that a body starting with a template ("{{< figure >}}") is not taken for one.
+bool starts_with_json_object(std::string_view text) {
+    if (!text.starts_with('{')) return false;
+    const auto next = text.find_first_not_of(" \t", 1);
+    return next == std::string_view::npos || text[next] == '\n' || text[next] == '"' ||
+           text[next] == '}';
+}
+
+}  // namespace
+
+std::optional<FrontMatter> read_front_matter(std::string_view text, const MetadataSource& source,
+                                             std::vector<Problem>& problems) {
+    FrontMatter out;
+    out.body = text;
+    const auto first = text.substr(0, text.find('\n'));
+    if (is_fence_line(first, "---")) {
+        return fenced_front_matter(
+            text, "---", true, source, problems,
+            [](auto yaml, const auto& fm, auto& p) { return parse_metadata(yaml, fm, p); });
+    }
+    if (is_fence_line(first, "+++")) {
+        return fenced_front_matter(
+            text, "+++", false, source, problems,
+            [](auto toml, const auto& fm, auto& p) { return parse_toml_metadata(toml, fm, p); });
+    }
+    if (starts_with_json_object(text)) {
+        const auto length = json_object_length(text);
+        if (length == std::string_view::npos) {
+            problems.push_back({std::string(source.path), 1,
+                                "JSON front matter is not closed: no '}' matches the '{' on line 1",
+                                Severity::error});
+            return std::nullopt;
+        }
+        MetadataSource fm = source;
+        fm.first_line = 1;
+        auto meta = parse_json_metadata(text.substr(0, length), fm, problems);
+        if (!meta) return std::nullopt;
+        out.meta = std::move(*meta);
+        // The body starts on the line after the closing brace (Hugo allows nothing but spaces
+        // after it).
+        auto rest = text.substr(length);
+        const auto newline = rest.find('\n');
+        if (is_blank(rest.substr(0, newline))) {
+            rest =
+                newline == std::string_view::npos ? std::string_view{} : rest.substr(newline + 1);
+        }
+        out.body = rest;
+        return out;
+    }
+    MetadataSource fm = source;
+    fm.first_line = 1;
+    if (const auto length = pelican_block_length(text, fm)) {
+        auto meta = parse_pelican_metadata(text.substr(0, length), fm, problems);
+        if (!meta) return std::nullopt;
+        out.meta = std::move(*meta);
+        out.body = text.substr(length);
+    }
     return out;
 }
 

@@ -1,4 +1,5 @@
-// Markdown articles: YAML front matter between "---" lines, then a CommonMark body.
+// Markdown articles: front matter (YAML between "---" lines, TOML between "+++" lines, a JSON
+// object, or a Pelican key block; see docs/content.md), then a CommonMark body.
 #pragma once
 
 #include <optional>

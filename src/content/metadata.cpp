@@ -18,6 +18,7 @@
 #include <set>
 
 #include "content/dates.h"
+#include "content/meta_tree.h"
 #include "content/text_clean.h"
 
 namespace feedd {
@@ -347,6 +348,97 @@ std::optional<bool> to_bool(std::string_view s) {
     return std::nullopt;
 }
 
+// A node of a MetaNode tree (TOML, JSON, Pelican), with LoadedNode's interface.
+class TreeNode {
+  public:
+    explicit TreeNode(const MetaNode* node) : node_(node) {}
+
+    bool defined() const { return node_ != nullptr; }
+    bool is_null() const { return !node_ || node_->kind == MetaNode::Kind::null; }
+    bool is_scalar() const { return node_ && node_->kind == MetaNode::Kind::scalar; }
+    bool is_sequence() const { return node_ && node_->kind == MetaNode::Kind::sequence; }
+    bool is_map() const { return node_ && node_->kind == MetaNode::Kind::map; }
+    std::string_view scalar() const { return node_->text; }
+    int line() const { return node_ ? node_->line : -1; }
+
+    template <typename F>
+    void each_item(F&& f) const {
+        for (const auto& item : node_->items) f(TreeNode(&item));
+    }
+    template <typename F>
+    void each_pair(F&& f) const {
+        for (std::size_t i = 0; i + 1 < node_->items.size(); i += 2) {
+            f(TreeNode(&node_->items[i]), TreeNode(&node_->items[i + 1]));
+        }
+    }
+
+  private:
+    const MetaNode* node_;
+};
+
+// The generators' names for metadata keys (lower case; a key matches in any case). Where several
+// set one field, the highest rank wins whatever their order; docs/content.md lists them.
+struct KeyName {
+    std::string_view name;
+    MetadataKey key;
+    int rank;
+};
+constexpr KeyName kKeyNames[] = {
+    {"title", MetadataKey::title, 0},
+    {"date", MetadataKey::date, 0},
+    {"published", MetadataKey::published, 1},  // a date, or true/false
+    {"pubdate", MetadataKey::date, 2},
+    {"publishdate", MetadataKey::date, 3},
+    {"updated", MetadataKey::updated, 2},
+    {"lastmod", MetadataKey::updated, 1},
+    {"modified", MetadataKey::updated, 0},
+    {"expirydate", MetadataKey::expires, 1},
+    {"expires", MetadataKey::expires, 0},
+    {"author", MetadataKey::author, 1},
+    {"authors", MetadataKey::authors, 0},
+    {"tags", MetadataKey::tags, 0},
+    {"categories", MetadataKey::categories, 1},
+    {"category", MetadataKey::categories, 0},
+    {"taxonomies", MetadataKey::taxonomies, 0},
+    {"summary", MetadataKey::summary, 2},
+    {"description", MetadataKey::summary, 1},
+    {"excerpt", MetadataKey::summary, 0},
+    {"draft", MetadataKey::draft, 0},
+    {"status", MetadataKey::status, 0},
+    {"id", MetadataKey::id, 0},
+    {"url", MetadataKey::url, 1},
+    {"permalink", MetadataKey::url, 0},
+    {"image", MetadataKey::image, 2},
+    {"images", MetadataKey::images, 1},
+    {"cover", MetadataKey::cover, 0},
+    {"lang", MetadataKey::lang, 0},
+    {"slug", MetadataKey::slug, 0},
+    {"enclosure", MetadataKey::enclosure, 0},
+};
+
+// A site's own name (content.keys) outranks every generator's.
+constexpr int kSiteKeyRank = 100;
+
+bool equals_lower(std::string_view name, std::string_view lower) {
+    if (name.size() != lower.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != lower[i]) return false;
+    }
+    return true;
+}
+
+bool equals_any_case(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    }
+    return true;
+}
+
 // Reads metadata from the root of a document: a LoadedNode or a FlatNode.
 template <typename Node>
 class Reader {
@@ -394,11 +486,22 @@ class Reader {
         return *parsed;
     }
 
-    // A YAML list of words, or one string of comma-separated words ("a, b").
+    // A YAML list of words, or one string of comma-separated words ("a, b"); for Jekyll, a
+    // string without commas is words separated by spaces.
     std::optional<std::vector<std::string>> words(const std::string& key, const Node& key_node,
-                                                  const Node& value) {
+                                                  const Node& value,
+                                                  bool may_split_on_spaces = true) {
         std::vector<std::string> raw;
-        if (value.is_scalar()) {
+        if (value.is_scalar() && may_split_on_spaces && source_.split_words_on_spaces &&
+            value.scalar().find(',') == std::string_view::npos) {
+            std::string_view rest = value.scalar();
+            while (!rest.empty()) {
+                const auto space = rest.find_first_of(" \t");
+                raw.emplace_back(rest.substr(0, space));
+                if (space == std::string_view::npos) break;
+                rest.remove_prefix(space + 1);
+            }
+        } else if (value.is_scalar()) {
             std::string_view rest = value.scalar();
             while (true) {
                 const auto comma = rest.find(',');
@@ -512,6 +615,144 @@ class Reader {
         return e;
     }
 
+    // The Metadata field a key sets; several keys may set one (the key table's ranks decide).
+    enum class Target {
+        title,
+        date,
+        updated,
+        author,
+        tags,
+        categories,
+        summary,
+        id,
+        url,
+        image,
+        lang,
+        enclosure,
+        slug,
+        expires,
+        none,
+        count
+    };
+
+    bool take(Target target, int rank) {
+        auto& current = ranks_[static_cast<int>(target)];
+        if (rank < current) return false;
+        current = rank;
+        return true;
+    }
+    template <typename T>
+    void set(std::optional<T>& field, Target target, int rank, std::optional<T>&& value) {
+        if (value && take(target, rank)) field = std::move(value);
+    }
+
+    void unpublished(bool yes) {
+        publish_flag_seen_ = true;
+        unpublished_ = unpublished_ || yes;
+    }
+
+    // "draft", "published" (when true/false) and "status": any of them saying so makes a draft.
+    void read_flag(MetadataKey key, const std::string& name, const Node& k, const Node& v) {
+        const auto b = v.is_scalar() ? to_bool(v.scalar()) : std::nullopt;
+        if (key == MetadataKey::status) {
+            std::string s = v.is_scalar() ? std::string(trim(v.scalar())) : std::string{};
+            for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (s == "draft" || s == "hidden") {
+                unpublished(true);
+            } else if (s == "published") {
+                unpublished(false);
+            } else {
+                warning(k, "'" + name + "' is draft, hidden or published, not " +
+                               (v.is_scalar() ? "'" + std::string(v.scalar()) + "'" : kind(v)) +
+                               " (ignored)");
+            }
+            return;
+        }
+        if (!b) {
+            error(k, "'" + name + "' must be true or false, not " +
+                         (v.is_scalar() ? "'" + std::string(v.scalar()) + "'" : kind(v)));
+            return;
+        }
+        unpublished(key == MetadataKey::draft ? *b : !*b);
+    }
+
+    // The first of a list (or of a comma-separated string) of names.
+    std::optional<Person> first_person(const Node& k, const Node& v) {
+        if (v.is_sequence()) {
+            std::optional<Person> first;
+            bool done = false;
+            v.each_item([&](const Node& item) {
+                if (done || item.is_null()) return;
+                done = true;
+                first = person(k, item);
+            });
+            return first;
+        }
+        if (v.is_scalar()) {
+            const auto names = words("authors", k, v, false);
+            if (!names || names->empty()) return std::nullopt;
+            Person p;
+            std::string_view s = names->front();
+            const auto lt = s.rfind('<');
+            if (lt != std::string_view::npos && s.ends_with('>')) {
+                p.email = std::string(trim(s.substr(lt + 1, s.size() - lt - 2)));
+                p.name = std::string(trim(s.substr(0, lt)));
+            } else {
+                p.name = std::string(s);
+            }
+            return p;
+        }
+        return person(k, v);
+    }
+
+    // "images": a list whose first item is the image, or one image.
+    std::optional<std::string> first_text(const std::string& name, const Node& k, const Node& v) {
+        if (!v.is_sequence()) return text(name, k, v);
+        std::optional<std::string> first;
+        bool done = false;
+        v.each_item([&](const Node& item) {
+            if (done || item.is_null()) return;
+            done = true;
+            first = text(name, item, item);
+        });
+        return first;
+    }
+
+    // "cover": an image, or a mapping with one under "image" (the rest of it is for the page).
+    std::optional<std::string> cover(const std::string& name, const Node& k, const Node& v) {
+        if (!v.is_map()) return text(name, k, v);
+        std::optional<std::string> image;
+        v.each_pair([&](const Node& sub_k, const Node& sub_v) {
+            if (sub_k.is_scalar() && sub_k.scalar() == "image" && !sub_v.is_null())
+                image = text(name + ".image", sub_k, sub_v);
+        });
+        return image;
+    }
+
+    // Zola's [taxonomies]: the tags and categories in it.
+    void taxonomies(const std::string& name, const Node& v, Metadata& m) {
+        if (!v.is_map()) {
+            error(v, "'" + name + "' must be a mapping of taxonomy names to lists, not " + kind(v));
+            return;
+        }
+        v.each_pair([&](const Node& k, const Node& item) {
+            const std::string sub(k.is_scalar() ? k.scalar() : std::string_view{});
+            const auto key = lookup_metadata_key(sub, nullptr);
+            if (item.is_null()) return;
+            if (key && key->key == MetadataKey::tags) {
+                set(m.tags, Target::tags, key->rank, words(name + "." + sub, k, item));
+            } else if (key && key->key == MetadataKey::categories) {
+                set(m.categories, Target::categories, key->rank, words(name + "." + sub, k, item));
+            } else {
+                warn_unknown(k, name + "." + sub);
+            }
+        });
+    }
+
+    void warn_unknown(const Node& k, const std::string& name) {
+        if (warned_.insert(name).second) warning(k, "unknown key '" + name + "' (ignored)");
+    }
+
     void read(const Node& root, Metadata& m) {
         if (!root.defined() || root.is_null()) return;
         if (!root.is_map()) {
@@ -524,53 +765,96 @@ class Reader {
                 error(k, "keys must be text, not " + kind(k));
                 return;
             }
-            const std::string key(k.scalar());
-            if (!seen.insert(key).second) {
-                warning(k, "duplicate key '" + key + "'; the last one wins");
+            const std::string name(k.scalar());
+            if (!seen.insert(name).second) {
+                warning(k, "duplicate key '" + name + "'; the last one wins");
             }
             if (v.is_null()) return;  // "summary:" with nothing after it: as if absent
-            if (key == "title")
-                m.title = text(key, k, v);
-            else if (key == "date")
-                m.date = date(key, k, v);
-            else if (key == "updated")
-                m.updated = date(key, k, v);
-            else if (key == "author")
-                m.author = person(k, v);
-            else if (key == "tags")
-                m.tags = words(key, k, v);
-            else if (key == "categories")
-                m.categories = words(key, k, v);
-            else if (key == "summary")
-                m.summary = text(key, k, v);
-            else if (key == "id")
-                m.id = text(key, k, v);
-            else if (key == "url")
-                m.url = text(key, k, v);
-            else if (key == "image")
-                m.image = text(key, k, v);
-            else if (key == "lang")
-                m.lang = text(key, k, v);
-            else if (key == "enclosure")
-                m.enclosure = enclosure(k, v);
-            else if (key == "draft") {
-                const auto b = v.is_scalar() ? to_bool(v.scalar()) : std::nullopt;
-                if (b) {
-                    m.draft = *b;
-                } else {
-                    error(k, "'draft' must be true or false, not " +
-                                 (v.is_scalar() ? "'" + std::string(v.scalar()) + "'" : kind(v)));
-                }
-            } else {
-                warning(k, "unknown key '" + key + "' (ignored)");
+            const auto key = lookup_metadata_key(name, source_.keys);
+            if (!key) {
+                warn_unknown(k, name);
+                return;
+            }
+            const int rank = key->rank;
+            switch (key->key) {
+                case MetadataKey::title:
+                    set(m.title, Target::title, rank, text(name, k, v));
+                    break;
+                case MetadataKey::date:
+                    set(m.date, Target::date, rank, date(name, k, v));
+                    break;
+                case MetadataKey::published:
+                    if (v.is_scalar() && to_bool(v.scalar()))
+                        read_flag(key->key, name, k, v);
+                    else
+                        set(m.date, Target::date, rank, date(name, k, v));
+                    break;
+                case MetadataKey::updated:
+                    set(m.updated, Target::updated, rank, date(name, k, v));
+                    break;
+                case MetadataKey::expires:
+                    set(m.expires, Target::expires, rank, date(name, k, v));
+                    break;
+                case MetadataKey::author:
+                    set(m.author, Target::author, rank, person(k, v));
+                    break;
+                case MetadataKey::authors:
+                    set(m.author, Target::author, rank, first_person(k, v));
+                    break;
+                case MetadataKey::tags:
+                    set(m.tags, Target::tags, rank, words(name, k, v));
+                    break;
+                case MetadataKey::categories:
+                    set(m.categories, Target::categories, rank, words(name, k, v));
+                    break;
+                case MetadataKey::taxonomies:
+                    taxonomies(name, v, m);
+                    break;
+                case MetadataKey::summary:
+                    set(m.summary, Target::summary, rank, text(name, k, v));
+                    break;
+                case MetadataKey::id:
+                    set(m.id, Target::id, rank, text(name, k, v));
+                    break;
+                case MetadataKey::url:
+                    set(m.url, Target::url, rank, text(name, k, v));
+                    break;
+                case MetadataKey::image:
+                    set(m.image, Target::image, rank, text(name, k, v));
+                    break;
+                case MetadataKey::images:
+                    set(m.image, Target::image, rank, first_text(name, k, v));
+                    break;
+                case MetadataKey::cover:
+                    set(m.image, Target::image, rank, cover(name, k, v));
+                    break;
+                case MetadataKey::lang:
+                    set(m.lang, Target::lang, rank, text(name, k, v));
+                    break;
+                case MetadataKey::slug:
+                    set(m.slug, Target::slug, rank, text(name, k, v));
+                    break;
+                case MetadataKey::enclosure:
+                    set(m.enclosure, Target::enclosure, rank, enclosure(k, v));
+                    break;
+                case MetadataKey::draft:
+                case MetadataKey::status:
+                    read_flag(key->key, name, k, v);
+                    break;
             }
         });
+        if (publish_flag_seen_) m.draft = unpublished_;
     }
 
   private:
     const MetadataSource& source_;
     std::vector<Problem>& problems_;
     bool failed_ = false;
+    int ranks_[static_cast<int>(Target::count)] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                                   -1, -1, -1, -1, -1, -1, -1};
+    bool publish_flag_seen_ = false;
+    bool unpublished_ = false;
+    std::set<std::string, std::less<>> warned_;
 };
 
 // The 0-based line of `yaml` a load error belongs to. Errors noticed at the end of the input (an
@@ -626,6 +910,8 @@ void overlay_fields(M& mine, Over&& over) {
     take(mine.image, std::forward<Over>(over).image);
     take(mine.lang, std::forward<Over>(over).lang);
     take(mine.enclosure, std::forward<Over>(over).enclosure);
+    take(mine.slug, std::forward<Over>(over).slug);
+    take(mine.expires, std::forward<Over>(over).expires);
 }
 }  // namespace
 
@@ -656,6 +942,28 @@ std::optional<Metadata> parse_metadata(std::string_view yaml, const MetadataSour
         return read_metadata(FlatNode::root(*flat), source, problems);
     }
     return detail::parse_metadata_with_libyaml(yaml, source, problems);
+}
+
+std::optional<KnownKey> lookup_metadata_key(std::string_view name, const MetadataKeyNames* site) {
+    if (site) {
+        for (const auto& [feedd_key, names] : *site) {
+            for (const auto& site_name : names) {
+                if (!equals_any_case(site_name, name)) continue;
+                for (const auto& known : kKeyNames) {
+                    if (known.name == feedd_key) return KnownKey{known.key, kSiteKeyRank};
+                }
+            }
+        }
+    }
+    for (const auto& known : kKeyNames) {
+        if (equals_lower(name, known.name)) return KnownKey{known.key, known.rank};
+    }
+    return std::nullopt;
+}
+
+std::optional<Metadata> parse_metadata_tree(const MetaNode& root, const MetadataSource& source,
+                                            std::vector<Problem>& problems) {
+    return read_metadata(TreeNode(&root), source, problems);
 }
 
 namespace detail {

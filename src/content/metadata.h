@@ -1,5 +1,6 @@
-// Article metadata as front matter and sidecars write it (the same keys in both), and the
-// intermediate result the body parsers hand to parse_article.
+// Article metadata as front matter and sidecars write it (the same keys in every format), and the
+// intermediate result the body parsers hand to parse_article. The keys generators use (Hugo,
+// Jekyll, Zola, Pelican, Eleventy) are understood natively; docs/content.md has the table.
 #pragma once
 
 #include <optional>
@@ -25,6 +26,8 @@ struct Metadata {
     std::optional<std::string> image;
     std::optional<std::string> lang;
     std::optional<Enclosure> enclosure;
+    std::optional<std::string> slug;
+    std::optional<Seconds> expires;
 
     // Every field `over` sets replaces ours.
     void overlay(const Metadata& over);
@@ -36,12 +39,36 @@ struct MetadataSource {
     int first_line = 1;         // file line of the YAML text's first line
     std::string_view timezone;  // for dates without an offset
     Seconds reference{};        // for dates without a year
+    const MetadataKeyNames* keys = nullptr;  // content.keys: the site's own names for keys
+    // Jekyll (a post under _posts/): a string of tags or categories without commas is split on
+    // spaces ("categories: a b" is two), as Jekyll does.
+    bool split_words_on_spaces = false;
 };
 
 // Reads YAML metadata (a mapping, or empty). Unknown keys are warnings; a wrong type, a bad date
 // or broken YAML is an error with the line in the file. Returns nullopt after an error.
 std::optional<Metadata> parse_metadata(std::string_view yaml, const MetadataSource& source,
                                        std::vector<Problem>& problems);
+
+// The other front matter formats; each is read into the same keys as YAML, and its problems give
+// the line in the file (`source.first_line` is the file line of the text's first line).
+// TOML, between "+++" lines (Hugo, Zola).
+std::optional<Metadata> parse_toml_metadata(std::string_view toml, const MetadataSource& source,
+                                            std::vector<Problem>& problems);
+// A JSON object (Hugo: one at the top of the file is its front matter).
+std::optional<Metadata> parse_json_metadata(std::string_view json, const MetadataSource& source,
+                                            std::vector<Problem>& problems);
+// The length of the JSON object `text` starts with (strings and nesting respected); npos when it
+// does not start with '{' or the object is not closed.
+std::size_t json_object_length(std::string_view text);
+// Pelican / MultiMarkdown metadata: "Key: value" lines from the first line up to the first blank
+// line (indented lines continue a value; keys in any case). Only a block whose first key is one
+// feedd knows (docs/content.md, or content.keys), whose lines are all "Key: value" lines or
+// continuations, and which names a title or a date is one: a paragraph that merely starts with
+// "Note: ..." stays prose. The block's length with its blank line; 0 when `text` has none.
+std::size_t pelican_block_length(std::string_view text, const MetadataSource& source);
+std::optional<Metadata> parse_pelican_metadata(std::string_view block, const MetadataSource& source,
+                                               std::vector<Problem>& problems);
 
 namespace detail {
 // For the tests and the front_matter fuzz target, which check that both readings agree:

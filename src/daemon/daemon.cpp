@@ -128,6 +128,18 @@ int check(const Config& config) {
     for (const auto& message : once.build.invalid) std::cout << "built feed is invalid: " << message << '\n';
     std::cerr << once.build.snapshot->info.articles << " articles published, " << problems.size()
               << " problems\n";
+    // Where the dates came from that no metadata gave (docs/content.md): a site whose file names
+    // carry them sees it here; the mtime ones are problems above.
+    std::size_t from[static_cast<int>(DateSource::mtime) + 1] = {};
+    const auto articles = once.store.articles();
+    for (const Article* article : articles) ++from[static_cast<int>(article->date_source)];
+    if (from[static_cast<int>(DateSource::metadata)] < articles.size()) {
+        std::cerr << "dates not in metadata: " << from[static_cast<int>(DateSource::file_name)]
+                  << " from file names, " << from[static_cast<int>(DateSource::path)]
+                  << " from YYYY/MM/DD folders, " << from[static_cast<int>(DateSource::url)]
+                  << " from urls, " << from[static_cast<int>(DateSource::mtime)]
+                  << " from modification times\n";
+    }
     return problems.empty() && once.build.invalid.empty() ? kExitOk : kExitProblems;
 }
 

@@ -129,7 +129,7 @@ struct Service::Impl {
         build_work.reset();
         build_io.stop();
         if (build_thread.joinable()) build_thread.join();
-        watcher.reset();       // before build_io, whose timer and descriptor it holds, goes away
+        watcher.reset();  // before build_io, whose timer and descriptor it holds, goes away
         log::info("stopped");  // main() gives the queued lines and STOPPING=1 a moment to get out
         return 0;
     }

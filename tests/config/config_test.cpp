@@ -130,6 +130,31 @@ state_dir: /var/lib/feedd
     EXPECT_EQ(config.state_dir, "/var/lib/feedd");
 }
 
+TEST(Config, ContentKeysMapFeeddKeysToTheSitesNames) {
+    const auto config =
+        parse_ok(std::string(kMinimal) + "  keys:\n    author: [by, Written_By]\n    url: path\n");
+    EXPECT_EQ(config.content.keys,
+              (MetadataKeyNames{{"author", {"by", "Written_By"}}, {"url", {"path"}}}));
+    EXPECT_TRUE(parse_ok(kMinimal).content.keys.empty());
+}
+
+TEST(Config, ContentKeysErrorsCarryLineAndColumn) {
+    EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys:\n    writer: [by]\n"),
+              "/etc/feedd/feedd.yaml:7:5: unknown metadata key 'content.keys.writer' (expected "
+              "one of: title, date, updated, expires, author, tags, categories, summary, draft, "
+              "id, url, image, lang, slug, enclosure)");
+    EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys:\n    author: [by]\n    url: [By]\n"),
+              "/etc/feedd/feedd.yaml:8:11: 'content.keys.url': 'By' already names 'author'");
+    EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys:\n    author: [\"\"]\n"),
+              "/etc/feedd/feedd.yaml:7:14: 'content.keys.author' must not be empty");
+    EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys: [by]\n"),
+              "/etc/feedd/feedd.yaml:6:9: 'content.keys' must be a mapping of feedd keys to the "
+              "site's names for them, e.g. {author: [by]}");
+    EXPECT_EQ(
+        parse_error(std::string(kMinimal) + "  keys:\n    author: {a: b}\n"),
+        "/etc/feedd/feedd.yaml:7:13: 'content.keys.author' must be a name or a list of names");
+}
+
 TEST(Config, PingEndpointsMustBeHttpUrls) {
     EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  websub: [ftp://hub.example/]\n")
                   .find(":7:12: 'ping.websub' must be an absolute http(s) URL"),

@@ -44,6 +44,8 @@ inline std::string metadata_text(const std::optional<Metadata>& m,
     text("url", m->url);
     text("image", m->image);
     text("lang", m->lang);
+    text("slug", m->slug);
+    time("expires", m->expires);
     if (m->enclosure) {
         out << "enclosure: [" << m->enclosure->url << "] " << m->enclosure->length << " ["
             << m->enclosure->type << "]\n";
