@@ -399,8 +399,9 @@ def main():
     for x in notes:
         print("- override: " + x)
     if log.strip():
-        print("- feedd said: %d lines (first: `%s`)" % (len(log.strip().splitlines()),
-                                                      log.strip().splitlines()[0][:160]))
+        lines = log.strip().splitlines()
+        print("- feedd said: %d lines, %d of them errors (listed below)" % (
+            len(lines), sum(1 for l in lines if ": error: " in l)))
     print()
     print("| posts in the generator's feed | matched | same title | same publication time | same link "
           "| all three | feedd-only entries | generator-only entries |")
@@ -438,6 +439,8 @@ def main():
             print("- " + r)
         print()
 
+    errors = [l for l in log.splitlines() if ": error: " in l]
+    show("feedd's error lines (each one an article left out)", ["`%s`" % l[:300] for l in errors])
     show("Titles that differ", ["generator `%s` / feedd `%s`" % (g["title"], f["title"])
                                 for g, f, _ in pairs if clean(g["title"]) != clean(f["title"])])
     show("Publication times that differ", ["%s: generator %s / feedd %s" % (
