@@ -344,6 +344,9 @@ def main():
     ap.add_argument("--work", default="", help="work folder (default: a new temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--show", type=int, default=20, help="mismatches listed per kind")
+    ap.add_argument("--require", type=float, default=None, metavar="PCT",
+                    help="exit 1 unless at least PCT %% of the generator's posts have the same title, time and "
+                         "link, and feedd publishes nothing the generator does not (issue #13: 99)")
     a = ap.parse_args()
 
     site = os.path.abspath(a.site)
@@ -456,6 +459,11 @@ def main():
         print("(work folder kept: %s)" % work)
     else:
         shutil.rmtree(work, ignore_errors=True)
+    if a.require is not None:
+        ok = n > 0 and 100.0 * len(all_three) / n >= a.require and not fd_only
+        print("**%s**: %.1f %% of the generator's posts the same in all three (required %.1f %%), %d feedd-only" % (
+            "PASS" if ok else "FAIL", 100.0 * len(all_three) / n if n else 0.0, a.require, len(fd_only)))
+        sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":
