@@ -164,14 +164,15 @@ bool parse_time(Cursor& c, DateFields& f) {
     return true;
 }
 
-// "Z", "+02:00", "+0200", "+02", or a name RFC 822 allows (plus "UTC").
+// "Z", "+02:00", "+0200", "+02", "-5:00" (a one-digit hour, as Hugo reads it, only with its
+// minutes), or a name RFC 822 allows (plus "UTC").
 bool parse_zone(Cursor& c, DateFields& f) {
     Cursor save = c;
     if (c.peek() == '+' || c.peek() == '-') {
         const int sign = c.peek() == '-' ? -1 : 1;
         c.skip(1);
         int digits = 0;
-        const auto hh = c.number(2, 4, &digits);
+        const auto hh = c.number(1, 4, &digits);
         if (!hh) return (c = save), false;
         int h = *hh, m = 0;
         if (digits == 4) {
@@ -183,6 +184,8 @@ bool parse_zone(Cursor& c, DateFields& f) {
             const auto mm = c.number(2, 2);
             if (!mm) return (c = save), false;
             m = *mm;
+        } else if (digits == 1) {
+            return (c = save), false;
         }
         if (h > 23 || m > 59) return (c = save), false;
         f.offset_minutes = sign * (h * 60 + m);

@@ -475,12 +475,20 @@ class Reader {
         return std::nullopt;
     }
 
-    std::optional<Seconds> date(const std::string& key, const Node& key_node, const Node& value) {
+    // `optional_for_publishing`: a date the article can be published without (when it was last
+    // updated): one that cannot be read is a warning and is left out, as generators do, rather
+    // than an error that keeps the whole article off the feed.
+    std::optional<Seconds> date(const std::string& key, const Node& key_node, const Node& value,
+                                bool optional_for_publishing = false) {
         const auto s = text(key, key_node, value);
         if (!s) return std::nullopt;
         auto parsed = parse_date(*s, source_.timezone, source_.reference);
         if (!parsed) {
-            error(key_node, "'" + key + "': " + parsed.error());
+            if (optional_for_publishing) {
+                warning(key_node, "'" + key + "': " + parsed.error() + "; left out");
+            } else {
+                error(key_node, "'" + key + "': " + parsed.error());
+            }
             return std::nullopt;
         }
         return *parsed;
@@ -790,7 +798,8 @@ class Reader {
                         set(m.date, Target::date, rank, date(name, k, v));
                     break;
                 case MetadataKey::updated:
-                    set(m.updated, Target::updated, rank, date(name, k, v));
+                    set(m.updated, Target::updated, rank,
+                        date(name, k, v, /*optional_for_publishing=*/true));
                     break;
                 case MetadataKey::expires:
                     set(m.expires, Target::expires, rank, date(name, k, v));

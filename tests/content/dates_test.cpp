@@ -29,6 +29,12 @@ TEST(ParseDate, Rfc3339AndIso8601) {
     EXPECT_EQ(parsed("2021-04-05 12:20:07"), "2021-04-05T12:20:07Z");
     EXPECT_EQ(parsed("2021-04-05 12:20:00 +01:00"), "2021-04-05T11:20:00Z");
     EXPECT_EQ(parsed("  2021-04-05T12:20Z  "), "2021-04-05T12:20:00Z");
+    // A one-digit offset hour with its minutes, as Hugo sites write it and Hugo reads it.
+    EXPECT_EQ(parsed("2021-12-11T23:30-5:00"), "2021-12-12T04:30:00Z");
+    EXPECT_EQ(parsed("2024-03-06T23:05:00-5:00"), "2024-03-07T04:05:00Z");
+    EXPECT_EQ(parsed("2024-03-06T23:05:00+9:30"), "2024-03-06T13:35:00Z");
+    // Without its minutes a one-digit hour is too ambiguous to read.
+    EXPECT_TRUE(parsed("2021-04-05T12:20+5").starts_with("error"));
 }
 
 TEST(ParseDate, LocalTimesUseTheConfiguredZone) {

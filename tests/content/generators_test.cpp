@@ -64,6 +64,21 @@ TEST(HugoFrontMatter, YamlDraftIsNeverPublished) {
     EXPECT_TRUE(out.article->draft);
 }
 
+TEST(HugoFrontMatter, AnUnreadableLastmodIsLeftOutNotTheArticle) {
+    // Hugo publishes such a page with its date; so does feedd, with a warning naming the line.
+    const auto out = parse("posts/late.md",
+                           "---\ntitle: Late edit\ndate: 2021-12-11T23:30:00Z\n"
+                           "lastmod: the day after\n---\nBody.\n");
+    ASSERT_TRUE(out.article) << problem_lines(out);
+    EXPECT_EQ(iso(out.article->date), "2021-12-11T23:30:00Z");
+    EXPECT_FALSE(out.article->updated);
+    EXPECT_EQ(first_error(out), nullptr) << problem_lines(out);
+    const Problem* warned = find_problem(out.problems, "'lastmod'");
+    ASSERT_NE(warned, nullptr) << problem_lines(out);
+    EXPECT_EQ(warned->line, 4);
+    EXPECT_EQ(warned->severity, Severity::warning);
+}
+
 TEST(HugoFrontMatter, Toml) {
     ContentConfig config;
     config.timezone = "Europe/Berlin";
