@@ -9,7 +9,6 @@
 namespace feedd {
 namespace {
 
-
 // "world/space.txt" → "world/space"; a leading dot (".profile") is a name, not an extension.
 std::string_view without_extension(std::string_view path) {
     const std::size_t slash = path.rfind('/');
@@ -111,7 +110,9 @@ std::string site_url(const Config& config, std::string_view relative) {
     return join_site_url(config.site.url, relative);
 }
 
-bool is_published(const Article& article, Seconds now) { return !article.draft && article.date <= now; }
+bool is_published(const Article& article, Seconds now) {
+    return !article.draft && article.date <= now && !(article.expires && *article.expires <= now);
+}
 
 std::vector<const Article*> select_published(const std::vector<const Article*>& articles,
                                              std::size_t limit, Seconds now) {
@@ -123,10 +124,11 @@ std::vector<const Article*> select_published(const std::vector<const Article*>& 
         if (x->date != y->date) return x->date > y->date;
         return x->path < y->path;
     };
-    // Only the first `limit` need ordering: a live site may hold far more articles than a feed shows.
+    // Only the first `limit` need ordering: a live site may hold far more articles than a feed
+    // shows.
     if (chosen.size() > limit) {
-        std::partial_sort(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(limit), chosen.end(),
-                          newest_first);
+        std::partial_sort(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(limit),
+                          chosen.end(), newest_first);
         chosen.resize(limit);
     } else {
         std::sort(chosen.begin(), chosen.end(), newest_first);
@@ -174,8 +176,16 @@ Feed make_feed(const std::vector<const Article*>& articles, const Config& config
 
 std::optional<Seconds> next_publication(const std::vector<const Article*>& articles, Seconds now) {
     std::optional<Seconds> next;
+    const auto consider = [&](Seconds at) {
+        if (!next || at < *next) next = at;
+    };
     for (const Article* a : articles) {
-        if (!a->draft && a->date > now && (!next || a->date < *next)) next = a->date;
+        if (a->draft) continue;
+        if (a->date > now) {
+            consider(a->date);
+        } else if (a->expires && *a->expires > now) {
+            consider(*a->expires);
+        }
     }
     return next;
 }

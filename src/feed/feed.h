@@ -3,8 +3,8 @@
 
 #include <chrono>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -55,7 +55,7 @@ struct Feed {
     Person author;
     FeedUrls urls;
     std::vector<std::string> hubs;  // WebSub hubs to advertise (only when pings are enabled)
-    Seconds updated{};           // newest entry's updated time; never the build time
+    Seconds updated{};              // newest entry's updated time; never the build time
     std::vector<Entry> entries;  // newest first, at most feeds.limit (archive pages: oldest first)
     // RFC 5005 (docs/feeds.md): an archive page has `archive` set (<fh:archive/>), `current` (the
     // subscription feed) and the neighbouring pages; a subscription feed links its newest page.
@@ -82,18 +82,21 @@ std::optional<int> ttl_minutes_for(const Config& config);
 // site.url joined with a relative path, exactly one '/' between them.
 std::string site_url(const Config& config, std::string_view relative);
 
-// Published articles only: no drafts, nothing dated after `now`. Deterministic for the same inputs.
+// Published articles only: no drafts, nothing dated after `now` or expired by then. Deterministic
+// for the same inputs.
 Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now);
 Feed make_feed(const std::vector<const Article*>& articles, const Config& config, Seconds now);
 
-// Not a draft, and not dated after `now`.
+// Not a draft, not dated after `now`, and not expired at `now` (Article::expires: Hugo's
+// expiryDate, the second the article leaves every feed).
 bool is_published(const Article& article, Seconds now);
 
 // The articles a feed shows: published ones, newest first (ties by path), at most `limit`.
 std::vector<const Article*> select_published(const std::vector<const Article*>& articles,
                                              std::size_t limit, Seconds now);
 
-// The earliest date after `now` at which an article becomes due (a timer can rebuild then).
+// The earliest time after `now` at which the published set changes by itself: an article becomes
+// due, or a published one expires (a timer can rebuild then).
 std::optional<Seconds> next_publication(const std::vector<Article>& articles, Seconds now);
 std::optional<Seconds> next_publication(const std::vector<const Article*>& articles, Seconds now);
 

@@ -139,6 +139,15 @@ void SitePlanner::remove(const Article* a) {
             return;
         }
     }
+    if (expired_.erase(a) > 0) return;
+    if (a->expires) {
+        for (auto [it, end] = expiring_.equal_range(*a->expires); it != end; ++it) {
+            if (it->second == a) {
+                expiring_.erase(it);
+                break;
+            }
+        }
+    }
     unpublish(a);
 }
 
@@ -240,6 +249,22 @@ SitePlan SitePlanner::plan(Seconds now) {
         due.push_back(it->second);
         it = scheduled_.erase(it);
     }
+    // Expiry (Hugo's expiryDate): due articles already past it are never shown; published ones
+    // whose time came leave every feed.
+    std::erase_if(due, [&](const Article* a) {
+        if (!a->expires) return false;
+        if (*a->expires <= now) {
+            expired_.insert(a);
+            return true;
+        }
+        expiring_.emplace(*a->expires, a);
+        return false;
+    });
+    for (auto it = expiring_.begin(); it != expiring_.end() && it->first <= now;) {
+        unpublish(it->second);
+        expired_.insert(it->second);
+        it = expiring_.erase(it);
+    }
     publish(std::move(due));
 
     SitePlan plan;
@@ -281,12 +306,18 @@ SitePlan SitePlanner::plan(Seconds now) {
 
 std::optional<Seconds> SitePlanner::next_publication(Seconds now) const {
     std::optional<Seconds> next;
+    const auto consider = [&](Seconds at) {
+        if (!next || at < *next) next = at;
+    };
     for (const Article* a : incoming_) {
-        if (a->date > now && (!next || a->date < *next)) next = a->date;
+        if (a->date > now) {
+            consider(a->date);
+        } else if (a->expires && *a->expires > now) {
+            consider(*a->expires);
+        }
     }
-    if (const auto it = scheduled_.upper_bound(now);
-        it != scheduled_.end() && (!next || it->first < *next)) {
-        next = it->first;
+    for (const auto* times : {&scheduled_, &expiring_}) {
+        if (const auto it = times->upper_bound(now); it != times->end()) consider(it->first);
     }
     return next;
 }

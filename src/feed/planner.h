@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "config/config.h"
@@ -27,7 +28,8 @@ class SitePlanner {
     explicit SitePlanner(const Config& config);
 
     // An article now held (not owned: it must stay valid until removed). Drafts and articles
-    // dated in the future are held too: they count for `newest`, and publish on time.
+    // dated in the future are held too: they count for `newest`, and publish on time; one with
+    // an expiry date leaves the feeds at that second.
     void add(const Article* article);
     // An article no longer held (or about to be replaced: remove the old, add the new).
     void remove(const Article* article);
@@ -36,7 +38,8 @@ class SitePlanner {
     // should not go back in time (articles that were due stay published).
     SitePlan plan(Seconds now);
 
-    // When the next held article becomes due after `now` (next_publication over the held ones).
+    // When the published set next changes by itself after `now`: a held article becomes due or a
+    // published one expires (next_publication over the held ones).
     std::optional<Seconds> next_publication(Seconds now) const;
 
     std::size_t size() const { return held_; }
@@ -72,6 +75,8 @@ class SitePlanner {
     std::vector<Seconds> dates_removed_;
     std::vector<const Article*> incoming_;              // added since the last plan, not drafts
     std::multimap<Seconds, const Article*> scheduled_;  // not drafts, not yet due
+    std::multimap<Seconds, const Article*> expiring_;   // published, by their expiry date
+    std::unordered_set<const Article*> expired_;        // due, but past their expiry: not shown
     std::vector<const Article*> published_;             // newest first
     std::vector<std::uint64_t> published_digests_;      // summary_digest of each, in the same order
     std::array<Gatherings, 3> gathered_;                // by kind

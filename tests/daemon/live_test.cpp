@@ -21,7 +21,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-std::string markdown(const std::string& title, const std::string& date, const std::string& body = "Body.") {
+std::string markdown(const std::string& title, const std::string& date,
+                     const std::string& body = "Body.") {
     return "---\ntitle: " + title + "\ndate: " + date + "\n---\n" + body + "\n";
 }
 
@@ -44,12 +45,14 @@ std::string date_text(std::chrono::sys_seconds when) {
 
 std::size_t count_of(const std::string& haystack, const std::string& needle) {
     std::size_t count = 0;
-    for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++count;
+    for (auto at = haystack.find(needle); at != std::string::npos;
+         at = haystack.find(needle, at + 1))
+        ++count;
     return count;
 }
 
 class Live : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { site_.write_config("127.0.0.1:0", "  debounce_ms: 50\n"); }
     fs::path content() const { return site_.content(); }
     SiteFixture site_;
@@ -57,10 +60,12 @@ protected:
 
 TEST_F(Live, AddModifyRenameAndDeleteReachTheFeed) {
     RunningFeedd feedd(site_.config());
-    save_atomically(content() / "news" / "added.md", markdown("Freshly added", "2026-01-02T10:00:00Z"));
+    save_atomically(content() / "news" / "added.md",
+                    markdown("Freshly added", "2026-01-02T10:00:00Z"));
     EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("Freshly added</title>")));
 
-    save_atomically(content() / "news" / "added.md", markdown("Edited title", "2026-01-02T10:00:00Z"));
+    save_atomically(content() / "news" / "added.md",
+                    markdown("Edited title", "2026-01-02T10:00:00Z"));
     EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("Edited title</title>")));
     EXPECT_EQ(feedd.get("/feed.xml").body.find("Freshly added"), std::string::npos);
 
@@ -75,7 +80,8 @@ TEST_F(Live, AddModifyRenameAndDeleteReachTheFeed) {
 TEST_F(Live, NewSubfoldersAndRemovedFoldersAreFollowed) {
     RunningFeedd feedd(site_.config());
     fs::create_directories(content() / "opinion" / "2026");
-    write_file(content() / "opinion" / "2026" / "column.md", markdown("A new column", "2026-01-03"));
+    write_file(content() / "opinion" / "2026" / "column.md",
+               markdown("A new column", "2026-01-03"));
     EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("A new column</title>")));
     fs::rename(content() / "opinion", content() / "views");
     EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("/views/2026/column/</link>")));
@@ -105,8 +111,8 @@ TEST_F(Live, ABurstOfFiveHundredFilesGivesOneRebuild) {
     std::this_thread::sleep_for(300ms);
     feedd.process().wait_for_line("\x01never", 10ms);  // read what is left
     const auto log = feedd.process().stderr_text().substr(before);
-    // The files are written in well under a second; with a 50 ms debounce a slow machine may split the
-    // burst once or twice, but never into anything like one rebuild per file.
+    // The files are written in well under a second; with a 50 ms debounce a slow machine may split
+    // the burst once or twice, but never into anything like one rebuild per file.
     EXPECT_LE(count_of(log, "build: "), 3u) << log;
 }
 
@@ -173,6 +179,20 @@ TEST_F(Live, AScheduledArticleAppearsAtItsTimeWithoutAFileEvent) {
     EXPECT_GE(system_clock::now(), due);
     // Published within a second of its time (the feed is polled every 5 ms).
     EXPECT_LT(system_clock::now(), due + 1s);
+}
+
+// Hugo's expiryDate: the article leaves the feeds at that second, with no file event either.
+TEST_F(Live, AnExpiringArticleLeavesAtItsTimeWithoutAFileEvent) {
+    using namespace std::chrono;
+    const auto expiry = ceil<seconds>(system_clock::now()) + 2s;
+    write_file(content() / "news" / "offer.md",
+               "---\ntitle: Short-lived offer\ndate: 2026-01-05T10:00:00Z\nexpiryDate: " +
+                   date_text(expiry) + "\n---\nOnly until the timer runs out.\n");
+    RunningFeedd feedd(site_.config());
+    EXPECT_NE(feedd.get("/feed.xml").body.find("Short-lived offer</title>"), std::string::npos);
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", lacks("Short-lived offer"), 5s));
+    EXPECT_GE(system_clock::now(), expiry);
+    EXPECT_LT(system_clock::now(), expiry + 1s);
 }
 
 TEST_F(Live, SighupAppliesAGoodConfigAndKeepsTheOldOneOnABadOne) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <list>
 #include <random>
 
@@ -63,6 +64,10 @@ Article random_article(std::mt19937& rng, int serial) {
     if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) a.categories.push_back(pick(kTags));
     a.author.name = pick(kAuthors);
     a.draft = std::uniform_int_distribution<int>(0, 9)(rng) == 0;
+    // Some expire (Hugo's expiryDate): before they are due, while the clock runs, or much later.
+    if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) {
+        a.expires = a.date + std::chrono::hours(std::uniform_int_distribution<int>(-10, 200)(rng));
+    }
     return a;
 }
 
@@ -131,6 +136,40 @@ TEST(SitePlanner, AScheduledArticlePublishesWhenItsTimeComes) {
     EXPECT_EQ(paths(planner.plan(at(2024, 6, 1, 12)).main),
               (std::vector<std::string>{"later.md", "now.md"}));
     EXPECT_EQ(planner.next_publication(at(2024, 6, 1, 12)), std::nullopt);
+}
+
+TEST(SitePlanner, AnArticleLeavesTheFeedsWhenItExpires) {
+    const Config config = test::site_config();
+    Article offer = article("offer.md", "Winter offer", at(2024, 6, 1));
+    offer.tags = {"offers"};
+    offer.expires = at(2024, 6, 2, 12);
+    Article stays = article("stays.md", "Stays", at(2024, 5, 1));
+    Article gone = article("gone.md", "Expired before it was due", at(2024, 6, 3));
+    gone.expires = at(2024, 6, 2);
+    SitePlanner planner(config);
+    for (const Article* a : {&offer, &stays, &gone}) planner.add(a);
+
+    const auto before = planner.plan(at(2024, 6, 2, 11, 59, 59));
+    EXPECT_EQ(paths(before.main), (std::vector<std::string>{"offer.md", "stays.md"}));
+    const auto has_offers = [](const SitePlan& plan) {
+        return std::any_of(plan.topics.begin(), plan.topics.end(),
+                           [](const Topic& topic) { return topic.slug == "offers"; });
+    };
+    EXPECT_TRUE(has_offers(before));
+    // The rebuild timer is set for the expiry, the next change that comes by itself.
+    EXPECT_EQ(planner.next_publication(at(2024, 6, 2, 11, 59, 59)), at(2024, 6, 2, 12));
+
+    const auto after = planner.plan(at(2024, 6, 2, 12));
+    EXPECT_EQ(paths(after.main), std::vector<std::string>{"stays.md"});
+    EXPECT_FALSE(has_offers(after));
+    // gone.md is due at June 3rd but expired before: the timer still wakes for its date, and it
+    // is not shown then either.
+    EXPECT_EQ(planner.next_publication(at(2024, 6, 2, 12)), at(2024, 6, 3));
+    EXPECT_EQ(paths(planner.plan(at(2024, 6, 3)).main), std::vector<std::string>{"stays.md"});
+    // Removing an expired article is no change to the feeds.
+    planner.remove(&offer);
+    EXPECT_EQ(paths(planner.plan(at(2024, 6, 3)).main), std::vector<std::string>{"stays.md"});
+    EXPECT_EQ(planner.size(), 2u);
 }
 
 TEST(SitePlanner, SettingsThatChangeThePlanAreNamed) {
