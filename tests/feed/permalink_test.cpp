@@ -116,7 +116,8 @@ TEST(Permalink, TitleIsSlugifiedLikePelicanAndHugo) {
     EXPECT_EQ(title_link("  --Edge -- case--  "), "https://news.example.org/edge-case/");
     EXPECT_EQ(title_link("snake_case stays"), "https://news.example.org/snake_case-stays/");
     // Accents and other scripts kept and lowercased (Hugo; Pelican with SLUGIFY_USE_UNICODE).
-    EXPECT_EQ(title_link("Caf\xC3\xA9 \xC3\x9C" "ber"),
+    EXPECT_EQ(title_link("Caf\xC3\xA9 \xC3\x9C"
+                         "ber"),
               "https://news.example.org/caf%C3%A9-%C3%BCber/");
     EXPECT_EQ(title_link("\xCE\x9D\xCE\xAD\xCE\xB1"),  // Νέα
               "https://news.example.org/%CE%BD%CE%AD%CE%B1/");
