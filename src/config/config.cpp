@@ -114,8 +114,9 @@ bool starts_with_http_scheme(std::string_view url) {
     return url.starts_with("http://") || url.starts_with("https://");
 }
 
-// site.permalink: every "{name}" is one of kPermalinkPlaceholders and every '{' is closed. The
-// error points at the '{' (on the scalar's line; exact for a one-line scalar without escapes).
+// site.permalink: every "{name}" is one of kPermalinkPlaceholders and every '{' is closed (the
+// error points at the '{': on the scalar's line, exact for a one-line scalar without escapes), and
+// one of {path}, {slug}, {title} tells the articles apart.
 void check_permalink(const Reader& reader, const YAML::Node& node, const std::string& key,
                      const std::string& pattern) {
     const auto fail_at = [&](std::size_t offset, const std::string& message) {
@@ -141,6 +142,15 @@ void check_permalink(const Reader& reader, const YAML::Node& node, const std::st
             fail_at(open, "'" + key + "': unknown placeholder '{" + name +
                               "}' (expected one of: " + known + ")");
         }
+    }
+    // The permalink is also the id (docs/identity.md): without a placeholder that tells articles
+    // apart, every article of a day (or of the site) would share one and readers would show one.
+    if (pattern.find("{path}") == std::string::npos &&
+        pattern.find("{slug}") == std::string::npos &&
+        pattern.find("{title}") == std::string::npos) {
+        reader.fail(node.Mark(), "'" + key +
+                                     "' must contain {path}, {slug} or {title} (links and ids " +
+                                     "would be shared by several articles), got '" + pattern + "'");
     }
 }
 

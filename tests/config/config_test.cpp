@@ -220,7 +220,7 @@ std::string with_permalink(const std::string& value) {
 
 TEST(ConfigPermalink, AcceptsEveryPlaceholder) {
     for (const std::string_view name : kPermalinkPlaceholders) {
-        const std::string pattern = "/x/{" + std::string(name) + "}/";
+        const std::string pattern = "/x/{" + std::string(name) + "}/{slug}/";
         EXPECT_EQ(parse_ok(with_permalink(pattern)).site.permalink, pattern);
     }
     EXPECT_EQ(parse_ok(with_permalink("\"/{section}/{year}/{month}/{day}/{slug}-{title}.html\""))
@@ -229,13 +229,23 @@ TEST(ConfigPermalink, AcceptsEveryPlaceholder) {
 }
 
 TEST(ConfigPermalink, PathIsNoLongerRequired) {
-    // A Jekyll-like template has no {path}; a template without any placeholder is allowed too
-    // (every article would share one link: the site's business).
+    // A Jekyll-like template has no {path}; {slug} or {title} tell the articles apart as well.
     EXPECT_EQ(parse_ok(with_permalink("/{year}/{month}/{day}/{slug}.html")).site.permalink,
               "/{year}/{month}/{day}/{slug}.html");
-    EXPECT_EQ(parse_ok(with_permalink("/posts/")).site.permalink, "/posts/");
+    // Quoted: a plain YAML value starting with '{' is a mapping.
+    EXPECT_EQ(parse_ok(with_permalink("'{title}.html'")).site.permalink, "{title}.html");
     EXPECT_EQ(parse_ok(with_permalink("/a}b/{slug}/")).site.permalink,
               "/a}b/{slug}/");  // a lone '}' is text
+}
+
+TEST(ConfigPermalink, NeedsAPlaceholderThatTellsArticlesApart) {
+    // It is also the id: "/{year}/{month}/{day}/" would give every article of a day the same one.
+    for (const char* pattern : {"/posts/", "/{year}/{month}/{day}/", "/{section}/{categories}/"}) {
+        EXPECT_EQ(parse_error(with_permalink(pattern)),
+                  "/etc/feedd/feedd.yaml:4:14: 'site.permalink' must contain {path}, {slug} or "
+                  "{title} (links and ids would be shared by several articles), got '" +
+                      std::string(pattern) + "'");
+    }
 }
 
 TEST(ConfigPermalink, UnknownPlaceholderIsAnErrorAtItsColumn) {

@@ -38,6 +38,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const std::string_view p : feedd::kPermalinkPlaceholders) known = known || p == name;
         FEEDD_FUZZ_CHECK(known, "unknown placeholder in permalink %s", permalink.c_str());
     }
+    FEEDD_FUZZ_CHECK(permalink.find("{path}") != std::string::npos ||
+                         permalink.find("{slug}") != std::string::npos ||
+                         permalink.find("{title}") != std::string::npos,
+                     "permalink %s tells no articles apart", permalink.c_str());
     FEEDD_FUZZ_CHECK(config->content.dir.is_absolute(), "relative content.dir");
     FEEDD_FUZZ_CHECK(config->state_dir.is_absolute(), "relative state_dir");
     FEEDD_FUZZ_CHECK(feedd::is_known_timezone(config->content.timezone), "unknown zone");
