@@ -114,6 +114,46 @@ bool starts_with_http_scheme(std::string_view url) {
     return url.starts_with("http://") || url.starts_with("https://");
 }
 
+// site.permalink: every "{name}" is one of kPermalinkPlaceholders and every '{' is closed (the
+// error points at the '{': on the scalar's line, exact for a one-line scalar without escapes), and
+// one of {path}, {slug}, {title} tells the articles apart.
+void check_permalink(const Reader& reader, const YAML::Node& node, const std::string& key,
+                     const std::string& pattern) {
+    const auto fail_at = [&](std::size_t offset, const std::string& message) {
+        YAML::Mark mark = node.Mark();
+        // A quoted scalar's mark is its opening quote; yaml-cpp tags quoted scalars "!".
+        const bool quoted = node.Tag() == "!";
+        if (!mark.is_null()) mark.column += static_cast<int>(offset) + (quoted ? 1 : 0);
+        reader.fail(mark, message);
+    };
+    for (std::size_t open = pattern.find('{'); open != std::string::npos;
+         open = pattern.find('{', open + 1)) {
+        const std::size_t close = pattern.find_first_of("{}", open + 1);
+        if (close == std::string::npos || pattern[close] == '{') {
+            fail_at(open, "'" + key + "': '{' without a closing '}' in '" + pattern + "'");
+        }
+        const std::string name = pattern.substr(open + 1, close - open - 1);
+        const auto* end = std::end(kPermalinkPlaceholders);
+        if (std::find(std::begin(kPermalinkPlaceholders), end, name) == end) {
+            std::string known;
+            for (const std::string_view p : kPermalinkPlaceholders) {
+                known += (known.empty() ? "{" : ", {") + std::string(p) + "}";
+            }
+            fail_at(open, "'" + key + "': unknown placeholder '{" + name +
+                              "}' (expected one of: " + known + ")");
+        }
+    }
+    // The permalink is also the id (docs/identity.md): without a placeholder that tells articles
+    // apart, every article of a day (or of the site) would share one and readers would show one.
+    if (pattern.find("{path}") == std::string::npos &&
+        pattern.find("{slug}") == std::string::npos &&
+        pattern.find("{title}") == std::string::npos) {
+        reader.fail(node.Mark(), "'" + key +
+                                     "' must contain {path}, {slug} or {title} (links and ids " +
+                                     "would be shared by several articles), got '" + pattern + "'");
+    }
+}
+
 std::string http_url(const Reader& reader, const YAML::Node& node, const std::string& key) {
     auto url = reader.non_empty_string(node, key);
     if (!starts_with_http_scheme(url) || url.find("://") + 3 >= url.size()) {
@@ -267,9 +307,7 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                    {"permalink",
                     [&](auto& n, auto& k) {
                         auto pattern = reader.non_empty_string(n, k);
-                        if (pattern.find("{path}") == std::string::npos) {
-                            reader.fail(n.Mark(), "'" + k + "' must contain {path}, got '" + pattern + "'");
-                        }
+                        check_permalink(reader, n, k, pattern);
                         config.site.permalink = pattern;
                     }},
                    {"author", [&](const YAML::Node& author, const std::string& k) {

@@ -26,8 +26,15 @@ struct SiteConfig {
     std::string description;
     std::string language = "en";
     Person author;
-    std::string permalink = "/{path}/";  // {path}: article path in content dir without extension
+    // An article's link and default id under `url`: placeholders from kPermalinkPlaceholders
+    // (docs/content.md, "Permalinks"), e.g. "/{path}/" or "/{year}/{month}/{day}/{slug}.html".
+    std::string permalink = "/{path}/";
 };
+
+// The placeholders site.permalink may use; any other "{name}", or a '{' left open, is a config
+// error. The feed stage fills them in (src/feed/permalink.h).
+inline constexpr std::string_view kPermalinkPlaceholders[] = {
+    "path", "section", "slug", "title", "year", "month", "day", "categories"};
 
 // content.keys: a feedd metadata key → the site's own names for it ({"author": {"by"}}), read
 // like the generators' names for it (docs/content.md).

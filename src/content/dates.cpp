@@ -506,6 +506,18 @@ bool is_utc(std::string_view timezone) {
     return timezone == "UTC";
 }
 
+std::chrono::year_month_day local_date(sys_seconds time, std::string_view timezone) {
+    using namespace std::chrono;
+    if (!is_utc(timezone)) {
+        std::string error;
+        if (const date::time_zone* zone = find_zone(timezone, error)) {
+            const date::local_seconds local = zone->to_local(time);
+            return year_month_day{floor<days>(sys_seconds{local.time_since_epoch()})};
+        }
+    }
+    return year_month_day{floor<days>(time)};
+}
+
 bool is_known_timezone(std::string_view timezone) {
     std::string error;
     return is_utc(timezone) || (!timezone.empty() && find_zone(timezone, error) != nullptr);

@@ -22,6 +22,10 @@ std::expected<std::chrono::sys_seconds, std::string> parse_date(std::string_view
 // /usr/share/zoneinfo (about 2 ms at every start) and whose zones are looked up by name per date.
 bool is_utc(std::string_view timezone);
 
+// The calendar date of an instant in `timezone` (an IANA name; UTC needs no tz database, and an
+// unknown name is taken as UTC). 2024-04-09T22:30Z in Europe/Berlin is 2024-04-10.
+std::chrono::year_month_day local_date(std::chrono::sys_seconds time, std::string_view timezone);
+
 // True when `timezone` names a zone of the tz database.
 bool is_known_timezone(std::string_view timezone);
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "feed/html_links.h"
+#include "feed/permalink.h"
 #include "feed/url.h"
 
 namespace feedd {
@@ -18,16 +19,6 @@ std::string_view without_extension(std::string_view path) {
     return path.substr(0, dot);
 }
 
-std::string collapse_slashes(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        if (c == '/' && !out.empty() && out.back() == '/') continue;
-        out += c;
-    }
-    return out;
-}
-
 // Joins so there is exactly one '/' between the two parts.
 std::string join_site_url(std::string_view site_url, std::string_view tail) {
     std::string url(site_url);
@@ -37,21 +28,21 @@ std::string join_site_url(std::string_view site_url, std::string_view tail) {
     return url;
 }
 
-// site.url + permalink, {path} filled in. Concatenation, not URL resolution, so a site living
-// under a path ("https://example.org/blog/") keeps it.
-std::string default_permalink(const SiteConfig& site, std::string_view article_path) {
-    const std::string path = detail::encode_path(without_extension(article_path));
-    std::string expanded;
-    const std::string_view pattern = site.permalink;
-    for (std::size_t i = 0; i < pattern.size();) {
-        if (pattern.compare(i, 6, "{path}") == 0) {
-            expanded += path;
-            i += 6;
-        } else {
-            expanded += pattern[i++];
-        }
-    }
-    return join_site_url(site.url, collapse_slashes(expanded));
+// site.url + site.permalink filled in for the article (feed/permalink.h). Concatenation, not URL
+// resolution, so a site living under a path ("https://example.org/blog/") keeps it.
+std::string default_permalink(const Config& config, const Article& article) {
+    const std::string_view base = without_extension(article.path);
+    return join_site_url(config.site.url, expand_permalink(config.site.permalink, article, base,
+                                                           config.content.timezone));
+}
+
+// The article's own `url`: absolute as it is (percent-encoded where needed); relative ones are
+// under site.url by concatenation, like the permalink ("/special/x" on https://example.org/blog/
+// → https://example.org/blog/special/x, as Hugo does); "//host/x" takes site.url's scheme.
+std::string own_link(const Config& config, std::string_view url) {
+    if (detail::has_scheme(url)) return detail::escape_uri_reference(url);
+    if (url.starts_with("//")) return detail::resolve_url(config.site.url, url);
+    return join_site_url(config.site.url, detail::escape_uri_reference(url));
 }
 
 // For values feedd publishes as URLs (link, image, enclosure): relative ones are resolved, and
@@ -72,12 +63,12 @@ std::string absolute_or_empty(std::string_view base, std::string_view ref) {
 
 Entry make_entry(const Article& a, const Config& config) {
     Entry e;
-    const std::string permalink = default_permalink(config.site, a.path);
+    const std::string permalink = default_permalink(config, a);
     e.id = a.id.empty() ? permalink : a.id;
     e.link = permalink;
     if (!a.url.empty()) {
-        std::string resolved = absolute_url(config.site.url, a.url);
-        if (!resolved.empty()) e.link = std::move(resolved);
+        std::string own = own_link(config, a.url);
+        if (!own.empty()) e.link = std::move(own);
     }
     e.title = a.title;
     e.published = a.date;

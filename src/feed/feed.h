@@ -13,12 +13,15 @@
 namespace feedd {
 
 // Identity (docs/identity.md): Entry::id is Article::id when the article sets one, else the
-// article's default permalink: site.url + site.permalink with {path} = Article::path without its
-// extension, percent-encoded ("world/space.txt" → "https://news.example.org/world/space/"). It
-// ignores Article::url, dates, mtime and the text, so rebuilds, touches and edits keep it; only a
-// rename/move of the file, or a change of site.url or site.permalink, gives a new id.
+// article's default permalink: site.url + site.permalink filled in (feed/permalink.h; the default
+// "/{path}/": Article::path without its extension, its slug replacing the file name,
+// percent-encoded: "world/space.txt" → "https://news.example.org/world/space/"). It ignores
+// Article::url, mtime and the text; with "/{path}/" only a rename/move, a new slug, or a change of
+// site.url or site.permalink gives a new id (a template with {title} or {year} follows those).
+// Entry::link is Article::url when set (absolute, or under site.url by concatenation), else the
+// default permalink.
 struct Entry {
-    std::string id;  // stable: Article::id, else derived from Article::path (see above)
+    std::string id;  // stable: Article::id, else the default permalink (see above)
     std::string title;
     std::string link;  // absolute
     Seconds published{};

@@ -134,6 +134,7 @@ struct Fingerprint {
         bytes(c.site.language);
         person(c.site.author);
         bytes(c.site.permalink);
+        bytes(c.content.timezone);  // the permalink's {year}, {month}, {day}
         number(static_cast<std::uint64_t>(c.feeds.limit));
         number(c.feeds.full_content);
         number(c.ping.enabled);

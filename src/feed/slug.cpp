@@ -75,6 +75,14 @@ bool is_word_character(char32_t cp) {
     return locale == static_cast<locale_t>(nullptr) || iswalnum_l(static_cast<wint_t>(cp), locale);
 }
 
+bool is_space(char32_t cp) {
+    if (cp < 0x80) return cp == ' ' || (cp >= '\t' && cp <= '\r');
+    if (cp == 0xFFFFFFFF) return false;
+    if (cp == 0xA0) return true;  // no-break space: glibc's iswspace leaves it out, Python's \s not
+    const locale_t locale = unicode_locale();
+    return locale != static_cast<locale_t>(nullptr) && iswspace_l(static_cast<wint_t>(cp), locale);
+}
+
 char32_t lowercase(char32_t cp) {
     if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + ('a' - 'A') : cp;
     const locale_t locale = unicode_locale();
@@ -113,6 +121,38 @@ std::string slug_of(std::string_view name) {
         out += character;
     }
     if (out.empty()) return "x" + short_hash(name);
+    return out;
+}
+
+std::string title_slug(std::string_view title) {
+    std::string out;
+    bool pending_dash = false;
+    for (std::size_t i = 0; i < title.size();) {
+        const char32_t cp = decode(title, i);
+        if (cp == '-' || is_space(cp)) {
+            pending_dash = !out.empty();
+            continue;
+        }
+        if (cp != '_' && !is_word_character(cp)) continue;
+        if (pending_dash) out += '-';
+        pending_dash = false;
+        encode_utf8(out, lowercase(cp));
+    }
+    return out;
+}
+
+std::string lower_case(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t start = i;
+        const char32_t cp = decode(text, i);
+        if (cp == 0xFFFFFFFF) {
+            out += text[start];
+        } else {
+            encode_utf8(out, lowercase(cp));
+        }
+    }
     return out;
 }
 

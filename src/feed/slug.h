@@ -19,4 +19,14 @@ std::string slug_url(std::string_view slug);
 
 inline constexpr std::size_t kMaxSlugBytes = 80;
 
+// A title as Pelican (SLUGIFY_USE_UNICODE) and Hugo (:title) put it in a URL, for the permalink's
+// {title}: letters (any script), digits and '_' kept and lowercased; every run of whitespace and
+// '-' one '-', none at either end; any other character (punctuation, symbols, invalid UTF-8)
+// dropped without a trace. Not cut, and empty when nothing is left.
+// "Café, C++ & Rust --  don't stop!" → "café-c-rust-dont-stop".
+std::string title_slug(std::string_view title);
+
+// `text` with every letter lowercased (Unicode simple lowercase); invalid UTF-8 bytes kept.
+std::string lower_case(std::string_view text);
+
 }  // namespace feedd

@@ -211,9 +211,66 @@ TEST(Config, RejectsValuesThatCannotWork) {
     EXPECT_NE(parse_error(std::string(kMinimal) + "server: {listen: '127.0.0.1:99999'}\n")
                   .find("invalid port"),
               std::string::npos);
-    EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/', permalink: /posts/}\ncontent: {dir: c}\n")
-                  .find("must contain {path}"),
+}
+
+std::string with_permalink(const std::string& value) {
+    return "site:\n  title: T\n  url: https://a.example/\n  permalink: " + value +
+           "\ncontent: {dir: c}\n";
+}
+
+TEST(ConfigPermalink, AcceptsEveryPlaceholder) {
+    for (const std::string_view name : kPermalinkPlaceholders) {
+        const std::string pattern = "/x/{" + std::string(name) + "}/{slug}/";
+        EXPECT_EQ(parse_ok(with_permalink(pattern)).site.permalink, pattern);
+    }
+    EXPECT_EQ(parse_ok(with_permalink("\"/{section}/{year}/{month}/{day}/{slug}-{title}.html\""))
+                  .site.permalink,
+              "/{section}/{year}/{month}/{day}/{slug}-{title}.html");
+}
+
+TEST(ConfigPermalink, PathIsNoLongerRequired) {
+    // A Jekyll-like template has no {path}; {slug} or {title} tell the articles apart as well.
+    EXPECT_EQ(parse_ok(with_permalink("/{year}/{month}/{day}/{slug}.html")).site.permalink,
+              "/{year}/{month}/{day}/{slug}.html");
+    // Quoted: a plain YAML value starting with '{' is a mapping.
+    EXPECT_EQ(parse_ok(with_permalink("'{title}.html'")).site.permalink, "{title}.html");
+    EXPECT_EQ(parse_ok(with_permalink("/a}b/{slug}/")).site.permalink,
+              "/a}b/{slug}/");  // a lone '}' is text
+}
+
+TEST(ConfigPermalink, NeedsAPlaceholderThatTellsArticlesApart) {
+    // It is also the id: "/{year}/{month}/{day}/" would give every article of a day the same one.
+    for (const char* pattern : {"/posts/", "/{year}/{month}/{day}/", "/{section}/{categories}/"}) {
+        EXPECT_EQ(parse_error(with_permalink(pattern)),
+                  "/etc/feedd/feedd.yaml:4:14: 'site.permalink' must contain {path}, {slug} or "
+                  "{title} (links and ids would be shared by several articles), got '" +
+                      std::string(pattern) + "'");
+    }
+}
+
+TEST(ConfigPermalink, UnknownPlaceholderIsAnErrorAtItsColumn) {
+    // "  permalink: " is 13 characters: the plain scalar starts at column 14, its '{' at 18.
+    EXPECT_EQ(
+        parse_error(with_permalink("/in/{date}/{slug}/")),
+        "/etc/feedd/feedd.yaml:4:18: 'site.permalink': unknown placeholder '{date}' (expected "
+        "one of: {path}, {section}, {slug}, {title}, {year}, {month}, {day}, {categories})");
+    // Quoted: the mark is the quote, one column before the text.
+    EXPECT_TRUE(
+        parse_error(with_permalink("\"/{path}/{Slug}/\""))
+            .starts_with(
+                "/etc/feedd/feedd.yaml:4:23: 'site.permalink': unknown placeholder '{Slug}'"));
+    EXPECT_NE(parse_error(with_permalink("'/{}/'"))
+                  .find(":4:16: 'site.permalink': unknown placeholder '{}'"),
               std::string::npos);
+}
+
+TEST(ConfigPermalink, UnclosedBraceIsAnErrorAtItsColumn) {
+    EXPECT_EQ(parse_error(with_permalink("/{year}/{slug")),
+              "/etc/feedd/feedd.yaml:4:22: 'site.permalink': '{' without a closing '}' in "
+              "'/{year}/{slug'");
+    EXPECT_EQ(parse_error(with_permalink("\"/{year/{slug}/\"")),
+              "/etc/feedd/feedd.yaml:4:16: 'site.permalink': '{' without a closing '}' in "
+              "'/{year/{slug}/'");
 }
 
 TEST(Config, UrlsWithSpacesOrControlCharactersAreRejected) {
