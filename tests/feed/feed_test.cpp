@@ -77,6 +77,38 @@ TEST(MakeFeed, PermalinkJoinsWithoutDoubleSlashes) {
               "https://example.org/blog/a/b");
 }
 
+// docs/content.md, "Site structure": a page bundle is its folder, and its resources sit in it.
+TEST(MakeFeed, APageBundleIsLinkedAsItsFolderAndItsImagesResolveThere) {
+    Article trip = article("posts/trip/index.md", "Trip", at(2024, 4, 1));
+    trip.content_html = "<p><img src=\"photo.jpg\" alt=\"\"><a href=\"notes.txt\">notes</a></p>";
+    trip.image = "cover.jpg";
+    Config config = site_config();
+    config.site.permalink = "/{path}/";
+    Entry e = make_entry(trip, config);
+    EXPECT_EQ(e.link, "https://news.example.org/posts/trip/");
+    EXPECT_EQ(e.id, "https://news.example.org/posts/trip/");
+    EXPECT_NE(e.content_html.find("src=\"https://news.example.org/posts/trip/photo.jpg\""),
+              std::string::npos)
+        << e.content_html;
+    EXPECT_NE(e.content_html.find("href=\"https://news.example.org/posts/trip/notes.txt\""),
+              std::string::npos);
+    EXPECT_EQ(e.image, "https://news.example.org/posts/trip/cover.jpg");
+
+    // A permalink without a trailing '/': the bundle's folder still holds its resources.
+    config.site.permalink = "/{path}.html";
+    e = make_entry(trip, config);
+    EXPECT_EQ(e.link, "https://news.example.org/posts/trip.html");
+    EXPECT_NE(e.content_html.find("https://news.example.org/posts/trip/photo.jpg"),
+              std::string::npos)
+        << e.content_html;
+    // An ordinary article's links stay relative to its link.
+    Article plain = article("posts/walk.md", "Walk", at(2024, 4, 1));
+    plain.content_html = "<p><img src=\"photo.jpg\" alt=\"\"></p>";
+    EXPECT_NE(
+        make_entry(plain, config).content_html.find("https://news.example.org/posts/photo.jpg"),
+        std::string::npos);
+}
+
 TEST(MakeFeed, PercentEncodesPathCharactersIncludingUtf8) {
     // "café au lait?.md": é is C3 A9 in UTF-8; space and '?' are not allowed in a path segment.
     const Feed feed = make_feed({article("notes/caf\xC3\xA9 au lait?.md", "Cafe", at(2024, 4, 1))},
