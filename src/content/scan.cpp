@@ -203,18 +203,22 @@ bool included(const ContentConfig& content, std::string_view path) {
 
 }  // namespace
 
-std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path) {
+bool is_article_path(const ContentConfig& content, std::string_view path) {
     const auto slash = path.rfind('/');
     const auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-    if (is_skipped_name(name, false) || !is_article_name(name)) return std::nullopt;
+    if (is_skipped_name(name, false) || !is_article_name(name)) return false;
     if (slash != std::string_view::npos) {
         // Every folder on the way must hold articles (not hidden, not a resource folder), and in
         // a page bundle only its index file is one.
         const auto folder = path.substr(0, slash);
-        if (holds_no_articles(content.dir, folder)) return std::nullopt;
-        if (!is_index_name(name) && is_bundle_folder(content.dir, folder)) return std::nullopt;
+        if (holds_no_articles(content.dir, folder)) return false;
+        if (!is_index_name(name) && is_bundle_folder(content.dir, folder)) return false;
     }
-    if (!included(content, path)) return std::nullopt;
+    return included(content, path);
+}
+
+std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path) {
+    if (!is_article_path(content, path)) return std::nullopt;
     struct stat st {};
     if (::lstat((content.dir / path).c_str(), &st) != 0 || !S_ISREG(st.st_mode))
         return std::nullopt;
@@ -374,10 +378,12 @@ void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
             });
         }
         for (auto& link : links) {
+            // Said only where an article could be, as the live path (is_article_path) says it.
             const auto slash = link.rfind('/');
             if (bundle && !is_index_name(std::string_view(link).substr(
                               slash == std::string::npos ? 0 : slash + 1)))
                 continue;
+            if (filtered && !included(content, link)) continue;
             problems.push_back({std::move(link), 0, "symlink not followed", Severity::warning});
         }
 

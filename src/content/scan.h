@@ -47,6 +47,11 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
                                       Listing listing = Listing::stamped,
                                       const FolderHook& before_listing = {});
 
+// Whether `path` (relative to content.dir) is where an article file would be read: its name, the
+// folders on its way (site structure, below) and content.include / content.exclude. Looks at the
+// folders around it (a few lstat calls per level), not at the file itself.
+bool is_article_path(const ContentConfig& content, std::string_view path);
+
 // The stamp of one article file now; nullopt when it is not (or no longer) an article file.
 std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path);
 

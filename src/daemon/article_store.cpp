@@ -196,7 +196,7 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
                 found != entries_.end() && found->second.article) {
                 ++update.removed;
             }
-            if (!is_skipped_name(name, false)) {
+            if (is_article_path(content_, path)) {
                 Problem problem{path, 0, "symlink not followed", Severity::warning};
                 update.new_problems.push_back(problem);
                 put(path, Entry{FileVersion{}, nullptr, {problem}});

@@ -126,10 +126,14 @@ TEST_F(StructureTest, HugoSectionPagesAreNotArticlesAndBundleFilesAreResources) 
     for (const auto& p : all) write(p);
     write("posts/trip/photo.jpg", "JPEG");
     write("posts/trip/extra.yaml", "title: resource\n");  // a resource, not a lone sidecar
+    fs::create_symlink("../a.md", config_.dir / "posts/trip/link.md");  // a resource: not said
     const Paths expected = {"posts/a.md", "posts/trip/index.md"};
     EXPECT_EQ(listed(), expected);
     EXPECT_EQ(stamped(all), expected);
     EXPECT_FALSE(find_problem(problems_, "sidecar")) << problems_.size();
+    EXPECT_FALSE(find_problem(problems_, "symlink"));
+    EXPECT_FALSE(is_article_path(config_, "posts/trip/link.md"));
+    EXPECT_TRUE(is_article_path(config_, "posts/trip/index.md"));
     // A listing of a folder inside the bundle finds nothing, as stamp_source says.
     EXPECT_EQ(listed("posts/trip/data"), Paths{});
     EXPECT_EQ(listed("posts/trip"), Paths{"posts/trip/index.md"});
