@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "config/glob.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -109,6 +110,29 @@ public:
 private:
     std::string file_;
 };
+
+// content.include / content.exclude: a glob or a list of globs, each checked where it is written.
+std::vector<std::string> read_globs(const Reader& reader, const YAML::Node& node,
+                                    const std::string& key) {
+    if (node.IsScalar()) {
+        const auto glob = reader.non_empty_string(node, key);
+        if (const auto error = glob_error(glob)) {
+            reader.fail(node.Mark(), "'" + key + "': '" + glob + "': " + *error);
+        }
+        return {glob};
+    }
+    if (!node.IsSequence())
+        reader.fail(node.Mark(), "'" + key + "' must be a glob or a list of globs");
+    std::vector<std::string> out;
+    for (const auto& item : node) {
+        auto glob = reader.non_empty_string(item, key + " item");
+        if (const auto error = glob_error(glob)) {
+            reader.fail(item.Mark(), "'" + key + "': '" + glob + "': " + *error);
+        }
+        out.push_back(std::move(glob));
+    }
+    return out;
+}
 
 bool starts_with_http_scheme(std::string_view url) {
     return url.starts_with("http://") || url.starts_with("https://");
@@ -358,9 +382,14 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                         config.content.max_file_bytes =
                             static_cast<std::uintmax_t>(reader.integer(n, k, 1, 1LL << 40));
                     }},
-                   {"keys", [&](const YAML::Node& keys, const std::string& k) {
+                   {"keys",
+                    [&](const YAML::Node& keys, const std::string& k) {
                         config.content.keys = read_metadata_keys(reader, keys, k);
-                    }}});
+                    }},
+                   {"include",
+                    [&](auto& n, auto& k) { config.content.include = read_globs(reader, n, k); }},
+                   {"exclude",
+                    [&](auto& n, auto& k) { config.content.exclude = read_globs(reader, n, k); }}});
               reader.require(content, where, "dir");
           }},
          {"feeds",

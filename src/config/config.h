@@ -51,6 +51,10 @@ struct ContentConfig {
     int debounce_ms = 200;
     std::uintmax_t max_file_bytes = 16 * 1024 * 1024;
     MetadataKeyNames keys;
+    // Globs relative to dir (config/glob.h): a file is read when it matches one of `include`
+    // (empty: every article file) and none of `exclude`.
+    std::vector<std::string> include;
+    std::vector<std::string> exclude;
 };
 
 struct FeedsConfig {

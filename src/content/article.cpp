@@ -140,6 +140,7 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         problems.push_back({source.path, 0, std::move(message), Severity::error});
         return std::nullopt;
     };
+    const std::size_t first_problem = problems.size();
     const Kind kind = kind_of(source.path);
     if (kind == Kind::other) return error("not an article (expected .md, .markdown or .txt)");
     if (source.bytes.size() > content.max_file_bytes) {
@@ -190,6 +191,22 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
 
     Metadata& meta = body->meta;
     const bool has_title = meta.title && !meta.title->empty();
+    // Files of a site that are not articles (docs/content.md, "Site structure"): said in one
+    // line, a warning, instead of whatever else reading them found.
+    const auto not_an_article = [&](std::string message) -> std::optional<Article> {
+        problems.resize(first_problem);
+        problems.push_back({source.path, 0, std::move(message), Severity::warning});
+        return std::nullopt;
+    };
+    if (kind == Kind::markdown && is_blank(markdown_body)) {
+        if (meta.redirect) {
+            return not_an_article("a redirect (to '" + *meta.redirect +
+                                  "') without text; not an article");
+        }
+        if (!has_title && !meta.date) {
+            return not_an_article("no title, date or text; not an article");
+        }
+    }
     if (kind == Kind::markdown) {
         parse_markdown_body(markdown_body, BodyNeeds{!has_title, !meta.summary}, detail, *body);
     }
@@ -203,7 +220,8 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         a.title = std::move(body->derived_title);  // its heading is left out of the body
         a.content_html = std::move(body->html);
     } else {
-        a.title = stem_of(source.path);
+        const std::string stem = stem_of(source.path);
+        a.title = dating_name(source.path, stem);  // a page bundle's: its folder's name
         // "2014-05-06-some-title": the date is not part of the title.
         if (leading_date(a.title) && a.title.size() > 11) a.title.erase(0, 11);
         a.content_html = std::move(body->heading_html) + body->html;
@@ -233,6 +251,10 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
             a.date = *parsed;
             a.date_source = from;
             break;
+        }
+        if (a.date_source == DateSource::mtime && stem == "index") {
+            // The site's home page (or a folder's index) rather than a dated article.
+            return not_an_article("an index page without a date; not an article");
         }
         if (a.date_source == DateSource::mtime) {
             a.date = source.mtime;

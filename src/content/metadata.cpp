@@ -757,6 +757,15 @@ class Reader {
         });
     }
 
+    // Jekyll's jekyll-redirect-from stubs and Hugo's redirect pages: `redirect_to`, `redirect`.
+    static bool is_redirect_key(std::string_view name) {
+        std::string lower(name);
+        for (char& c : lower) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        return lower == "redirect_to" || lower == "redirect";
+    }
+
     void warn_unknown(const Node& k, const std::string& name) {
         if (warned_.insert(name).second) warning(k, "unknown key '" + name + "' (ignored)");
     }
@@ -780,6 +789,12 @@ class Reader {
             if (v.is_null()) return;  // "summary:" with nothing after it: as if absent
             const auto key = lookup_metadata_key(name, source_.keys);
             if (!key) {
+                if (is_redirect_key(name)) {
+                    // A redirect stub's target: kept (not warned about) so that parse_article
+                    // can tell a stub from an article.
+                    m.redirect = v.is_scalar() ? std::string(v.scalar()) : std::string();
+                    return;
+                }
                 warn_unknown(k, name);
                 return;
             }
@@ -921,6 +936,7 @@ void overlay_fields(M& mine, Over&& over) {
     take(mine.enclosure, std::forward<Over>(over).enclosure);
     take(mine.slug, std::forward<Over>(over).slug);
     take(mine.expires, std::forward<Over>(over).expires);
+    take(mine.redirect, std::forward<Over>(over).redirect);
 }
 }  // namespace
 

@@ -28,6 +28,8 @@ struct Metadata {
     std::optional<Enclosure> enclosure;
     std::optional<std::string> slug;
     std::optional<Seconds> expires;
+    // `redirect_to` / `redirect` as written: the file is a redirect stub when it has no text.
+    std::optional<std::string> redirect;
 
     // Every field `over` sets replaces ours.
     void overlay(const Metadata& over);

@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "config/glob.h"
+
 namespace feedd {
 namespace {
 
@@ -138,15 +140,85 @@ std::string without_extension(std::string_view path) {
     return std::string(path.substr(0, dot));
 }
 
-std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path) {
+bool is_skipped_name(std::string_view name, bool folder) {
+    if (is_ignored_name(name)) return true;
+    return name.front() == '_' && !(folder && name == "_posts");
+}
+
+// Lower case only, as Hugo's: "index.MD" is an ordinary article.
+bool is_index_name(std::string_view name) {
+    return name == "index.md" || name == "index.markdown";
+}
+
+bool is_bundle_index(std::string_view article_path) {
+    const auto slash = article_path.rfind('/');
+    return slash != std::string_view::npos && is_index_name(article_path.substr(slash + 1));
+}
+
+std::string page_path(std::string_view article_path) {
+    if (is_bundle_index(article_path))
+        return std::string(article_path.substr(0, article_path.rfind('/')));
+    return without_extension(article_path);
+}
+
+namespace {
+
+bool is_regular(const fs::path& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// `folder` (relative, not "") holds a page bundle's index file.
+bool is_bundle_folder(const fs::path& root, std::string_view folder) {
+    const fs::path dir = root / folder;
+    return is_regular(dir / "index.md") || is_regular(dir / "index.markdown");
+}
+
+// `folder` (relative, not "") is the asset folder of the article beside it.
+bool is_asset_folder(const fs::path& root, std::string_view folder) {
+    const std::string base = (root / folder).string();
+    return is_regular(base + ".md") || is_regular(base + ".markdown");
+}
+
+// Nothing in `folder` (relative, not "") or below it is an article: a skipped name on the way, an
+// asset folder, or a page bundle above it (`folder` itself being one leaves its index file). What
+// walk_sources decides folder by folder, asked of one folder: a few lstat calls per level.
+bool holds_no_articles(const fs::path& root, std::string_view folder) {
+    for (std::size_t end = 0; end != std::string_view::npos;) {
+        const std::size_t start = end == 0 ? 0 : end + 1;
+        end = folder.find('/', start);
+        const auto prefix = folder.substr(0, end);
+        if (is_skipped_name(prefix.substr(start), true) || is_asset_folder(root, prefix))
+            return true;
+        if (end != std::string_view::npos && is_bundle_folder(root, prefix)) return true;
+    }
+    return false;
+}
+
+// content.include and content.exclude.
+bool included(const ContentConfig& content, std::string_view path) {
+    if (!content.include.empty() && !glob_match_any(content.include, path)) return false;
+    return content.exclude.empty() || !glob_match_any(content.exclude, path);
+}
+
+}  // namespace
+
+bool is_article_path(const ContentConfig& content, std::string_view path) {
     const auto slash = path.rfind('/');
     const auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-    if (is_ignored_name(name) || !is_article_name(name)) return std::nullopt;
-    // Every folder on the way must be visible too: a file below a hidden folder is not content.
-    for (std::size_t start = 0, end; (end = path.find('/', start)) != std::string_view::npos;
-         start = end + 1) {
-        if (is_ignored_name(path.substr(start, end - start))) return std::nullopt;
+    if (is_skipped_name(name, false) || !is_article_name(name)) return false;
+    if (slash != std::string_view::npos) {
+        // Every folder on the way must hold articles (not hidden, not a resource folder), and in
+        // a page bundle only its index file is one.
+        const auto folder = path.substr(0, slash);
+        if (holds_no_articles(content.dir, folder)) return false;
+        if (!is_index_name(name) && is_bundle_folder(content.dir, folder)) return false;
     }
+    return included(content, path);
+}
+
+std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path) {
+    if (!is_article_path(content, path)) return std::nullopt;
     struct stat st {};
     if (::lstat((content.dir / path).c_str(), &st) != 0 || !S_ISREG(st.st_mode))
         return std::nullopt;
@@ -186,18 +258,34 @@ void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
         return;
     }
 
+    // Below `under`'s own structure (a resource folder lists nothing) only when it is not the
+    // root: the walk decides for the folders it reaches itself.
+    if (!under.empty() && holds_no_articles(root, under)) return;
+
     struct Listed {
         std::string rel;
         struct stat st;
     };
+    struct Pending {
+        std::string rel;
+        // Inside a page bundle or an asset folder: listed only to be handed to `before_listing`
+        // (a watcher then sees it change if it stops being one), never for articles.
+        bool resources = false;
+    };
     std::vector<Listed> articles;
+    std::vector<std::string> folders;  // below the one being listed
+    std::vector<std::string> links;    // symlinks, said unless they are resources
     std::unordered_map<std::string, std::int64_t> sidecars;  // rel path → mtime_ns
-    std::vector<std::string> pending{std::string(under)};  // directories to read, relative to root
+    std::vector<Pending> pending{{std::string(under)}};  // directories to read, relative to root
+    const bool filtered = !content.include.empty() || !content.exclude.empty();
     while (!pending.empty()) {
-        const std::string dir = std::move(pending.back());
+        const Pending next = std::move(pending.back());
+        const std::string& dir = next.rel;
         pending.pop_back();
         if (before_listing) before_listing(dir);
         articles.clear();
+        folders.clear();
+        links.clear();
         sidecars.clear();
         // The root may be reached through a symlink (it is configured); folders below it not.
         const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (dir.empty() ? 0 : O_NOFOLLOW);
@@ -206,26 +294,32 @@ void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
         if (!handle) {
             const int err = errno;
             if (fd >= 0) ::close(fd);
-            problems.push_back(
-                {dir, 0, "cannot read directory: " + errno_text(err), Severity::error});
+            if (!next.resources) {
+                problems.push_back(
+                    {dir, 0, "cannot read directory: " + errno_text(err), Severity::error});
+            }
             continue;
         }
         const std::unique_ptr<DIR, int (*)(DIR*)> guard(handle, ::closedir);
+        bool bundle = false;  // this folder holds index.md or index.markdown
         while (true) {
             errno = 0;
             const dirent* entry = ::readdir(handle);
             if (!entry) {
-                if (errno != 0) {
+                if (errno != 0 && !next.resources) {
                     problems.push_back(
                         {dir, 0, "cannot read directory: " + errno_text(errno), Severity::error});
                 }
                 break;
             }
             const std::string_view name = entry->d_name;
-            if (is_ignored_name(name)) continue;  // also "." and ".."
+            // Also "." and ".."; '_' names are never listed (_posts is a folder).
+            if (is_skipped_name(name, true)) continue;
             unsigned char type = entry->d_type;
-            const bool article = type != DT_DIR && type != DT_LNK && is_article_name(name);
-            const bool sidecar = type != DT_DIR && type != DT_LNK && is_sidecar_name(name);
+            const bool article =
+                !next.resources && type != DT_DIR && type != DT_LNK && is_article_name(name);
+            const bool sidecar =
+                !next.resources && type != DT_DIR && type != DT_LNK && is_sidecar_name(name);
             struct stat st {};
             const bool name_will_do = listing == Listing::names_only && article && type == DT_REG;
             if (!name_will_do && (type == DT_UNKNOWN || article || sidecar)) {
@@ -242,17 +336,55 @@ void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
                        : S_ISREG(st.st_mode) ? DT_REG
                                              : DT_UNKNOWN;
             }
+            if (next.resources && type != DT_DIR) continue;
             std::string rel = dir.empty() ? std::string(name) : dir + "/" + std::string(name);
             if (type == DT_LNK) {
-                problems.push_back({std::move(rel), 0, "symlink not followed", Severity::warning});
+                links.push_back(std::move(rel));
             } else if (type == DT_DIR) {
-                pending.push_back(std::move(rel));
+                folders.push_back(std::move(rel));
             } else if (type == DT_REG) {
-                if (is_article_name(name))
+                if (is_article_name(name)) {
+                    if (!dir.empty() && is_index_name(name)) bundle = true;
                     articles.push_back({std::move(rel), st});
-                else if (is_sidecar_name(name))
+                } else if (is_sidecar_name(name)) {
                     sidecars.emplace(std::move(rel), mtime_ns(st));
+                }
             }
+        }
+
+        // The folders below: a page bundle's and asset folders hold resources only.
+        if (!folders.empty()) {
+            std::unordered_set<std::string_view> markdown;
+            if (!bundle) {
+                for (const auto& a : articles) {
+                    // Lower case only, as stamp_source's is_asset_folder.
+                    if (a.rel.ends_with(".md") || a.rel.ends_with(".markdown"))
+                        markdown.insert(a.rel);
+                }
+            }
+            for (auto& folder : folders) {
+                const bool resources = next.resources || bundle ||
+                                       markdown.contains(folder + ".md") ||
+                                       markdown.contains(folder + ".markdown");
+                // Listed only for the watcher's sake.
+                if (resources && !before_listing) continue;
+                pending.push_back({std::move(folder), resources});
+            }
+        }
+        if (next.resources) continue;
+        if (bundle) {
+            std::erase_if(articles, [](const Listed& a) {
+                return !is_index_name(std::string_view(a.rel).substr(a.rel.rfind('/') + 1));
+            });
+        }
+        for (auto& link : links) {
+            // Said only where an article could be, as the live path (is_article_path) says it.
+            const auto slash = link.rfind('/');
+            if (bundle && !is_index_name(std::string_view(link).substr(
+                              slash == std::string::npos ? 0 : slash + 1)))
+                continue;
+            if (filtered && !included(content, link)) continue;
+            problems.push_back({std::move(link), 0, "symlink not followed", Severity::warning});
         }
 
         std::vector<SourceStamp> stamps;
@@ -270,10 +402,12 @@ void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
                 sidecars_used.insert(side->first);
             }
             stamp.path = std::move(rel);
+            // After pairing: an excluded article's sidecar is not a sidecar without an article.
+            if (filtered && !included(content, stamp.path)) continue;
             stamps.push_back(std::move(stamp));
         }
         for (const auto& [side, mtime] : sidecars) {
-            if (!sidecars_used.contains(side)) {
+            if (!bundle && !sidecars_used.contains(side)) {
                 problems.push_back({side, 0,
                                     "sidecar without an article (no .md, .markdown or .txt "
                                     "of the same name); ignored",

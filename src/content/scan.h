@@ -47,6 +47,11 @@ std::vector<SourceStamp> list_sources(const ContentConfig& content, std::vector<
                                       Listing listing = Listing::stamped,
                                       const FolderHook& before_listing = {});
 
+// Whether `path` (relative to content.dir) is where an article file would be read: its name, the
+// folders on its way (site structure, below) and content.include / content.exclude. Looks at the
+// folders around it (a few lstat calls per level), not at the file itself.
+bool is_article_path(const ContentConfig& content, std::string_view path);
+
 // The stamp of one article file now; nullopt when it is not (or no longer) an article file.
 std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::string_view path);
 
@@ -54,6 +59,23 @@ std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::strin
 bool is_ignored_name(std::string_view name);  // hidden, temporary and editor backup files
 bool is_article_name(std::string_view name);  // .md, .markdown, .txt
 bool is_sidecar_name(std::string_view name);  // .yaml
+
+// Site structure as generators see it (docs/content.md, "Site structure"); list_sources and
+// stamp_source apply all of it, and content.include / content.exclude:
+// - names starting with '_' are skipped (a Hugo section page `_index.md`, Jekyll's `_drafts/`,
+//   `_layouts/`, ...), except the folder `_posts`;
+// - a folder holding `index.md` or `index.markdown` is a page bundle: that file is its article,
+//   everything else in it and below it a resource;
+// - a folder `name/` beside `name.md` or `name.markdown` is that article's asset folder: nothing
+//   in it is an article.
+bool is_skipped_name(std::string_view name, bool folder);  // is_ignored_name, or the '_' rule
+bool is_index_name(std::string_view name);                 // index.md, index.markdown
+// "posts/trip/index.md" → "posts/trip" (a page bundle is its folder); "posts/a.md" → "posts/a".
+// What the article's default link and id are made of (site.permalink's {path}).
+std::string page_path(std::string_view article_path);
+// Whether the article is a page bundle's index file (its body's relative links are relative to
+// the bundle's folder).
+bool is_bundle_index(std::string_view article_path);
 // "news/a.yaml" → "news/a": the part an article and its sidecar share.
 std::string without_extension(std::string_view path);
 

@@ -136,6 +136,42 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             to_read.push_back(*stamp);
         }
     };
+    // Everything below `folder` listed again (content/scan.h's rules decide what is an article
+    // there); what it held before and is no longer listed leaves.
+    auto relist = [&](const std::string& folder) {
+        std::set<std::string> seen;
+        for (const auto& stamp : list_sources(content_, update.new_problems, folder)) {
+            seen.insert(stamp.path);
+            refresh(stamp.path);
+        }
+        for (auto it = entries_.lower_bound(folder);
+             it != entries_.end() && below(it->first, folder);) {
+            if (seen.contains(it->first)) {
+                ++it;
+            } else {
+                it = erase(it);
+                ++update.removed;
+            }
+        }
+    };
+    auto is_folder = [&](const std::string& path) {
+        struct stat st {};
+        return ::lstat((content_.dir / path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    };
+    // A change that changes what the files around it are (docs/content.md, "Site structure"):
+    // a page bundle's index file makes its folder a bundle (or no longer one), `name.md` makes
+    // `name/` its asset folder (or no longer).
+    auto restructure = [&](const std::string& path, std::string_view name) {
+        if (is_index_name(name)) {
+            const auto slash = path.rfind('/');
+            if (slash != std::string::npos && is_folder(path.substr(0, slash)))
+                relist(path.substr(0, slash));
+        }
+        if (name.ends_with(".md") || name.ends_with(".markdown")) {
+            const auto assets = without_extension(path);
+            if (is_folder(assets)) relist(assets);
+        }
+    };
     for (const auto& path : paths) {
         if (path.empty()) return rescan();
         const auto name = file_name(path);
@@ -149,35 +185,28 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
                 erase(replaced);
                 ++update.removed;
             }
-            std::set<std::string> seen;
-            for (const auto& stamp : list_sources(content_, update.new_problems, path)) {
-                seen.insert(stamp.path);
-                refresh(stamp.path);
-            }
-            for (auto it = entries_.lower_bound(path);
-                 it != entries_.end() && below(it->first, path);) {
-                if (seen.contains(it->first)) {
-                    ++it;
-                } else {
-                    it = erase(it);
-                    ++update.removed;
-                }
-            }
+            relist(path);
         } else if (is_sidecar_name(name)) {
             const auto stem = without_extension(path);
             for (const char* extension : {".md", ".markdown", ".txt"}) refresh(stem + extension);
         } else if (exists && S_ISLNK(st.st_mode) && is_article_name(name)) {
             // Never followed (it may point outside the content directory), but said, as a listing
-            // says it.
+            // says it (unless it is not where an article could be).
             if (const auto found = entries_.find(path);
                 found != entries_.end() && found->second.article) {
                 ++update.removed;
             }
-            Problem problem{path, 0, "symlink not followed", Severity::warning};
-            update.new_problems.push_back(problem);
-            put(path, Entry{FileVersion{}, nullptr, {problem}});
+            if (is_article_path(content_, path)) {
+                Problem problem{path, 0, "symlink not followed", Severity::warning};
+                update.new_problems.push_back(problem);
+                put(path, Entry{FileVersion{}, nullptr, {problem}});
+            } else if (const auto found = entries_.find(path); found != entries_.end()) {
+                erase(found);
+            }
+            restructure(path, name);
         } else if (is_article_name(name)) {
             refresh(path);
+            restructure(path, name);
         } else if (!exists) {
             // Whatever was there is gone; if it was a folder, so is everything below it.
             for (auto it = entries_.lower_bound(path);

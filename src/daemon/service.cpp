@@ -36,7 +36,8 @@ constexpr auto kStopDeadline = std::chrono::milliseconds(4500);
 
 bool same_content_settings(const ContentConfig& a, const ContentConfig& b) {
     return a.dir == b.dir && a.timezone == b.timezone && a.cut_markers == b.cut_markers &&
-           a.max_file_bytes == b.max_file_bytes && a.debounce_ms == b.debounce_ms;
+           a.max_file_bytes == b.max_file_bytes && a.debounce_ms == b.debounce_ms &&
+           a.include == b.include && a.exclude == b.exclude;
 }
 
 std::string milliseconds(std::chrono::microseconds duration) {

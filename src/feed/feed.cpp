@@ -3,21 +3,13 @@
 #include <algorithm>
 #include <set>
 
+#include "content/scan.h"
 #include "feed/html_links.h"
 #include "feed/permalink.h"
 #include "feed/url.h"
 
 namespace feedd {
 namespace {
-
-// "world/space.txt" → "world/space"; a leading dot (".profile") is a name, not an extension.
-std::string_view without_extension(std::string_view path) {
-    const std::size_t slash = path.rfind('/');
-    const std::size_t name = slash == std::string_view::npos ? 0 : slash + 1;
-    const std::size_t dot = path.rfind('.');
-    if (dot == std::string_view::npos || dot <= name) return path;
-    return path.substr(0, dot);
-}
 
 // Joins so there is exactly one '/' between the two parts.
 std::string join_site_url(std::string_view site_url, std::string_view tail) {
@@ -31,7 +23,8 @@ std::string join_site_url(std::string_view site_url, std::string_view tail) {
 // site.url + site.permalink filled in for the article (feed/permalink.h). Concatenation, not URL
 // resolution, so a site living under a path ("https://example.org/blog/") keeps it.
 std::string default_permalink(const Config& config, const Article& article) {
-    const std::string_view base = without_extension(article.path);
+    // A page bundle's index.md stands for its folder (content/scan.h: page_path).
+    const std::string base = page_path(article.path);
     return join_site_url(config.site.url, expand_permalink(config.site.permalink, article, base,
                                                            config.content.timezone));
 }
@@ -59,6 +52,20 @@ std::string absolute_or_empty(std::string_view base, std::string_view ref) {
     return resolved.empty() ? detail::escape_uri_reference(ref) : resolved;
 }
 
+// What relative links in an article's body (and its image, enclosure) are relative to: its link;
+// for a page bundle, the bundle's folder, where its resources are published: "/posts/trip/" as
+// it is, "/posts/trip.html" (a permalink without a trailing '/') as "/posts/trip/".
+std::string link_base(const Article& a, const std::string& link) {
+    if (!is_bundle_index(a.path) || link.empty() || link.back() == '/' ||
+        link.find_first_of("?#") != std::string::npos)
+        return link;
+    std::string base = link;
+    const auto slash = base.rfind('/');
+    const auto dot = base.rfind('.');
+    if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) base.resize(dot);
+    return base + '/';
+}
+
 }  // namespace
 
 Entry make_entry(const Article& a, const Config& config) {
@@ -81,13 +88,13 @@ Entry make_entry(const Article& a, const Config& config) {
         }
     }
     e.summary = a.summary;
-    if (config.feeds.full_content)
-        e.content_html = detail::absolutize_links(a.content_html, e.link);
-    e.image = absolute_or_empty(e.link, a.image);
+    const std::string base = link_base(a, e.link);
+    if (config.feeds.full_content) e.content_html = detail::absolutize_links(a.content_html, base);
+    e.image = absolute_or_empty(base, a.image);
     e.lang = a.lang;
     if (a.enclosure) {
         e.enclosure = *a.enclosure;
-        e.enclosure->url = absolute_or_empty(e.link, a.enclosure->url);
+        e.enclosure->url = absolute_or_empty(base, a.enclosure->url);
     }
     return e;
 }

@@ -155,6 +155,30 @@ TEST(Config, ContentKeysErrorsCarryLineAndColumn) {
         "/etc/feedd/feedd.yaml:7:13: 'content.keys.author' must be a name or a list of names");
 }
 
+TEST(Config, ContentIncludeAndExcludeAreGlobLists) {
+    const auto config = parse_ok(std::string(kMinimal) +
+                                 "  include: [\"posts/**\", \"*.md\"]\n  exclude: drafts/*.md\n");
+    EXPECT_EQ(config.content.include, (std::vector<std::string>{"posts/**", "*.md"}));
+    EXPECT_EQ(config.content.exclude, (std::vector<std::string>{"drafts/*.md"}));
+    EXPECT_TRUE(parse_ok(kMinimal).content.include.empty());
+    EXPECT_TRUE(parse_ok(kMinimal).content.exclude.empty());
+}
+
+TEST(Config, BadGlobsCarryLineAndColumn) {
+    EXPECT_EQ(
+        parse_error(std::string(kMinimal) + "  include:\n    - posts/*.md\n    - posts/[ab.md\n"),
+        "/etc/feedd/feedd.yaml:8:7: 'content.include': 'posts/[ab.md': '[' without a closing "
+        "']' in one folder name");
+    EXPECT_EQ(parse_error(std::string(kMinimal) + "  exclude: /abs/*.md\n"),
+              "/etc/feedd/feedd.yaml:6:12: 'content.exclude': '/abs/*.md': a glob is relative to "
+              "content.dir and "
+              "must not start with '/'");
+    EXPECT_EQ(parse_error(std::string(kMinimal) + "  exclude: {a: b}\n"),
+              "/etc/feedd/feedd.yaml:6:12: 'content.exclude' must be a glob or a list of globs");
+    EXPECT_NE(parse_error(std::string(kMinimal) + "  include: [\"a/**.md\"]\n").find(":6:13: "),
+              std::string::npos);
+}
+
 TEST(Config, PingEndpointsMustBeHttpUrls) {
     EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  websub: [ftp://hub.example/]\n")
                   .find(":7:12: 'ping.websub' must be an absolute http(s) URL"),

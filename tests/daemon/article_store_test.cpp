@@ -78,6 +78,37 @@ TEST_F(ArticleStoreTest, FollowsDeletionsFoldersAndSidecars) {
     EXPECT_EQ(store.articles()[0]->title, "B");
 }
 
+// docs/content.md, "Site structure": an update classifies a path as a scan would, and a change
+// that turns other files into resources (or back) takes them out of (or into) the store.
+TEST_F(ArticleStoreTest, UpdatesFollowBundlesAssetFoldersAndSectionPages) {
+    write("posts/trip/day.md", md("Day", "2024-01-01"));
+    write("posts/trip/data/log.md", md("Log", "2024-01-02"));
+    write("posts/walk/notes.md", md("Notes", "2024-01-03"));
+    ArticleStore store(content_);
+    store.rescan();
+    EXPECT_EQ(titles(store), (std::vector<std::string>{"Log", "Day", "Notes"}));
+
+    write("posts/trip/index.md", md("Trip", "2024-01-04"));
+    write("posts/walk.md", md("Walk", "2024-01-05"));
+    write("posts/_index.md", md("Posts section", "2024-01-06"));
+    store.update({"posts/trip/index.md", "posts/walk.md", "posts/_index.md"});
+    EXPECT_EQ(titles(store), (std::vector<std::string>{"Trip", "Walk"}));
+    // A file added inside a bundle or an asset folder stays a resource.
+    write("posts/trip/more.md", md("More", "2024-01-07"));
+    write("posts/walk/x/y.md", md("Y", "2024-01-07"));
+    store.update({"posts/trip/more.md", "posts/walk/x"});
+    EXPECT_EQ(titles(store), (std::vector<std::string>{"Trip", "Walk"}));
+    // What a full rescan finds is the same.
+    ArticleStore fresh(content_);
+    fresh.rescan();
+    EXPECT_EQ(titles(fresh), titles(store));
+
+    fs::remove(content_.dir / "posts/trip/index.md");
+    fs::remove(content_.dir / "posts/walk.md");
+    store.update({"posts/trip/index.md", "posts/walk.md"});
+    EXPECT_EQ(titles(store), (std::vector<std::string>{"Log", "Day", "More", "Notes", "Y"}));
+}
+
 TEST_F(ArticleStoreTest, KeepsProblemsPerFile) {
     write("bad.md", "---\ntitle: [oops\n---\n");
     write("good.md", md("Good", "2024-01-01"));

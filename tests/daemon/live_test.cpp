@@ -97,6 +97,65 @@ TEST_F(Live, ASidecarChangeUpdatesItsArticle) {
     EXPECT_TRUE(feedd.wait_for("/feed.xml", lacks("sidecar-added-tag")));
 }
 
+// docs/content.md, "Site structure": an index.md makes its folder a page bundle, and every other
+// file in it a resource, at the next rebuild; without it they are articles again.
+TEST_F(Live, AnIndexFileTurnsItsFolderIntoABundleAndBack) {
+    RunningFeedd feedd(site_.config());
+    fs::create_directories(content() / "posts" / "trip" / "data");
+    write_file(content() / "posts" / "trip" / "day-one.md", markdown("Day one", "2026-01-04"));
+    write_file(content() / "posts" / "trip" / "data" / "log.md", markdown("Raw log", "2026-01-04"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", [](const std::string& body) {
+        return body.find("Day one</title>") != std::string::npos &&
+               body.find("Raw log</title>") != std::string::npos;
+    }));
+
+    save_atomically(content() / "posts" / "trip" / "index.md",
+                    markdown("The trip", "2026-01-05", "![a view](photo.jpg)"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", [](const std::string& body) {
+        return body.find("The trip</title>") != std::string::npos &&
+               body.find("Day one") == std::string::npos &&
+               body.find("Raw log") == std::string::npos;
+    }));
+    const auto feed = feedd.get("/feed.xml").body;
+    EXPECT_NE(feed.find("<link>https://news.example.org/posts/trip/</link>"), std::string::npos);
+    EXPECT_NE(feed.find("https://news.example.org/posts/trip/photo.jpg"), std::string::npos);
+
+    fs::remove(content() / "posts" / "trip" / "index.md");
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", [](const std::string& body) {
+        return body.find("The trip</title>") == std::string::npos &&
+               body.find("Day one</title>") != std::string::npos &&
+               body.find("Raw log</title>") != std::string::npos;
+    }));
+}
+
+TEST_F(Live, AnArticleFileMakesTheFolderOfItsNameAnAssetFolder) {
+    RunningFeedd feedd(site_.config());
+    write_file(content() / "posts" / "walk" / "notes.md", markdown("Walk notes", "2026-01-04"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("Walk notes</title>")));
+    save_atomically(content() / "posts" / "walk.md", markdown("A walk", "2026-01-05"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", [](const std::string& body) {
+        return body.find("A walk</title>") != std::string::npos &&
+               body.find("Walk notes") == std::string::npos;
+    }));
+}
+
+TEST_F(Live, SectionPagesNeverBecomeEntries) {
+    RunningFeedd feedd(site_.config());
+    write_file(content() / "news" / "_index.md", markdown("The news section", "2026-01-06"));
+    write_file(content() / "news" / "after.md", markdown("After the section page", "2026-01-06"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("After the section page</title>")));
+    EXPECT_EQ(feedd.get("/feed.xml").body.find("The news section"), std::string::npos);
+}
+
+TEST_F(Live, SighupWithNewExcludeGlobsRescans) {
+    RunningFeedd feedd(site_.config());
+    write_file(content() / "drafts" / "plan.md", markdown("A plan", "2026-01-04"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("A plan</title>")));
+    site_.write_config("127.0.0.1:0", "  debounce_ms: 50\n  exclude: [\"drafts/**\"]\n");
+    feedd.process().signal(SIGHUP);
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", lacks("A plan</title>")));
+}
+
 TEST_F(Live, ABurstOfFiveHundredFilesGivesOneRebuild) {
     RunningFeedd feedd(site_.config());
     const auto before = feedd.process().stderr_text().size();

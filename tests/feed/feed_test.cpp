@@ -1,7 +1,13 @@
 #include "feed/feed.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "content/scan.h"
 #include "feed/feed_test_support.h"
 
 namespace feedd {
@@ -75,6 +81,90 @@ TEST(MakeFeed, PermalinkJoinsWithoutDoubleSlashes) {
     config.site.permalink = "{path}";
     EXPECT_EQ(make_feed({article("a/b.md", "B", at(2024, 4, 1))}, config, kNow).entries[0].link,
               "https://example.org/blog/a/b");
+}
+
+// docs/content.md, "Site structure": a page bundle is its folder, and its resources sit in it.
+TEST(MakeFeed, APageBundleIsLinkedAsItsFolderAndItsImagesResolveThere) {
+    Article trip = article("posts/trip/index.md", "Trip", at(2024, 4, 1));
+    trip.content_html = "<p><img src=\"photo.jpg\" alt=\"\"><a href=\"notes.txt\">notes</a></p>";
+    trip.image = "cover.jpg";
+    Config config = site_config();
+    config.site.permalink = "/{path}/";
+    Entry e = make_entry(trip, config);
+    EXPECT_EQ(e.link, "https://news.example.org/posts/trip/");
+    EXPECT_EQ(e.id, "https://news.example.org/posts/trip/");
+    EXPECT_NE(e.content_html.find("src=\"https://news.example.org/posts/trip/photo.jpg\""),
+              std::string::npos)
+        << e.content_html;
+    EXPECT_NE(e.content_html.find("href=\"https://news.example.org/posts/trip/notes.txt\""),
+              std::string::npos);
+    EXPECT_EQ(e.image, "https://news.example.org/posts/trip/cover.jpg");
+
+    // A permalink without a trailing '/': the bundle's folder still holds its resources.
+    config.site.permalink = "/{path}.html";
+    e = make_entry(trip, config);
+    EXPECT_EQ(e.link, "https://news.example.org/posts/trip.html");
+    EXPECT_NE(e.content_html.find("https://news.example.org/posts/trip/photo.jpg"),
+              std::string::npos)
+        << e.content_html;
+    // An ordinary article's links stay relative to its link.
+    Article plain = article("posts/walk.md", "Walk", at(2024, 4, 1));
+    plain.content_html = "<p><img src=\"photo.jpg\" alt=\"\"></p>";
+    EXPECT_NE(
+        make_entry(plain, config).content_html.find("https://news.example.org/posts/photo.jpg"),
+        std::string::npos);
+}
+
+// A Hugo and a Jekyll tree read as feedd reads a site (scan_content) and made into the feed.
+TEST(MakeFeed, AHugoAndJekyllSiteGiveOnlyTheirArticles) {
+    namespace fs = std::filesystem;
+    std::random_device rd;
+    const fs::path dir =
+        fs::temp_directory_path() /
+        ("feedd-site-structure-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    const auto write = [&](const std::string& rel, const std::string& bytes) {
+        fs::create_directories((dir / rel).parent_path());
+        std::ofstream(dir / rel, std::ios::binary) << bytes;
+    };
+    write("posts/_index.md", "---\ntitle: Posts\ndate: 2024-01-01\n---\nAll the posts.\n");
+    write("posts/trip/index.md",
+          "---\ntitle: The trip\ndate: 2024-03-01\n---\nA view: ![a view](photo.jpg)\n");
+    write("posts/trip/photo.jpg", "JPEG");
+    write("posts/trip/notes.txt", "Notes on the way 1 Mar 2024\n\nKilometres.\n");
+    write("posts/walk.md", "---\ntitle: A walk\ndate: 2024-02-01\n---\nText.\n");
+    write("posts/walk/data.txt", "Heights 1 Feb 2024\n\n120 m.\n");
+    write("_posts/2014-05-06-jekyll.markdown", "---\ntitle: Jekyll post\n---\nText.\n");
+    write("_drafts/unfinished.md", "---\ntitle: Unfinished\n---\nText.\n");
+    write("_layouts/default.md", "{{ content }}\n");
+    write("_includes/footer.md", "Footer.\n");
+    write("assets/readme.md", "---\naliases: [/readme/]\n---\n");  // nothing in it
+    write("old.md", "---\nredirect_to: /posts/walk/\n---\n");
+    ContentConfig content;
+    content.dir = dir;
+    const ContentSet set = scan_content(content);
+    fs::remove_all(dir);
+
+    std::vector<std::string> paths;
+    for (const auto& a : set.articles) paths.push_back(a.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"_posts/2014-05-06-jekyll.markdown",
+                                               "posts/trip/index.md", "posts/walk.md"}));
+    Config config = site_config();
+    config.site.permalink = "/{path}/";
+    const Feed feed = make_feed(set.articles, config, kNow);
+    ASSERT_EQ(feed.entries.size(), 3u);
+    const Entry& trip = feed.entries[0];
+    EXPECT_EQ(trip.title, "The trip");
+    EXPECT_EQ(trip.link, "https://news.example.org/posts/trip/");
+    EXPECT_NE(trip.content_html.find("src=\"https://news.example.org/posts/trip/photo.jpg\""),
+              std::string::npos)
+        << trip.content_html;
+    // The two files that are read and are no articles: one warning line each.
+    std::vector<std::string> problems;
+    for (const auto& p : set.problems) problems.push_back(to_string(p));
+    EXPECT_EQ(problems,
+              (std::vector<std::string>{
+                  "assets/readme.md: no title, date or text; not an article",
+                  "old.md: a redirect (to '/posts/walk/') without text; not an article"}));
 }
 
 TEST(MakeFeed, PercentEncodesPathCharactersIncludingUtf8) {
