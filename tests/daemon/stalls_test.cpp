@@ -259,7 +259,7 @@ TEST_F(Stalls, NotifySocketThatNobodyReads) {
 // the log's queue holds (log::kQueueBytes), and every rebuild a line more.
 TEST_F(Stalls, StderrThatNobodyReads) {
     RunningFeedd feedd(site_.config());
-    ASSERT_TRUE(feedd.process().shrink_stderr_pipe(4096));
+    ASSERT_TRUE(feedd.process().resize_stderr_pipe(4096));
     const auto length = fault_length();
     const std::string long_name(200, 'n');
     const int broken = static_cast<int>(2 * log::kQueueBytes / (long_name.size() + 100));
@@ -275,9 +275,12 @@ TEST_F(Stalls, StderrThatNobodyReads) {
         }
     });
     expect_served_through(report, length);
-    // Reading again: what was queued comes out, then how many lines had to be dropped.
-    EXPECT_NE(feedd.process().wait_for_line("log line(s) dropped", 10s), "")
+    // Reading again: what was queued comes out, then how many lines had to be dropped. Then the
+    // pipe gets its usual size back, so that the lines of the stop fit in it while this test
+    // waits for the exit without reading.
+    EXPECT_NE(feedd.process().wait_for_line("log line(s) dropped", 30s), "")
         << feedd.process().stderr_text();
+    EXPECT_TRUE(feedd.process().resize_stderr_pipe(65536));
     EXPECT_EQ(feedd.stop(), 0);
     EXPECT_NE(feedd.process().stderr_text().find("feedd: stopped"), std::string::npos);
 }

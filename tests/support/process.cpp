@@ -137,8 +137,14 @@ std::string ChildProcess::wait_for_line(const std::string& needle,
     }
 }
 
-bool ChildProcess::shrink_stderr_pipe(int bytes) {
-    return err_fd_ >= 0 && fcntl(err_fd_, F_SETPIPE_SZ, bytes) >= 0;
+bool ChildProcess::resize_stderr_pipe(int bytes) {
+    for (int attempt = 0; attempt < 50 && err_fd_ >= 0; ++attempt) {
+        if (fcntl(err_fd_, F_SETPIPE_SZ, bytes) >= 0) return true;
+        if (errno != EBUSY) return false;
+        wait_for_line("\n\x01never",
+                      std::chrono::milliseconds(10));  // EBUSY: more is waiting than fits
+    }
+    return false;
 }
 
 void ChildProcess::signal(int sig) {

@@ -33,8 +33,9 @@ class ChildProcess {
     // Reads stderr until a line contains `needle`; returns that line, or "" on timeout/EOF.
     std::string wait_for_line(const std::string& needle, std::chrono::milliseconds timeout);
     // Makes the stderr pipe hold only `bytes` (at least a page): a test that stops reading it then
-    // sees the child's writes fill it after a few lines. False if the kernel refused.
-    bool shrink_stderr_pipe(int bytes);
+    // sees the child's writes fill it after a few lines. Reads what is waiting first, so the
+    // pipe holds less than that; false if the kernel still refused. Also gives it back its size.
+    bool resize_stderr_pipe(int bytes);
     // Everything read from stderr so far.
     const std::string& stderr_text() const { return err_; }
     void signal(int sig);
