@@ -192,10 +192,11 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
     Metadata& meta = body->meta;
     const bool has_title = meta.title && !meta.title->empty();
     // Files of a site that are not articles (docs/content.md, "Site structure"): said in one
-    // line, a warning, instead of whatever else reading them found.
+    // line instead of whatever else reading them found. An error, as for every skipped file
+    // (Problem: an article comes out exactly when no problem is an error).
     const auto not_an_article = [&](std::string message) -> std::optional<Article> {
         problems.resize(first_problem);
-        problems.push_back({source.path, 0, std::move(message), Severity::warning});
+        problems.push_back({source.path, 0, std::move(message), Severity::error});
         return std::nullopt;
     };
     if (kind == Kind::markdown && is_blank(markdown_body)) {

@@ -38,8 +38,14 @@ TEST(Glob, StarAndQuestionMarkStayWithinAFolder) {
     EXPECT_FALSE(glob_match("*.md", "posts/a.md"));
     EXPECT_TRUE(glob_match("posts/*.md", "posts/a.md"));
     EXPECT_FALSE(glob_match("posts/*.md", "posts/x/a.md"));
-    EXPECT_TRUE(glob_match("posts/20?" "?-*.md", "posts/2014-x.md"));
-    EXPECT_FALSE(glob_match("posts/20?" "?-*.md", "posts/201-x.md"));
+    EXPECT_TRUE(
+        glob_match("posts/20?"
+                   "?-*.md",
+                   "posts/2014-x.md"));
+    EXPECT_FALSE(
+        glob_match("posts/20?"
+                   "?-*.md",
+                   "posts/201-x.md"));
     EXPECT_FALSE(glob_match("p?sts/a.md", "p/sts/a.md"));
     EXPECT_TRUE(glob_match("[ab].md", "b.md"));
     EXPECT_FALSE(glob_match("[ab].md", "c.md"));
@@ -186,11 +192,11 @@ TEST_F(StructureTest, IncludeAndExcludeGlobs) {
     EXPECT_FALSE(find_problem(problems_, "sidecar"));
 }
 
-TEST(NotAnArticle, MarkdownWithoutTitleDateOrTextIsOneWarning) {
+TEST(NotAnArticle, MarkdownWithoutTitleDateOrTextIsOneError) {
     const auto out = parse("posts/empty.md", "---\naliases: [/old/]\nweight: 3\n---\n\n");
     EXPECT_FALSE(out.article);
     ASSERT_EQ(out.problems.size(), 1u);
-    EXPECT_EQ(out.problems[0].severity, Severity::warning);
+    EXPECT_EQ(out.problems[0].severity, Severity::error);  // skipped, as every error says
     EXPECT_NE(out.problems[0].message.find("not an article"), std::string::npos);
     // A title alone, or text alone, is an article.
     EXPECT_TRUE(parse("posts/t.md", "---\ntitle: About\n---\n").article);
@@ -201,7 +207,7 @@ TEST(NotAnArticle, RedirectStubIsSkipped) {
     const auto out = parse("old.md", "---\ntitle: Old\nredirect_to: /new/\n---\n");
     EXPECT_FALSE(out.article);
     ASSERT_EQ(out.problems.size(), 1u);
-    EXPECT_EQ(out.problems[0].severity, Severity::warning);
+    EXPECT_EQ(out.problems[0].severity, Severity::error);
     EXPECT_NE(out.problems[0].message.find("redirect"), std::string::npos);
     const auto hugo = parse("old.md", "+++\nredirect = \"/new/\"\n+++\n");
     EXPECT_FALSE(hugo.article);
