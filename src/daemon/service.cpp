@@ -37,7 +37,7 @@ constexpr auto kStopDeadline = std::chrono::milliseconds(4500);
 bool same_content_settings(const ContentConfig& a, const ContentConfig& b) {
     return a.dir == b.dir && a.timezone == b.timezone && a.cut_markers == b.cut_markers &&
            a.max_file_bytes == b.max_file_bytes && a.debounce_ms == b.debounce_ms &&
-           a.include == b.include && a.exclude == b.exclude;
+           a.include == b.include && a.exclude == b.exclude && a.keys == b.keys;
 }
 
 std::string milliseconds(std::chrono::microseconds duration) {
@@ -130,7 +130,7 @@ struct Service::Impl {
         build_work.reset();
         build_io.stop();
         if (build_thread.joinable()) build_thread.join();
-        watcher.reset();  // before build_io, whose timer and descriptor it holds, goes away
+        watcher.reset();       // before build_io, whose timer and descriptor it holds, goes away
         log::info("stopped");  // main() gives the queued lines and STOPPING=1 a moment to get out
         return 0;
     }

@@ -156,6 +156,18 @@ TEST_F(Live, SighupWithNewExcludeGlobsRescans) {
     EXPECT_TRUE(feedd.wait_for("/feed.xml", lacks("A plan</title>")));
 }
 
+// content.keys changes how every file reads: a SIGHUP that changes it re-reads them all.
+TEST_F(Live, SighupWithNewContentKeysRereadsTheArticles) {
+    write_file(content() / "news" / "headline.md",
+               "---\nheadline: Named by the site key\ndate: 2026-01-04\n---\nBody.\n");
+    RunningFeedd feedd(site_.config());
+    EXPECT_EQ(feedd.get("/feed.xml").body.find("Named by the site key"), std::string::npos);
+    site_.write_config("127.0.0.1:0", "  debounce_ms: 50\n  keys: { title: [headline] }\n");
+    feedd.process().signal(SIGHUP);
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("Named by the site key</title>")))
+        << feedd.get("/feed.xml").body;
+}
+
 TEST_F(Live, ABurstOfFiveHundredFilesGivesOneRebuild) {
     RunningFeedd feedd(site_.config());
     const auto before = feedd.process().stderr_text().size();
