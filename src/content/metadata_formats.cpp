@@ -34,11 +34,18 @@ bool toml_unsafe(char32_t c) {
            (c >= 0xFB26 && c <= 0xFEFE);
 }
 
-// `text` with those code points made harmless before toml++ reads it: in basic strings they
-// become \uXXXX escapes (the same value), outside strings and comments, where TOML allows no
-// such character, U+FFFD (which toml++ reports as an error). Everything else is byte for byte.
-// Why by hand: it is the workaround for that one library bug, and needs TOML's string syntax only.
-std::string without_toml_unsafe_code_points(std::string_view text) {
+// `text` with none of those code points left for toml++ to read: in basic strings they become
+// \uXXXX escapes (the same value); anywhere else U+FFFD (in comments it changes nothing; where TOML
+// allows no such character toml++ reports an error). Literal strings cannot escape them, and a
+// quote inside broken text may not start a string for toml++ either, so one found in what looks
+// like a literal string is reported (`literal_at`: its offset) rather than passed on. Everything
+// else is byte for byte. Why by hand: it is the workaround for that one library bug.
+struct SafeToml {
+    std::string text;
+    std::optional<std::size_t> literal_at;
+};
+SafeToml without_toml_unsafe_code_points(std::string_view text) {
+    std::optional<std::size_t> literal_at;
     enum class In { code, comment, basic, multi_basic, literal, multi_literal };
     In in = In::code;
     std::string out;
@@ -58,12 +65,12 @@ std::string without_toml_unsafe_code_points(std::string_view text) {
                 whole = (next & 0xC0) == 0x80;
                 c = (c << 6) | (next & 0x3F);
             }
-            if (!whole || length == 1 || !toml_unsafe(c) || in == In::comment ||
-                in == In::literal || in == In::multi_literal) {
+            if (!whole || length == 1 || !toml_unsafe(c)) {
                 out.append(text.substr(i, whole ? length : 1));
                 i += whole ? length : 1;
                 continue;
             }
+            if ((in == In::literal || in == In::multi_literal) && !literal_at) literal_at = i;
             if (in == In::basic || in == In::multi_basic) {
                 char escape[8];
                 std::snprintf(escape, sizeof escape, "\\u%04X", static_cast<unsigned>(c));
@@ -115,7 +122,7 @@ std::string without_toml_unsafe_code_points(std::string_view text) {
         out.append(text.substr(i, take));
         i += take;
     }
-    return out;
+    return {std::move(out), literal_at};
 }
 
 std::string two(int v) {
@@ -353,7 +360,17 @@ std::optional<Metadata> parse_toml_metadata(std::string_view toml_text,
                                             const MetadataSource& source,
                                             std::vector<Problem>& problems) {
     try {
-        const toml::table table = toml::parse(without_toml_unsafe_code_points(toml_text));
+        const SafeToml safe = without_toml_unsafe_code_points(toml_text);
+        if (safe.literal_at) {
+            problems.push_back({std::string(source.path),
+                                source.first_line + count_lines_before(toml_text, *safe.literal_at),
+                                "TOML: a single-quoted (literal) string holds a character the TOML "
+                                "library of this "
+                                "system cannot read safely; write that value in double quotes",
+                                Severity::error});
+            return std::nullopt;
+        }
+        const toml::table table = toml::parse(safe.text);
         return parse_metadata_tree(from_toml(table), source, problems);
     } catch (const toml::parse_error& error) {
         const int line =

@@ -166,7 +166,7 @@ TEST(HugoFrontMatter, TomlKeepsEveryCharacterOfItsStrings) {
                            "+++\n"
                            "title = \"Ёлка – ñandú 〜 ﻿x\"  # a comment with Ё and ñ\n"
                            "summary = \"\"\"one \\\n    Ёлка\"\"\"\n"
-                           "slug = 'ñandú'\n"
+                           "slug = \"ñandú\"\n"
                            "date = 2021-04-05\n"
                            "+++\nBody.\n");
     ASSERT_TRUE(out.article) << problem_lines(out);
@@ -185,12 +185,19 @@ TEST(FrontMatterErrors, TomlNeverReachesTheLibrarysUndefinedBehaviour) {
         if (c >= 0xD800 && c <= 0xDFFF) continue;
         const std::string ch = utf8(c);
         for (const std::string& toml :
-             {ch + " = 1\n", "title = " + ch + "\n", "title = \"\"\"a \\" + ch + "\"\"\"\n",
+             {ch + " = 1\n", "title = " + ch + "\n", "t = 1'" + ch + "\n", "t = 'a" + ch + "'\n",
+              "# " + ch + "\nt = 1\n", "title = \"\"\"a \\" + ch + "\"\"\"\n",
               "title = \"\"\"a \\\n " + ch + "\"\"\"\n"}) {
             problems.clear();
             parse_toml_metadata(toml, source, problems);
         }
     }
+    // In a literal string such a character cannot be escaped: a clear error, with its line.
+    problems.clear();
+    EXPECT_FALSE(parse_toml_metadata("title = 'x'\nslug = 'ñandú'\n", source, problems));
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].line, 3);
+    EXPECT_NE(problems[0].message.find("double quotes"), std::string::npos);
     // And such a character where TOML allows none is reported, not dropped silently.
     problems.clear();
     EXPECT_FALSE(parse_toml_metadata("Ё = 1\n", source, problems));
