@@ -1,5 +1,5 @@
 // feedd's command line: arguments → subcommand. Everything unexpected is caught here and becomes a
-// message and an exit code. The parser is hand-written: three subcommands and four options do not
+// message and an exit code. The parser is hand-written: five subcommands and four options do not
 // justify a compiled Boost.Program_options dependency.
 #include <cstring>
 #include <exception>
@@ -18,6 +18,7 @@
 namespace {
 
 constexpr const char* kUsage = R"(Usage: feedd [COMMAND] -c FILE [OPTIONS]
+       feedd adopt -c FILE FEED
 
 Publishes a directory of articles as RSS 2.0, Atom 1.0 and JSON Feed.
 
@@ -26,6 +27,8 @@ Commands:
   build   write feed.xml, atom.xml, feed.json and index.html into the directory given by -o
   check   read the config and every article; print one line per problem as "path:line: message"
   ping    tell every configured WebSub hub and ping service about every feed now; print each outcome
+  adopt   take the ids of the feed the site publishes today (FEED: a file or an http(s) URL) for
+          the articles its entries match, so readers do not see them again (docs/identity.md)
 
 Options:
   -c, --config FILE     the YAML config file (required; see config/feedd.yaml)
@@ -34,8 +37,8 @@ Options:
   -h, --help            show this help
   -V, --version         show the version
 
-Exit codes: 0 success (check: no problems); 1 check found problems, a ping failed, or serve/build
-failed at run time; 2 invalid command line or config.
+Exit codes: 0 success (check: no problems); 1 check found problems, a ping failed, adopt matched
+nothing, or serve/build failed at run time; 2 invalid command line or config.
 )";
 
 struct Arguments {
@@ -43,6 +46,7 @@ struct Arguments {
     std::string config;
     std::string output;
     std::string log_level;
+    std::string feed;  // adopt's FEED
     bool help = false;
     bool version = false;
 };
@@ -75,8 +79,11 @@ std::optional<Arguments> parse_arguments(int argc, char** argv, std::string& err
             if (!value(args.output)) return std::nullopt;
         } else if (name == "--log-level") {
             if (!value(args.log_level)) return std::nullopt;
-        } else if (i == 0 && (word == "serve" || word == "build" || word == "check" || word == "ping")) {
+        } else if (i == 0 && (word == "serve" || word == "build" || word == "check" || word == "ping" ||
+                              word == "adopt")) {
             args.command = word;
+        } else if (args.command == "adopt" && args.feed.empty() && !word.starts_with("-")) {
+            args.feed = word;
         } else {
             error = "unknown argument '" + std::string(word) + "'";
             return std::nullopt;
@@ -117,6 +124,11 @@ int run(int argc, char** argv) {
         return feedd::kExitConfig;
     }
 
+    if (args->command == "adopt" && args->feed.empty()) {
+        std::cerr << "feedd: adopt needs FEED (the feed the site publishes today: a file or an http(s) URL)\n";
+        return feedd::kExitConfig;
+    }
+
     const auto config = feedd::load_config(args->config);
     if (!config) {
         std::cerr << config.error().message << '\n';
@@ -125,6 +137,7 @@ int run(int argc, char** argv) {
     if (args->command == "check") return feedd::check(*config);
     if (args->command == "build") return feedd::build_to_directory(*config, args->output);
     if (args->command == "ping") return feedd::ping_all(*config);
+    if (args->command == "adopt") return feedd::adopt(*config, args->feed);
     return feedd::serve(*config);
 }
 

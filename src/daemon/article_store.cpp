@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "feed/feed.h"
 
@@ -42,20 +43,79 @@ ArticleStore::ArticleStore(ContentConfig content) : content_(std::move(content))
 void ArticleStore::put(const std::string& path, Entry entry) {
     problem_count_ += entry.problems.size();
     if (planner_ && entry.article) planner_->add(entry.article.get());
-    // A first scan puts paths in order: after the last one, with no search of 100k keys.
+    // A first scan puts paths in order: after the last one, with no search of 100k keys. Renames
+    // are looked for only among later arrivals: a first scan has nothing that left before it.
     if (entries_.empty() || entries_.rbegin()->first < path) {
+        if (!gone_.empty() && entry.article) arrived_.push_back(path);
         entries_.emplace_hint(entries_.end(), path, std::move(entry));
         return;
     }
     auto at = entries_.lower_bound(path);
-    if (at != entries_.end() && at->first == path) at = erase(at);
+    if (at != entries_.end() && at->first == path) {
+        at = erase(at, /*gone=*/false);
+    } else if (!gone_.empty() && entry.article) {
+        arrived_.push_back(path);
+    }
     entries_.emplace_hint(at, path, std::move(entry));
 }
 
-ArticleStore::Entries::iterator ArticleStore::erase(Entries::iterator it) {
+ArticleStore::Entries::iterator ArticleStore::erase(Entries::iterator it, bool gone) {
     problem_count_ -= it->second.problems.size();
     if (planner_ && it->second.article) planner_->remove(it->second.article.get());
+    if (gone && it->second.article) {
+        gone_.push_back(it->second.article);
+        if (gone_.size() > kRecentlyGone) gone_.pop_front();
+    }
     return entries_.erase(it);
+}
+
+std::shared_ptr<Article> ArticleStore::with_ledger_id(std::shared_ptr<Article> article) const {
+    if (!ledger_ || !article || !article->id.empty()) return article;
+    if (const std::string* id = ledger_->find(article->path)) {
+        article->id = *id;
+        article->digest = article_digest(*article);
+    }
+    return article;
+}
+
+std::vector<std::string> ArticleStore::keep_identities(
+    IdentityLedger& ledger, const std::function<std::string(const Article&)>& id_of) {
+    std::vector<std::string> kept;
+    if (arrived_.empty() || gone_.empty()) {
+        arrived_.clear();
+        return kept;
+    }
+    std::unordered_multimap<std::uint64_t, std::size_t> gone_by_fingerprint;
+    for (std::size_t i = 0; i < gone_.size(); ++i)
+        if (gone_[i]) gone_by_fingerprint.emplace(identity_fingerprint(*gone_[i]), i);
+    for (const auto& path : arrived_) {
+        const auto found = entries_.find(path);
+        if (found == entries_.end() || !found->second.article || !found->second.article->id.empty()) continue;
+        const Article& arrived = *found->second.article;
+        const auto [first, last] = gone_by_fingerprint.equal_range(identity_fingerprint(arrived));
+        // The most recent one that left: a file moved twice keeps the id it had last.
+        std::size_t best = gone_.size();
+        for (auto it = first; it != last; ++it) {
+            if (gone_[it->second] && gone_[it->second]->title == arrived.title &&
+                gone_[it->second]->date == arrived.date && (best == gone_.size() || it->second > best))
+                best = it->second;
+        }
+        if (best == gone_.size()) continue;
+        std::shared_ptr<const Article> old = std::exchange(gone_[best], nullptr);
+        if (old->path == path) continue;  // back where it was: its own rule gives it its id again
+        auto id = id_of(*old);
+        ledger.forget(old->path);
+        ledger.assign(path, id);
+        auto renamed = std::make_shared<Article>(arrived);
+        renamed->id = std::move(id);
+        renamed->digest = article_digest(*renamed);
+        Entry entry{found->second.version, std::move(renamed), found->second.problems};
+        bodies_.erase(path);
+        put(path, std::move(entry));
+        kept.push_back(path);
+    }
+    arrived_.clear();
+    return kept;
 }
 
 SitePlan ArticleStore::plan(const Config& config, Seconds now) {
@@ -77,7 +137,7 @@ void ArticleStore::put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& updat
     for (auto& outcome : outcomes) {
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(),
                                    outcome.problems.end());
-        put(outcome.stamp.path, Entry{FileVersion::of(outcome.stamp), std::move(outcome.article),
+        put(outcome.stamp.path, Entry{FileVersion::of(outcome.stamp), with_ledger_id(std::move(outcome.article)),
                                       std::move(outcome.problems)});
     }
     update.read += outcomes.size();
@@ -254,7 +314,7 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
         if (outcomes[i].article) {
             bodies_.insert_or_assign(
                 to_read[i].path,
-                Entry{FileVersion::of(to_read[i]), held(std::move(*outcomes[i].article)), {}});
+                Entry{FileVersion::of(to_read[i]), held(std::move(*with_ledger_id(std::move(outcomes[i].article)))), {}});
         } else {
             // Changed or gone since it was listed: publish what is known; the watcher brings the
             // rest.

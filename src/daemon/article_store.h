@@ -6,6 +6,8 @@
 // Not thread-safe: the daemon touches a store from its build thread only.
 #pragma once
 
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,6 +17,7 @@
 #include "config/config.h"
 #include "content/article.h"
 #include "content/scan.h"
+#include "feed/identity_ledger.h"
 #include "feed/planner.h"
 #include "feed/site.h"
 
@@ -38,6 +41,18 @@ public:
     StoreUpdate rescan(const FolderHook& before_listing = {});
     // Looks only at these paths (relative to content.dir; a folder stands for everything below it).
     StoreUpdate update(const std::vector<std::string>& paths);
+
+    // Articles read from now on take their id from `ledger` (when their metadata sets none):
+    // docs/identity.md. Null: no ledger. The ledger must outlive the store, or the next call.
+    void use_ledger(const IdentityLedger* ledger) { ledger_ = ledger; }
+    // An article that appeared under a new path since the last call, with no id of its own or from
+    // the ledger, and that is the same article (identity_fingerprint) as one that left (since the
+    // last call, or before: the last kRecentlyGone that left while this store lived) keeps the id
+    // that one had: `id_of` says what it was (its Entry::id), `ledger` records it for the new path
+    // (and forgets the old path), and the held article takes it. Returns the paths that kept one.
+    std::vector<std::string> keep_identities(IdentityLedger& ledger,
+                                             const std::function<std::string(const Article&)>& id_of);
+    static constexpr std::size_t kRecentlyGone = 10000;
 
     // Every article held (drafts and future ones included), metadata only, in path order.
     // Valid until the next update.
@@ -90,7 +105,10 @@ private:
     // Each outcome becomes its path's entry; its problems are reported in `update`.
     void put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& update);
     void put(const std::string& path, Entry entry);
-    Entries::iterator erase(Entries::iterator it);
+    // `gone`: the article left the site (not replaced by a newer read of its file).
+    Entries::iterator erase(Entries::iterator it, bool gone = true);
+    // The article as the ledger has it.
+    std::shared_ptr<Article> with_ledger_id(std::shared_ptr<Article> article) const;
 
     ContentConfig content_;
     Entries entries_;
@@ -100,6 +118,9 @@ private:
     std::map<std::string, Entry, std::less<>> bodies_;  // full reads of the articles feeds show
     std::vector<Problem> directory_problems_;  // from the last full listing
     RenderCache render_cache_;
+    const IdentityLedger* ledger_ = nullptr;
+    std::vector<std::string> arrived_;                  // paths new to the store since keep_identities
+    std::deque<std::shared_ptr<const Article>> gone_;  // articles that left, newest last
 };
 
 }  // namespace feedd

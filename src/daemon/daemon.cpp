@@ -1,6 +1,8 @@
 #include "daemon/daemon.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -8,26 +10,41 @@
 
 #include "daemon/article_store.h"
 #include "daemon/build.h"
+#include "daemon/ledger_file.h"
 #include "daemon/service.h"
 #include "daemon/log.h"
 #include "daemon/pings.h"
+#include "feed/adoption.h"
+#include "feed/feed.h"
+#include "ping/fetch.h"
+#include "ping/pinger.h"
 
 namespace feedd {
 namespace {
 
 namespace fs = std::filesystem;
 
-// One whole build for the one-shot commands.
+// One whole build for the one-shot commands, with the ids of the identity ledger (which they
+// only read).
 struct OneShot {
     ArticleStore store;
     Build build;
+    IdentityLedger ledger;
+    std::string ledger_error;  // the ledger could not be read: nothing was built
 };
 
-OneShot build_once(const Config& config) {
+std::unique_ptr<OneShot> build_once(const Config& config) {
     const auto started = std::chrono::steady_clock::now();
-    OneShot once{ArticleStore(config.content), {}};
-    once.store.rescan();
-    once.build = render_site(once.store, config, now_seconds(), started, Deferred::render);
+    auto once = std::make_unique<OneShot>(ArticleStore(config.content), Build{}, IdentityLedger{}, std::string{});
+    auto ledger = load_ledger(ledger_file(config));
+    if (!ledger) {
+        once->ledger_error = ledger.error();
+        return once;
+    }
+    once->ledger = std::move(*ledger);
+    once->store.use_ledger(&once->ledger);
+    once->store.rescan();
+    once->build = render_site(once->store, config, now_seconds(), started, Deferred::render);
     return once;
 }
 
@@ -88,7 +105,12 @@ int serve(const Config& config) {
 }
 
 int build_to_directory(const Config& config, const fs::path& out_dir) {
-    const auto once = build_once(config);
+    const auto once_made = build_once(config);
+    const auto& once = *once_made;
+    if (!once.ledger_error.empty()) {
+        log::error(once.ledger_error + "; nothing built (the ids it records would be lost)");
+        return kExitProblems;
+    }
     const auto& build = once.build;
     log_build(config, once);
     if (!build.invalid.empty()) return kExitProblems;
@@ -118,11 +140,20 @@ int build_to_directory(const Config& config, const fs::path& out_dir) {
 
 int ping_all(const Config& config) {
     const auto once = build_once(config);
-    return ping_now(config, *once.build.snapshot);
+    if (!once->ledger_error.empty()) {
+        log::error(once->ledger_error);
+        return kExitProblems;
+    }
+    return ping_now(config, *once->build.snapshot);
 }
 
 int check(const Config& config) {
-    const auto once = build_once(config);
+    const auto once_made = build_once(config);
+    const auto& once = *once_made;
+    if (!once.ledger_error.empty()) {
+        std::cout << once.ledger_error << '\n';
+        return kExitProblems;
+    }
     const auto problems = once.store.problems();
     for (const auto& problem : problems) std::cout << problem_line(config.content, problem) << '\n';
     for (const auto& message : once.build.invalid) std::cout << "built feed is invalid: " << message << '\n';
@@ -141,6 +172,69 @@ int check(const Config& config) {
                   << " from modification times\n";
     }
     return problems.empty() && once.build.invalid.empty() ? kExitOk : kExitProblems;
+}
+
+int adopt(const Config& config, const std::string& source) {
+    std::string bytes;
+    if (source.starts_with("http://") || source.starts_with("https://")) {
+        ping::FetchOptions options;
+        options.user_agent = ping::default_user_agent(config.site.url);
+        auto fetched = ping::fetch_document(source, options);
+        if (!fetched) {
+            std::cerr << "feedd: " << fetched.error() << '\n';
+            return kExitProblems;
+        }
+        bytes = std::move(*fetched);
+    } else {
+        std::ifstream in(source, std::ios::binary);
+        if (!in) {
+            std::cerr << "feedd: " << source << ": cannot read: " << std::strerror(errno) << '\n';
+            return kExitProblems;
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        bytes = text.str();
+    }
+    const auto entries = read_published_feed(bytes, source, config.content.timezone);
+    if (!entries) {
+        std::cerr << "feedd: " << entries.error() << '\n';
+        return kExitProblems;
+    }
+
+    const auto file = ledger_file(config);
+    auto ledger = load_ledger(file);
+    if (!ledger) {
+        std::cerr << "feedd: " << ledger.error() << '\n';
+        return kExitProblems;
+    }
+    ArticleStore store(config.content);
+    store.rescan();
+    const auto adoption = match_published(*entries, store.articles(), config);
+
+    std::size_t by_link = 0, recorded = 0, same = 0;
+    for (const auto& match : adoption.matched) {
+        by_link += match.by_link ? 1 : 0;
+        if (ledger->assign(match.article->path, match.entry->id)) {
+            ++recorded;
+        } else {
+            ++same;
+        }
+    }
+    if (auto saved = save_ledger_changes(file, *ledger); !saved) {
+        std::cerr << "feedd: " << saved.error() << "; no id recorded\n";
+        return kExitProblems;
+    }
+    for (const PublishedEntry* entry : adoption.unmatched) {
+        std::cout << "unmatched: \"" << entry->title << "\" " << (entry->link.empty() ? entry->id : entry->link)
+                  << '\n';
+    }
+    std::cout << source << ": " << entries->size() << " entries, " << adoption.matched.size() << " matched ("
+              << by_link << " by link, " << adoption.matched.size() - by_link << " by title and date), "
+              << adoption.unmatched.size() << " unmatched; " << recorded << " ids recorded in " << file.string()
+              << (same ? ", " + std::to_string(same) + " recorded already" : std::string()) << '\n';
+    if (recorded > 0)
+        std::cout << "A running feedd takes them at its next reload (SIGHUP, systemctl reload feedd) or start.\n";
+    return adoption.matched.empty() && !entries->empty() ? kExitProblems : kExitOk;
 }
 
 }  // namespace feedd

@@ -27,4 +27,11 @@ int ping_all(const Config& config);
 // Prints one line per problem ("path:line: message") to stdout; kExitProblems when there is any.
 int check(const Config& config);
 
+// `feedd adopt` (docs/identity.md): reads the feed the site publishes today (`source`: a file, or
+// an http(s) URL), matches its entries to the articles (feed/adoption.h) and records each matched
+// entry's id in the identity ledger, so that feedd gives the article that id from now on. Prints
+// how many it matched and names the others. kExitOk when at least one entry matched (or the feed
+// has none), kExitProblems when the feed cannot be read or nothing matched.
+int adopt(const Config& config, const std::string& source);
+
 }  // namespace feedd

@@ -16,9 +16,11 @@
 
 #include "daemon/article_store.h"
 #include "daemon/build.h"
+#include "daemon/ledger_file.h"
 #include "daemon/log.h"
 #include "daemon/pings.h"
 #include "daemon/systemd.h"
+#include "feed/feed.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "ping/pinger.h"
@@ -82,6 +84,9 @@ struct Service::Impl {
     asio::executor_work_guard<asio::io_context::executor_type> build_work{build_io.get_executor()};
     std::thread build_thread;
     std::unique_ptr<ArticleStore> store;
+    // The ids articles keep (feed/identity_ledger.h), and where it is kept: build thread only.
+    IdentityLedger ledger;
+    std::filesystem::path ledger_path;
     std::unique_ptr<watch::DirectoryWatcher>
         watcher;  // on build_io: touched by the build thread only
 
@@ -91,6 +96,7 @@ struct Service::Impl {
     bool pending_render = false;  // nothing changed on disk, but time did (a scheduled article)
     bool building = false;
     bool reloading = false;
+    bool pending_ledger_reload = false;  // SIGHUP: `feedd adopt` may have written to it
     bool stopping = false;
 
     int run() {
@@ -104,8 +110,17 @@ struct Service::Impl {
         // Each folder is watched just before the first scan lists it, so that nothing changed
         // during the scan is missed, and the tree is walked once rather than by the watcher and the
         // scan.
+        ledger_path = ledger_file(config);
+        auto loaded = load_ledger(ledger_path);
+        if (!loaded) {
+            // Without it the articles it names would get other ids: readers would see them again.
+            log::error(loaded.error() + "; not starting without the identity ledger (docs/identity.md)");
+            return 1;
+        }
+        ledger = std::move(*loaded);
         start_watcher(config.content, /*walk=*/false);
         store = std::make_unique<ArticleStore>(config.content);
+        store->use_ledger(&ledger);
         const auto update = store->rescan([this](const std::string& folder) {
             if (watcher) watcher->watch_folder(folder);  // io is not running yet (watch_folder)
         });
@@ -216,17 +231,22 @@ struct Service::Impl {
         building = true;
         std::vector<std::string> paths(pending_paths.begin(), pending_paths.end());
         const bool rescan = pending_rescan;
+        const bool reload_ledger = pending_ledger_reload;
         pending_paths.clear();
-        pending_rescan = pending_render = false;
-        asio::post(build_io, [this, paths = std::move(paths), rescan, job_config = config] {
+        pending_rescan = pending_render = pending_ledger_reload = false;
+        asio::post(build_io, [this, paths = std::move(paths), rescan, reload_ledger, job_config = config] {
             const auto started = Clock::now();
-            if (store->content().dir != job_config.content.dir ||
-                !same_content_settings(store->content(), job_config.content)) {
+            bool new_store = store->content().dir != job_config.content.dir ||
+                             !same_content_settings(store->content(), job_config.content);
+            if (reload_ledger) new_store = reread_ledger(job_config) || new_store;
+            if (new_store) {
                 store = std::make_unique<ArticleStore>(job_config.content);
+                store->use_ledger(&ledger);
             }
             const bool everything = rescan || store->size() == 0;
             auto update = everything ? store->rescan() : store->update(paths);
             log_problems(job_config.content, update.new_problems);
+            keep_identities(job_config);
             auto build = render_site(*store, job_config, now_seconds(), started);
             const bool missing = content_missing(job_config.content);
             asio::post(io, [this, build = std::move(build), update = std::move(update), missing] {
@@ -236,6 +256,47 @@ struct Service::Impl {
                 start_rebuild();
             });
         });
+    }
+
+    // A renamed or moved article keeps its id (docs/identity.md): recorded before the build that
+    // publishes it under its new path is served, so that a crash cannot give it a new one. On the
+    // build thread.
+    void keep_identities(const Config& with) {
+        const auto kept = store->keep_identities(ledger, [&](const Article& old) { return make_entry(old, with).id; });
+        for (const auto& path : kept)
+            log::info((with.content.dir / path).string() + ": moved or renamed; keeps its id " + *ledger.find(path));
+        save_ledger();
+    }
+
+    void save_ledger() {
+        if (ledger.changes().empty()) return;
+        if (auto saved = save_ledger_changes(ledger_path, ledger); !saved)
+            log::error(saved.error() + "; the identity ledger's changes are kept in memory and written at the next build");
+    }
+
+    // At SIGHUP (on the build thread): the ledger as `feedd adopt` may have left it, from the
+    // state_dir the config now names. True when its records changed, so every article is read
+    // again with its id.
+    bool reread_ledger(const Config& with) {
+        save_ledger();
+        ledger_path = ledger_file(with);
+        auto loaded = load_ledger(ledger_path);
+        if (!loaded) {
+            log::error(loaded.error() + "; keeping the identity ledger read before");
+            return false;
+        }
+        if (*loaded == ledger) return false;
+        log::info(ledger_path.string() + ": the identity ledger changed; reading every article again");
+        const auto unsaved = ledger.changes();
+        ledger = std::move(*loaded);
+        for (const auto& change : unsaved) {
+            if (change.id.empty()) {
+                ledger.forget(change.path);
+            } else {
+                ledger.assign(change.path, change.id);
+            }
+        }
+        return true;
     }
 
     // Asked where the disk may be waited on (the build thread, or before serving starts).
@@ -435,6 +496,7 @@ struct Service::Impl {
         }
         reloading = true;
         pending_rescan = true;
+        pending_ledger_reload = true;
         start_rebuild();
     }
 

@@ -61,6 +61,7 @@ std::expected<CurlLibrary, std::string> open_curl_library(const std::string& son
     need("curl_free", lib.free);
     need("curl_easy_init", lib.easy_init);
     need("curl_easy_cleanup", lib.easy_cleanup);
+    need("curl_easy_perform", lib.easy_perform);
     need("curl_easy_setopt", lib.easy_setopt);
     need("curl_easy_getinfo", lib.easy_getinfo);
     need("curl_easy_strerror", lib.easy_strerror);

@@ -36,6 +36,7 @@ struct CurlLibrary {
     decltype(&curl_free) free = nullptr;
     decltype(&curl_easy_init) easy_init = nullptr;
     decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+    decltype(&curl_easy_perform) easy_perform = nullptr;
     decltype(&curl_easy_setopt) easy_setopt = nullptr;
     decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
     decltype(&curl_easy_strerror) easy_strerror = nullptr;
