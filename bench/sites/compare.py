@@ -331,6 +331,42 @@ def shape(p):
     return "/".join(out)
 
 
+def adopt_ids(a, feedd, cfg, gen_path, work, n):
+    """`feedd adopt` of the generator's own feed, then a new build: which of the generator's ids do
+    feedd's RSS guids and Atom ids carry now (and which did they carry before)?"""
+    gen_ids = [e.get("id") or entry_link(e) for e in feedparser.parse(gen_path).entries]
+
+    def ids_of(folder):
+        rss = {e.get("id") for e in feedparser.parse(os.path.join(folder, "feed.xml")).entries}
+        atom = {e.get("id") for e in feedparser.parse(os.path.join(folder, "atom.xml")).entries}
+        return rss, atom
+
+    before_rss, before_atom = ids_of(os.path.join(work, "feedd"))
+    said = run([feedd, "adopt", "-c", cfg, gen_path])
+    out = os.path.join(work, "feedd-adopted")
+    run([feedd, "build", "-c", cfg, "-o", out, "--log-level", "warning"])
+    rss, atom = ids_of(out)
+    kept_rss = [i for i in gen_ids if i in rss]
+    kept_atom = [i for i in gen_ids if i in atom]
+
+    def pct(k):
+        return "%d (%.1f %%)" % (k, 100.0 * k / n) if n else str(k)
+
+    print("### Ids after `feedd adopt` of the generator's feed\n")
+    summary = [l for l in said.splitlines() if " matched (" in l]
+    print("`feedd adopt` said: `%s`\n" % (summary[0].replace(work, "WORK") if summary else said.strip()))
+    print("| generator's entries | same id in feedd's RSS before | after adopt: RSS | after adopt: Atom |")
+    print("|---|---|---|---|")
+    print("| %d | %s | %s | %s |\n" % (n, pct(sum(1 for i in gen_ids if i in before_rss)), pct(len(kept_rss)),
+                                    pct(len(kept_atom))))
+    lost = [i for i in gen_ids if i not in rss or i not in atom]
+    if lost:
+        print("Ids not kept (first %d):\n" % min(a.show, len(lost)))
+        for i in lost[:a.show]:
+            print("- `%s`" % i)
+        print()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--site", required=True, help="the site's checkout (the folder with its generator config)")
@@ -344,6 +380,9 @@ def main():
     ap.add_argument("--work", default="", help="work folder (default: a new temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--show", type=int, default=20, help="mismatches listed per kind")
+    ap.add_argument("--adopt", action="store_true",
+                    help="also run `feedd adopt` on the generator's feed, build again, and count how many of the "
+                         "generator's entries keep their ids in feedd's RSS and Atom (issue #13 item 6)")
     ap.add_argument("--require", type=float, default=None, metavar="PCT",
                     help="exit 1 unless at least PCT %% of the generator's posts have the same title, time and "
                          "link, and feedd publishes nothing the generator does not (issue #13: 99)")
@@ -433,6 +472,9 @@ def main():
         for c, k in cats.most_common():
             print("| %s | %d |" % (c.replace("|", "\\|"), k))
         print()
+
+    if a.adopt:
+        adopt_ids(a, feedd, cfg, gen_path, work, n)
 
     def show(title, rows):
         if not rows:

@@ -8,7 +8,7 @@ sites=${1:-/tmp/sites}
 feedd=${2:-$here/../../build/feedd}
 py=/usr/bin/python3
 status=0
-run() { "$py" "$here/compare.py" --feedd "$feedd" "$@" || status=1; echo; }
+run() { "$py" "$here/compare.py" --feedd "$feedd" --adopt "$@" || status=1; echo; }
 run --name "nikaro/blog (Hugo)" --generator hugo --site "$sites/nikaro" --config "$here/nikaro.feedd.yaml"
 run --name "thomasgtaylor/how.wtf (Hugo)" --generator hugo --site "$sites/howwtf" --config "$here/howwtf.feedd.yaml" \
     --override "$here/howwtf.hugo-override.yaml"
