@@ -90,14 +90,16 @@ std::vector<std::string> ArticleStore::keep_identities(
         if (gone_[i]) gone_by_fingerprint.emplace(identity_fingerprint(*gone_[i]), i);
     for (const auto& path : arrived_) {
         const auto found = entries_.find(path);
-        if (found == entries_.end() || !found->second.article || !found->second.article->id.empty()) continue;
+        if (found == entries_.end() || !found->second.article || !found->second.article->id.empty())
+            continue;
         const Article& arrived = *found->second.article;
         const auto [first, last] = gone_by_fingerprint.equal_range(identity_fingerprint(arrived));
         // The most recent one that left: a file moved twice keeps the id it had last.
         std::size_t best = gone_.size();
         for (auto it = first; it != last; ++it) {
             if (gone_[it->second] && gone_[it->second]->title == arrived.title &&
-                gone_[it->second]->date == arrived.date && (best == gone_.size() || it->second > best))
+                gone_[it->second]->date == arrived.date &&
+                (best == gone_.size() || it->second > best))
                 best = it->second;
         }
         if (best == gone_.size()) continue;
@@ -137,8 +139,9 @@ void ArticleStore::put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& updat
     for (auto& outcome : outcomes) {
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(),
                                    outcome.problems.end());
-        put(outcome.stamp.path, Entry{FileVersion::of(outcome.stamp), with_ledger_id(std::move(outcome.article)),
-                                      std::move(outcome.problems)});
+        put(outcome.stamp.path,
+            Entry{FileVersion::of(outcome.stamp), with_ledger_id(std::move(outcome.article)),
+                  std::move(outcome.problems)});
     }
     update.read += outcomes.size();
 }
@@ -314,7 +317,9 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
         if (outcomes[i].article) {
             bodies_.insert_or_assign(
                 to_read[i].path,
-                Entry{FileVersion::of(to_read[i]), held(std::move(*with_ledger_id(std::move(outcomes[i].article)))), {}});
+                Entry{FileVersion::of(to_read[i]),
+                      held(std::move(*with_ledger_id(std::move(outcomes[i].article)))),
+                      {}});
         } else {
             // Changed or gone since it was listed: publish what is known; the watcher brings the
             // rest.

@@ -114,7 +114,8 @@ struct Service::Impl {
         auto loaded = load_ledger(ledger_path);
         if (!loaded) {
             // Without it the articles it names would get other ids: readers would see them again.
-            log::error(loaded.error() + "; not starting without the identity ledger (docs/identity.md)");
+            log::error(loaded.error() +
+                       "; not starting without the identity ledger (docs/identity.md)");
             return 1;
         }
         ledger = std::move(*loaded);
@@ -234,7 +235,8 @@ struct Service::Impl {
         const bool reload_ledger = pending_ledger_reload;
         pending_paths.clear();
         pending_rescan = pending_render = pending_ledger_reload = false;
-        asio::post(build_io, [this, paths = std::move(paths), rescan, reload_ledger, job_config = config] {
+        asio::post(build_io, [this, paths = std::move(paths), rescan, reload_ledger,
+                              job_config = config] {
             const auto started = Clock::now();
             bool new_store = store->content().dir != job_config.content.dir ||
                              !same_content_settings(store->content(), job_config.content);
@@ -262,16 +264,20 @@ struct Service::Impl {
     // publishes it under its new path is served, so that a crash cannot give it a new one. On the
     // build thread.
     void keep_identities(const Config& with) {
-        const auto kept = store->keep_identities(ledger, [&](const Article& old) { return make_entry(old, with).id; });
+        const auto kept = store->keep_identities(
+            ledger, [&](const Article& old) { return make_entry(old, with).id; });
         for (const auto& path : kept)
-            log::info((with.content.dir / path).string() + ": moved or renamed; keeps its id " + *ledger.find(path));
+            log::info((with.content.dir / path).string() + ": moved or renamed; keeps its id " +
+                      *ledger.find(path));
         save_ledger();
     }
 
     void save_ledger() {
         if (ledger.changes().empty()) return;
         if (auto saved = save_ledger_changes(ledger_path, ledger); !saved)
-            log::error(saved.error() + "; the identity ledger's changes are kept in memory and written at the next build");
+            log::error(
+                saved.error() +
+                "; the identity ledger's changes are kept in memory and written at the next build");
     }
 
     // At SIGHUP (on the build thread): the ledger as `feedd adopt` may have left it, from the
@@ -286,7 +292,8 @@ struct Service::Impl {
             return false;
         }
         if (*loaded == ledger) return false;
-        log::info(ledger_path.string() + ": the identity ledger changed; reading every article again");
+        log::info(ledger_path.string() +
+                  ": the identity ledger changed; reading every article again");
         const auto unsaved = ledger.changes();
         ledger = std::move(*loaded);
         for (const auto& change : unsaved) {

@@ -35,7 +35,8 @@ std::string atom_id_of(const std::string& atom, const std::string& link) {
 std::vector<std::string> all_of(const std::string& text, const std::string& pattern) {
     std::vector<std::string> out;
     const std::regex re(pattern);
-    for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) out.push_back((*it)[1]);
+    for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
+        out.push_back((*it)[1]);
     return out;
 }
 
@@ -51,7 +52,9 @@ std::string old_feed(const SiteFixture& site) {
     const auto end = atom.rfind("</feed>");
     atom.insert(end,
                 "<entry><id>tag:news.example.org,2019:gone</id><title>A page long gone</title>"
-                "<link href=\"https://news.example.org/gone/\"/><updated>2019-01-01T00:00:00Z</updated></entry>\n");
+                "<link "
+                "href=\"https://news.example.org/gone/\"/><updated>2019-01-01T00:00:00Z</updated></"
+                "entry>\n");
     return atom;
 }
 
@@ -65,11 +68,13 @@ TEST(Identity, AdoptKeepsThePublishedIdsInEveryFormat) {
     const auto adopted = feedd({"adopt", "-c", site.config().string(), old.string()});
     EXPECT_EQ(adopted.exit_code, 0) << adopted.out << adopted.err;
     const auto matched = std::to_string(old_ids.size() - 1);
-    EXPECT_NE(adopted.out.find(std::to_string(old_ids.size()) + " entries, " + matched + " matched (" + matched +
-                               " by link, 0 by title and date), 1 unmatched; " + matched + " ids recorded"),
+    EXPECT_NE(adopted.out.find(
+                  std::to_string(old_ids.size()) + " entries, " + matched + " matched (" + matched +
+                  " by link, 0 by title and date), 1 unmatched; " + matched + " ids recorded"),
               std::string::npos)
         << adopted.out;
-    EXPECT_NE(adopted.out.find("unmatched: \"A page long gone\" https://news.example.org/gone/"), std::string::npos)
+    EXPECT_NE(adopted.out.find("unmatched: \"A page long gone\" https://news.example.org/gone/"),
+              std::string::npos)
         << adopted.out;
 
     // Twice changes nothing, not even the file.
@@ -87,7 +92,8 @@ TEST(Identity, AdoptKeepsThePublishedIdsInEveryFormat) {
     for (const auto& id : old_ids) {
         if (id.ends_with(":gone")) continue;
         EXPECT_NE(atom.find("<id>" + id + "</id>"), std::string::npos) << id;
-        EXPECT_NE(rss.find("<guid isPermaLink=\"false\">" + id + "</guid>"), std::string::npos) << id;
+        EXPECT_NE(rss.find("<guid isPermaLink=\"false\">" + id + "</guid>"), std::string::npos)
+            << id;
         EXPECT_NE(json.find("\"id\": \"" + id + "\""), std::string::npos) << id;
     }
 }
@@ -96,9 +102,9 @@ TEST(Identity, AdoptKeepsThePublishedIdsInEveryFormat) {
 // feed is read over HTTP from a server on loopback (a second feedd, serving the old site).
 TEST(Identity, AdoptReadsTheFeedOverHttpAndMatchesByTitleAndDate) {
     const SiteFixture old_site;
-    write_file(old_site.config(),
-               std::regex_replace(read_file(old_site.config()), std::regex("https://news\\.example\\.org/"),
-                                  "https://old.example.net/blog/"));
+    write_file(old_site.config(), std::regex_replace(read_file(old_site.config()),
+                                                     std::regex("https://news\\.example\\.org/"),
+                                                     "https://old.example.net/blog/"));
     RunningFeedd old_server(old_site.config());
     const auto old_atom = old_server.get("/atom.xml").body;
     const auto old_ids = all_of(old_atom, "<id>(https://old\\.example\\.net/blog/[^<]+)</id>");
@@ -109,19 +115,24 @@ TEST(Identity, AdoptReadsTheFeedOverHttpAndMatchesByTitleAndDate) {
     const auto adopted = feedd({"adopt", "-c", site.config().string(), url});
     EXPECT_EQ(adopted.exit_code, 0) << adopted.out << adopted.err;
     const auto n = std::to_string(old_ids.size());
-    EXPECT_NE(adopted.out.find(n + " matched (0 by link, " + n + " by title and date), 0 unmatched"),
-              std::string::npos)
+    EXPECT_NE(
+        adopted.out.find(n + " matched (0 by link, " + n + " by title and date), 0 unmatched"),
+        std::string::npos)
         << adopted.out;
-    const auto built = feedd({"build", "-c", site.config().string(), "-o", (site.root() / "out").string()});
+    const auto built =
+        feedd({"build", "-c", site.config().string(), "-o", (site.root() / "out").string()});
     ASSERT_EQ(built.exit_code, 0) << built.err;
     const auto atom = read_file(site.root() / "out" / "atom.xml");
-    for (const auto& id : old_ids) EXPECT_NE(atom.find("<id>" + id + "</id>"), std::string::npos) << id;
+    for (const auto& id : old_ids)
+        EXPECT_NE(atom.find("<id>" + id + "</id>"), std::string::npos) << id;
     // The links are the new site's.
     EXPECT_EQ(atom.find("href=\"https://old.example.net"), std::string::npos);
 
-    const auto unreachable = feedd({"adopt", "-c", site.config().string(), "http://127.0.0.1:9/atom.xml"});
+    const auto unreachable =
+        feedd({"adopt", "-c", site.config().string(), "http://127.0.0.1:9/atom.xml"});
     EXPECT_EQ(unreachable.exit_code, 1);
-    EXPECT_NE(unreachable.err.find("http://127.0.0.1:9/atom.xml: "), std::string::npos) << unreachable.err;
+    EXPECT_NE(unreachable.err.find("http://127.0.0.1:9/atom.xml: "), std::string::npos)
+        << unreachable.err;
 }
 
 TEST(Identity, ARunningFeeddTakesAnAdoptionAtSighup) {
@@ -149,12 +160,14 @@ TEST(Identity, ARenamedArticleKeepsItsIdWhileServedAndAfterARestart) {
         ASSERT_EQ(id, "https://news.example.org/news/draft-name/");
 
         fs::create_directories(content / "archive" / "2026");
-        fs::rename(content / "news" / "draft-name.md", content / "archive" / "2026" / "moving-day.md");
+        fs::rename(content / "news" / "draft-name.md",
+                   content / "archive" / "2026" / "moving-day.md");
         ASSERT_TRUE(served.wait_for("/atom.xml", contains("/archive/2026/moving-day/")));
         const auto moved = served.get("/atom.xml").body;
         EXPECT_EQ(atom_id_of(moved, "https://news.example.org/archive/2026/moving-day/"), id);
-        EXPECT_NE(served.get("/feed.xml").body.find("<guid isPermaLink=\"false\">" + id + "</guid>"),
-                  std::string::npos);
+        EXPECT_NE(
+            served.get("/feed.xml").body.find("<guid isPermaLink=\"false\">" + id + "</guid>"),
+            std::string::npos);
         EXPECT_NE(served.process()
                       .wait_for_line("moved or renamed", 2s)
                       .find("archive/2026/moving-day.md: moved or renamed; keeps its id " + id),
@@ -166,19 +179,25 @@ TEST(Identity, ARenamedArticleKeepsItsIdWhileServedAndAfterARestart) {
 
     // A restart reads the ledger: the id stays, and `feedd build` gives the same.
     RunningFeedd again(site.config());
-    EXPECT_EQ(atom_id_of(again.get("/atom.xml").body, "https://news.example.org/archive/2026/moving-day/"), id);
-    ASSERT_EQ(feedd({"build", "-c", site.config().string(), "-o", (site.root() / "out").string()}).exit_code, 0);
+    EXPECT_EQ(atom_id_of(again.get("/atom.xml").body,
+                         "https://news.example.org/archive/2026/moving-day/"),
+              id);
+    ASSERT_EQ(feedd({"build", "-c", site.config().string(), "-o", (site.root() / "out").string()})
+                  .exit_code,
+              0);
     EXPECT_EQ(atom_id_of(read_file(site.root() / "out" / "atom.xml"),
                          "https://news.example.org/archive/2026/moving-day/"),
               id);
 
     // Moved with another title (written anew, the old file deleted): a new article for readers, as
     // the docs say. (A rename, then an edit seen in a later rebuild, keeps the id.)
-    write_file(content / "archive" / "2026" / "other.md", markdown("Another day", "2026-01-02T10:00:00Z"));
+    write_file(content / "archive" / "2026" / "other.md",
+               markdown("Another day", "2026-01-02T10:00:00Z"));
     fs::remove(content / "archive" / "2026" / "moving-day.md");
     ASSERT_TRUE(again.wait_for("/atom.xml", contains("/archive/2026/other/")));
-    EXPECT_EQ(atom_id_of(again.get("/atom.xml").body, "https://news.example.org/archive/2026/other/"),
-              "https://news.example.org/archive/2026/other/");
+    EXPECT_EQ(
+        atom_id_of(again.get("/atom.xml").body, "https://news.example.org/archive/2026/other/"),
+        "https://news.example.org/archive/2026/other/");
 }
 
 TEST(Identity, ABrokenLedgerStopsFeeddBeforeItGivesOtherIds) {
@@ -188,13 +207,16 @@ TEST(Identity, ABrokenLedgerStopsFeeddBeforeItGivesOtherIds) {
     write_file(ledger, "# feedd identity ledger 1\nnews/a.md\tid\nnews/b.md without a tab\n");
     const auto check = feedd({"check", "-c", site.config().string()});
     EXPECT_EQ(check.exit_code, 1);
-    EXPECT_NE(check.out.find(ledger.string() + ":3: expected 'path<TAB>id'"), std::string::npos) << check.out;
-    const auto build = feedd({"build", "-c", site.config().string(), "-o", (site.root() / "out").string()});
+    EXPECT_NE(check.out.find(ledger.string() + ":3: expected 'path<TAB>id'"), std::string::npos)
+        << check.out;
+    const auto build =
+        feedd({"build", "-c", site.config().string(), "-o", (site.root() / "out").string()});
     EXPECT_EQ(build.exit_code, 1);
     EXPECT_FALSE(fs::exists(site.root() / "out" / "atom.xml"));
     const auto serve = run_program({FEEDD_BINARY, "serve", "-c", site.config().string()});
     EXPECT_EQ(serve.exit_code, 1);
-    EXPECT_NE(serve.err.find(ledger.string() + ":3: expected 'path<TAB>id'; not starting"), std::string::npos)
+    EXPECT_NE(serve.err.find(ledger.string() + ":3: expected 'path<TAB>id'; not starting"),
+              std::string::npos)
         << serve.err;
 }
 

@@ -74,8 +74,9 @@ TEST_F(Live, AddModifyRenameAndDeleteReachTheFeed) {
     // The link follows the file; the id stays (docs/identity.md, the identity ledger).
     const auto renamed = feedd.get("/feed.xml").body;
     EXPECT_EQ(renamed.find("/news/added/</link>"), std::string::npos);
-    EXPECT_NE(renamed.find("<guid isPermaLink=\"false\">https://news.example.org/news/added/</guid>"),
-              std::string::npos);
+    EXPECT_NE(
+        renamed.find("<guid isPermaLink=\"false\">https://news.example.org/news/added/</guid>"),
+        std::string::npos);
 
     fs::remove(content() / "news" / "renamed.md");
     EXPECT_TRUE(feedd.wait_for("/feed.xml", lacks("Edited title")));

@@ -24,20 +24,23 @@ TEST(Adoption, ReadsRssItems) {
     EXPECT_EQ((*entries)[0].id, "tag:news.example.org,2019:1");
     EXPECT_EQ((*entries)[0].title, "First & best");
     EXPECT_EQ((*entries)[0].date, at(2024, 4, 5, 10, 20));
-    EXPECT_EQ((*entries)[1].id, "https://news.example.org/second/");  // no guid: readers key by link
+    EXPECT_EQ((*entries)[1].id,
+              "https://news.example.org/second/");  // no guid: readers key by link
     EXPECT_EQ((*entries)[1].title, "Second");
     EXPECT_EQ((*entries)[1].date, at(2024, 4, 6, 8));
-    EXPECT_EQ((*entries)[2].link, "https://news.example.org/third/");  // a permalink guid is its link
+    EXPECT_EQ((*entries)[2].link,
+              "https://news.example.org/third/");  // a permalink guid is its link
     EXPECT_FALSE((*entries)[2].date);
 }
 
 TEST(Adoption, ReadsAtomEntries) {
-    const auto entries = read_published_feed(R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>Old</title>
+    const auto entries =
+        read_published_feed(R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>Old</title>
  <entry><id>tag:news.example.org,2013-06-07:/blog/a/</id><title type="html">A &lt;b&gt;bold&lt;/b&gt; move</title>
   <link rel="enclosure" href="https://cdn.example.org/a.mp3"/><link href="https://news.example.org/blog/a/"/>
   <updated>2024-01-02T00:00:00Z</updated><published>2013-06-07T18:46:00-07:00</published></entry>
 </feed>)",
-                                             "old.atom", "UTC");
+                            "old.atom", "UTC");
     ASSERT_TRUE(entries) << entries.error();
     ASSERT_EQ(entries->size(), 1u);
     EXPECT_EQ((*entries)[0].id, "tag:news.example.org,2013-06-07:/blog/a/");
@@ -47,7 +50,8 @@ TEST(Adoption, ReadsAtomEntries) {
 }
 
 TEST(Adoption, WhatIsNotAFeedIsSaidWithItsPlace) {
-    const auto broken = read_published_feed("<rss>\n<channel>\n<item></channel></rss>", "old.xml", "UTC");
+    const auto broken =
+        read_published_feed("<rss>\n<channel>\n<item></channel></rss>", "old.xml", "UTC");
     ASSERT_FALSE(broken);
     EXPECT_EQ(broken.error().rfind("old.xml:3:", 0), 0u) << broken.error();
     const auto html = read_published_feed("<html><body/></html>", "index.html", "UTC");
@@ -73,9 +77,10 @@ TEST(Adoption, MatchesByLinkThenByTitleAndDate) {
         // another scheme, host case and "index.html": the same page
         {"tag:1", "HTTP://News.Example.org/world/space/index.html", "Space", at(2024, 4, 5, 12)},
         // another link (the old site's scheme), same title in other case and punctuation, 9 h off
-        {"tag:2", "https://old.example.org/2024/04/06/sea.html", "the sea — again!", at(2024, 4, 6, 21)},
+        {"tag:2", "https://old.example.org/2024/04/06/sea.html", "the sea — again!",
+         at(2024, 4, 6, 21)},
         {"tag:3", "https://news.example.org/world/space/", "Space twice", at(2024, 4, 5)},  // taken
-        {"tag:4", "", "Draft", at(2024, 4, 8)},                                               // never
+        {"tag:4", "", "Draft", at(2024, 4, 8)},                                             // never
         {"tag:5", "", "Land", at(2024, 4, 9, 12)},  // two days off: not the same
     };
     const auto adoption = match_published(entries, pointers, config);

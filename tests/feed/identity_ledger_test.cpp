@@ -22,8 +22,9 @@ TEST(IdentityLedger, AssignsForgetsAndRecordsOnlyRealChanges) {
     ASSERT_NE(ledger.find("posts/a.md"), nullptr);
     EXPECT_EQ(*ledger.find("posts/a.md"), "tag:example.org,2020:a");
     EXPECT_EQ(ledger.find("posts/b.md"), nullptr);
-    const std::vector<LedgerChange> expected{
-        {"posts/a.md", "tag:example.org,2020:a"}, {"posts/b.md", "https://example.org/b/"}, {"posts/b.md", ""}};
+    const std::vector<LedgerChange> expected{{"posts/a.md", "tag:example.org,2020:a"},
+                                             {"posts/b.md", "https://example.org/b/"},
+                                             {"posts/b.md", ""}};
     EXPECT_EQ(ledger.changes(), expected);
     ledger.clear_changes();
     EXPECT_TRUE(ledger.changes().empty());
@@ -68,7 +69,8 @@ TEST(IdentityLedger, AnAppendCutShortIsLeftOut) {
 TEST(IdentityLedger, ErrorsNameTheFileAndLine) {
     const auto not_ledger = parse_ledger("hello\n", "state/identity-ledger");
     ASSERT_FALSE(not_ledger);
-    EXPECT_EQ(not_ledger.error().rfind("state/identity-ledger:1: not a feedd identity ledger", 0), 0u)
+    EXPECT_EQ(not_ledger.error().rfind("state/identity-ledger:1: not a feedd identity ledger", 0),
+              0u)
         << not_ledger.error();
     const auto no_tab = parse_ledger(journal("a.md\tid\nb.md id\n"), "L");
     ASSERT_FALSE(no_tab);

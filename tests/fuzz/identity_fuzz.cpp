@@ -19,27 +19,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (data[0] & 1) {
         const auto entries = feedd::read_published_feed(text, "feed.xml", "Europe/Berlin");
         if (!entries) {
-            FEEDD_FUZZ_CHECK(entries.error().starts_with("feed.xml"), "an error that does not name the feed");
+            FEEDD_FUZZ_CHECK(entries.error().starts_with("feed.xml"),
+                             "an error that does not name the feed");
             return 0;
         }
         for (const auto& entry : *entries)
-            FEEDD_FUZZ_CHECK(entry.link.empty() || !entry.id.empty(), "an entry with a link but no id");
+            FEEDD_FUZZ_CHECK(entry.link.empty() || !entry.id.empty(),
+                             "an entry with a link but no id");
         return 0;
     }
     const auto parsed = feedd::parse_ledger(text, "identity-ledger");
     if (!parsed) {
-        FEEDD_FUZZ_CHECK(parsed.error().starts_with("identity-ledger:"), "an error without file and line");
+        FEEDD_FUZZ_CHECK(parsed.error().starts_with("identity-ledger:"),
+                         "an error without file and line");
         return 0;
     }
     const auto compact = feedd::parse_ledger(feedd::format_ledger(parsed->ledger), "compact");
-    FEEDD_FUZZ_CHECK(compact.has_value(), "the compacted ledger does not parse: %s", compact.error().c_str());
+    FEEDD_FUZZ_CHECK(compact.has_value(), "the compacted ledger does not parse: %s",
+                     compact.error().c_str());
     FEEDD_FUZZ_CHECK(compact->ledger == parsed->ledger, "compacting changed the records");
     FEEDD_FUZZ_CHECK(!compact->torn_tail, "a compacted ledger ends with half a line");
 
     feedd::IdentityLedger rebuilt;
     for (const auto& [path, id] : parsed->ledger.records()) rebuilt.assign(path, id);
-    const auto journal = std::string(feedd::kLedgerHeader) + "\n" + feedd::ledger_lines(rebuilt.changes());
+    const auto journal =
+        std::string(feedd::kLedgerHeader) + "\n" + feedd::ledger_lines(rebuilt.changes());
     const auto again = feedd::parse_ledger(journal, "journal");
-    FEEDD_FUZZ_CHECK(again.has_value() && again->ledger == parsed->ledger, "journal lines do not read back");
+    FEEDD_FUZZ_CHECK(again.has_value() && again->ledger == parsed->ledger,
+                     "journal lines do not read back");
     return 0;
 }
