@@ -1,5 +1,5 @@
 // feedd's command line: arguments → subcommand. Everything unexpected is caught here and becomes a
-// message and an exit code. The parser is hand-written: five subcommands and four options do not
+// message and an exit code. The parser is hand-written: six subcommands and four options do not
 // justify a compiled Boost.Program_options dependency.
 #include <cstring>
 #include <exception>
@@ -27,6 +27,7 @@ Commands:
   build   write feed.xml, atom.xml, feed.json and index.html into the directory given by -o
   check   read the config and every article; print one line per problem as "path:line: message"
   ping    tell every configured WebSub hub and ping service about every feed now; print each outcome
+  stats   print today's and yesterday's readers per feed and source (from state_dir)
   adopt   take the ids of the feed the site publishes today (FEED: a file or an http(s) URL) for
           the articles its entries match, so readers do not see them again (docs/identity.md)
 
@@ -80,7 +81,7 @@ std::optional<Arguments> parse_arguments(int argc, char** argv, std::string& err
         } else if (name == "--log-level") {
             if (!value(args.log_level)) return std::nullopt;
         } else if (i == 0 && (word == "serve" || word == "build" || word == "check" || word == "ping" ||
-                              word == "adopt")) {
+                              word == "adopt" || word == "stats")) {
             args.command = word;
         } else if (args.command == "adopt" && args.feed.empty() && !word.starts_with("-")) {
             args.feed = word;
@@ -138,6 +139,7 @@ int run(int argc, char** argv) {
     if (args->command == "build") return feedd::build_to_directory(*config, args->output);
     if (args->command == "ping") return feedd::ping_all(*config);
     if (args->command == "adopt") return feedd::adopt(*config, args->feed);
+    if (args->command == "stats") return feedd::print_stats(*config);
     return feedd::serve(*config);
 }
 

@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "config/cidr.h"
 #include "config/glob.h"
 
 #include <yaml-cpp/yaml.h>
@@ -110,6 +111,26 @@ public:
 private:
     std::string file_;
 };
+
+// server.trusted_proxies / server.metrics_allow: an address range or a list of them, each checked
+// where it is written.
+std::vector<Cidr> read_ranges(const Reader& reader, const YAML::Node& node, const std::string& key) {
+    if (!node.IsScalar() && !node.IsSequence())
+        reader.fail(node.Mark(),
+                    "'" + key + "' must be a list of addresses or CIDR ranges (10.0.0.0/8, ::1/128)");
+    std::vector<Cidr> out;
+    const auto one = [&](const YAML::Node& item) {
+        auto cidr = parse_cidr(reader.non_empty_string(item, key + " item"));
+        if (!cidr) reader.fail(item.Mark(), "'" + key + "': " + cidr.error());
+        out.push_back(*cidr);
+    };
+    if (node.IsScalar()) {
+        one(node);
+    } else {
+        for (const auto& item : node) one(item);
+    }
+    return out;
+}
 
 // content.include / content.exclude: a glob or a list of globs, each checked where it is written.
 std::vector<std::string> read_globs(const Reader& reader, const YAML::Node& node,
@@ -409,6 +430,10 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
               reader.read_map(
                   server, where,
                   {{"listen", [&](auto& n, auto&) { parse_listen(reader, n, config.server); }},
+                   {"trusted_proxies",
+                    [&](auto& n, auto& k) { config.server.trusted_proxies = read_ranges(reader, n, k); }},
+                   {"metrics_allow",
+                    [&](auto& n, auto& k) { config.server.metrics_allow = read_ranges(reader, n, k); }},
                    {"max_age", [&](auto& n, auto& k) {
                         config.server.max_age = static_cast<int>(reader.integer(n, k, 0, 31'536'000));
                     }}});

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/cidr.h"
+
 namespace feedd {
 
 struct Person {
@@ -21,8 +23,8 @@ struct Person {
 };
 
 struct SiteConfig {
-    std::string title;        // required
-    std::string url;          // required; absolute http(s) URL, always ends with '/'
+    std::string title;  // required
+    std::string url;    // required; absolute http(s) URL, always ends with '/'
     std::string description;
     std::string language = "en";
     Person author;
@@ -45,7 +47,7 @@ inline constexpr std::string_view kMetadataKeys[] = {
     "draft", "id",   "url",     "image",   "lang",   "slug", "enclosure"};
 
 struct ContentConfig {
-    std::filesystem::path dir;  // required; absolute after loading
+    std::filesystem::path dir;     // required; absolute after loading
     std::string timezone = "UTC";  // IANA name, checked against the tz database when loading
     std::vector<std::string> cut_markers = {"Latest news"};
     int debounce_ms = 200;
@@ -70,6 +72,11 @@ struct ServerConfig {
     std::string host = "127.0.0.1";         // parsed from listen
     std::uint16_t port = 8080;              // parsed from listen; 0 asks the kernel for a free port
     int max_age = 300;                      // Cache-Control max-age of feeds, in seconds
+    // Connections from these may name the client in X-Forwarded-For / Forwarded (a reverse
+    // proxy); from anyone else those headers are ignored. Default: none.
+    std::vector<Cidr> trusted_proxies;
+    // Who may see /stats, /stats.json and /metrics (others get 403): loopback by default.
+    std::vector<Cidr> metrics_allow = {*parse_cidr("127.0.0.0/8"), *parse_cidr("::1/128")};
 };
 
 struct HubConfig {

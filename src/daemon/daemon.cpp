@@ -11,6 +11,7 @@
 #include "daemon/article_store.h"
 #include "daemon/build.h"
 #include "daemon/ledger_file.h"
+#include "daemon/reader_stats.h"
 #include "daemon/service.h"
 #include "daemon/log.h"
 #include "daemon/pings.h"
@@ -18,6 +19,7 @@
 #include "feed/feed.h"
 #include "ping/fetch.h"
 #include "ping/pinger.h"
+#include "readers/stats_page.h"
 
 namespace feedd {
 namespace {
@@ -235,6 +237,17 @@ int adopt(const Config& config, const std::string& source) {
     if (recorded > 0)
         std::cout << "A running feedd takes them at its next reload (SIGHUP, systemctl reload feedd) or start.\n";
     return adoption.matched.empty() && !entries->empty() ? kExitProblems : kExitOk;
+}
+
+int print_stats(const Config& config) {
+    const auto file = readers_file(config);
+    const auto totals = load_reader_totals(file);
+    if (!totals) {
+        std::cerr << "feedd: " << totals.error() << '\n';
+        return kExitProblems;
+    }
+    std::cout << readers::stats_table(*totals, now_seconds());
+    return kExitOk;
 }
 
 }  // namespace feedd

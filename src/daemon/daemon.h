@@ -34,4 +34,8 @@ int check(const Config& config);
 // has none), kExitProblems when the feed cannot be read or nothing matched.
 int adopt(const Config& config, const std::string& source);
 
+// `feedd stats`: the reader totals of today and yesterday from state_dir (as the running daemon
+// last saved them, or as the last run left them), one line per feed and source.
+int print_stats(const Config& config);
+
 }  // namespace feedd

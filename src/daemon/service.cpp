@@ -19,6 +19,7 @@
 #include "daemon/ledger_file.h"
 #include "daemon/log.h"
 #include "daemon/pings.h"
+#include "daemon/reader_stats.h"
 #include "daemon/systemd.h"
 #include "feed/feed.h"
 #include "http/metrics.h"
@@ -74,6 +75,11 @@ struct Service::Impl {
     asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
     asio::system_timer publication_timer{io};
     asio::steady_timer watchdog_timer{io};
+    // Reader counts (docs/readers.md): the HTTP server reports to it; its daily totals are saved
+    // on the build thread every kReadersSaveInterval and at a stop.
+    std::unique_ptr<ReaderStats> reader_stats;
+    std::filesystem::path readers_path;
+    asio::steady_timer readers_timer{io};
     std::jthread stop_guard;
 
     // The build thread runs what may wait on the disk, one job at a time: rebuilds (it alone
@@ -106,6 +112,7 @@ struct Service::Impl {
         // Bound before the first build, and accepting after it: a client that connects meanwhile
         // waits in the listen queue for the first feeds rather than being refused (as with socket
         // activation), and a port in use is reported at once rather than after a build.
+        open_reader_stats();
         if (!open_server()) return 1;
         // Each folder is watched just before the first scan lists it, so that nothing changed
         // during the scan is missed, and the tree is walked once rather than by the watcher and the
@@ -133,6 +140,7 @@ struct Service::Impl {
         install_pinger(make_pinger(config));
         wait_for_signals();
         start_watchdog();
+        schedule_reader_save();
         build_thread = std::thread([this] { build_io.run(); });
         systemd::notify_ready(status());
 
@@ -146,7 +154,8 @@ struct Service::Impl {
         build_work.reset();
         build_io.stop();
         if (build_thread.joinable()) build_thread.join();
-        watcher.reset();       // before build_io, whose timer and descriptor it holds, goes away
+        watcher.reset();  // before build_io, whose timer and descriptor it holds, goes away
+        save_reader_totals_now();
         log::info("stopped");  // main() gives the queued lines and STOPPING=1 a moment to get out
         return 0;
     }
@@ -156,6 +165,9 @@ struct Service::Impl {
         options.max_age = std::chrono::seconds(config.server.max_age);
         options.metrics = &metrics;
         options.feed_limit = static_cast<std::size_t>(config.feeds.limit);
+        options.readers = reader_stats.get();
+        options.trusted_proxies = config.server.trusted_proxies;
+        options.metrics_allow = config.server.metrics_allow;
         // Socket activation: systemd has bound the socket (feedd.socket); server.listen is not
         // used.
         if (const auto fds = systemd::listen_fds(); !fds.empty()) {
@@ -184,6 +196,39 @@ struct Service::Impl {
             }
         }
         return true;
+    }
+
+    // Before serving: the totals saved by the last run. An unreadable file is moved aside (and
+    // said), not overwritten, so that no history is lost to a fault of feedd's own.
+    void open_reader_stats() {
+        readers_path = readers_file(config);
+        auto totals = load_reader_totals(readers_path);
+        if (!totals) {
+            const auto aside = std::filesystem::path(readers_path).concat(".unreadable");
+            std::error_code ec;
+            std::filesystem::rename(readers_path, aside, ec);
+            log::error(totals.error() + "; moved to " + aside.string() + ", counting starts again");
+            totals = readers::DailyTotals{};
+        }
+        reader_stats = std::make_unique<ReaderStats>(config.site.title, std::move(*totals));
+    }
+
+    static constexpr auto kReadersSaveInterval = std::chrono::minutes(5);
+
+    void schedule_reader_save() {
+        readers_timer.expires_after(kReadersSaveInterval);
+        readers_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || stopping) return;
+            asio::post(build_io, [this] { save_reader_totals_now(); });
+            schedule_reader_save();
+        });
+    }
+
+    // On the build thread (or after it has stopped).
+    void save_reader_totals_now() {
+        if (!reader_stats) return;
+        if (auto saved = save_reader_totals(readers_path, reader_stats->fold_for_saving()); !saved)
+            log::error(saved.error() + "; reader totals are kept in memory and saved again later");
     }
 
     void start_server() {
@@ -458,8 +503,10 @@ struct Service::Impl {
     void reload() {
         systemd::notify_reloading();
         log::info("received SIGHUP, reloading " + config.file.string());
-        // Read on the build thread: a config file on a slow disk must not stall serving.
+        // Read on the build thread: a config file on a slow disk must not stall serving. A reload
+        // also saves the reader totals (as the timer does every few minutes).
         asio::post(build_io, [this, file = config.file] {
+            save_reader_totals_now();
             auto loaded = load_config(file);
             asio::post(io,
                        [this, loaded = std::move(loaded)]() mutable { apply(std::move(loaded)); });
@@ -480,6 +527,12 @@ struct Service::Impl {
             log::warning("server.listen changed to " + next.server.listen +
                          "; the listening address changes only on restart");
             next.server = config.server;
+        }
+        if (next.server.trusted_proxies != config.server.trusted_proxies ||
+            next.server.metrics_allow != config.server.metrics_allow) {
+            log::warning("server.trusted_proxies and server.metrics_allow change only on restart");
+            next.server.trusted_proxies = config.server.trusted_proxies;
+            next.server.metrics_allow = config.server.metrics_allow;
         }
         const bool content_changed = !same_content_settings(next.content, config.content);
         const bool pings_changed =
@@ -527,6 +580,7 @@ struct Service::Impl {
         asio::post(build_io, [this] { watcher.reset(); });
         publication_timer.cancel();
         watchdog_timer.cancel();
+        readers_timer.cancel();
         ping_stats_timer.cancel();
         signals.cancel();
         // In-flight responses finish; whatever is still open at the deadline is cut.

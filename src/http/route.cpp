@@ -15,6 +15,7 @@
 #include "feed/browser_view.h"
 #include "http/http_date.h"
 #include "http/metrics.h"
+#include "http/readers_hooks.h"
 #include "http/responses.h"
 
 namespace feedd::http {
@@ -328,9 +329,21 @@ Resolved resolve_unchecked(const Request& request, const Snapshot* snapshot,
     if (has_body(request)) return text(status::bad_request, "GET and HEAD take no body.\n");
 
     std::string_view path = target.substr(0, target.find('?'));
-    if (path == "/metrics" && context.metrics != nullptr) {
+    const bool stats_page =
+        context.readers != nullptr && (path == "/stats" || path == "/stats.json");
+    if ((path == "/metrics" && context.metrics != nullptr) || stats_page) {
+        if (!context.may_see_stats)
+            return text(status::forbidden, "Forbidden (server.metrics_allow).\n");
+        if (path == "/stats")
+            return {std::nullopt, generated(status::ok, "text/html; charset=utf-8",
+                                            context.readers->stats_html(), request)};
+        if (path == "/stats.json")
+            return {std::nullopt, generated(status::ok, "application/json",
+                                            context.readers->stats_json(), request)};
+        auto body = context.metrics->render();
+        if (context.readers != nullptr) body += context.readers->metrics_text();
         return {std::nullopt, generated(status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                                        context.metrics->render(), request)};
+                                        std::move(body), request)};
     }
     if (path == "/healthz") {
         if (snapshot == nullptr) {

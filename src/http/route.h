@@ -16,6 +16,7 @@
 namespace feedd::http {
 
 class Metrics;
+class ReaderHooks;
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 // The body points into the snapshot's bytes or into Routed::generated; the caller keeps both
@@ -26,7 +27,10 @@ using Response = boost::beast::http::response<boost::beast::http::span_body<cons
 struct RouteContext {
     std::chrono::system_clock::time_point now{};  // for /healthz's snapshot age
     const Metrics* metrics = nullptr;             // null: /metrics is 404
-    std::chrono::seconds max_age{300};            // Cache-Control max-age of snapshot documents
+    ReaderHooks* readers = nullptr;               // null: /stats and /stats.json are 404
+    // The client is in server.metrics_allow: /stats, /stats.json and /metrics are 403 to others.
+    bool may_see_stats = true;
+    std::chrono::seconds max_age{300};  // Cache-Control max-age of snapshot documents
     // Largest N of a feed's ?limit=N (config feeds.limit); 0: the number of entries the feed has.
     std::size_t feed_limit = 0;
     // False on the server's I/O thread: resolve() then never renders a deferred document, parses

@@ -34,6 +34,7 @@
 
 #include "http/http_date.h"
 #include "http/metrics.h"
+#include "http/readers_hooks.h"
 #include "http/response_cache.h"
 #include "http/responses.h"
 #include "http/route.h"
@@ -111,6 +112,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const SnapshotSlot& snapshots() const { return snapshots_; }
     const ServerLimits& limits() const { return options_.limits; }
     Metrics* metrics() const { return options_.metrics; }
+    const ServerOptions& options() const { return options_; }
     bool stopped() const { return stopped_; }
     // Where what may block runs: renders, compression (Session::start_preparation) and the cache's
     // file.
@@ -126,7 +128,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
             date_at_ = second;
             date_ = format_http_date(second);
         }
-        return {now, options_.metrics, options_.max_age, options_.feed_limit, false};
+        return {now,  options_.metrics, options_.readers,
+                true, options_.max_age, options_.feed_limit,
+                false};
     }
     // The Date header (RFC 9110 §6.6.1) of the last context(); formatted at most once a second.
     std::string_view date() const { return date_; }
@@ -255,6 +259,25 @@ class Session : public std::enable_shared_from_this<Session> {
     void start() {
         *registration_ = weak_from_this();
         error_code ec;
+        const auto remote = socket_.remote_endpoint(ec);
+        if (!ec) {
+            const auto address = remote.address();
+            if (address.is_v4()) {
+                const auto bytes = address.to_v4().to_bytes();
+                std::copy(bytes.begin(), bytes.end(), peer_.bytes.begin());
+            } else {
+                const auto v6 = address.to_v6();
+                if (v6.is_v4_mapped()) {
+                    const auto bytes =
+                        asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_bytes();
+                    std::copy(bytes.begin(), bytes.end(), peer_.bytes.begin());
+                } else {
+                    const auto bytes = v6.to_bytes();
+                    std::copy(bytes.begin(), bytes.end(), peer_.bytes.begin());
+                    peer_.v4 = false;
+                }
+            }
+        }
         socket_.set_option(tcp::no_delay(true), ec);
         // Snapshot documents are written with send/sendfile straight on the socket (pump()),
         // which must return instead of blocking when the socket buffer is full.
@@ -287,6 +310,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   private:
     enum class Phase : unsigned char { reading, preparing, writing, lingering };
+
+    template <typename Name>
+    static std::string_view header(const Request& request, Name name) {
+        const auto found = request.find(name);
+        if (found == request.end()) return {};
+        return {found->value().data(), found->value().size()};
+    }
+
+    IpAddress peer_;    // the connection's other end
+    IpAddress client_;  // the current request's client (client_address): for this request only
 
     void leave() {
         if (!enrolled_) return;
@@ -323,7 +356,12 @@ class Session : public std::enable_shared_from_this<Session> {
             }
             snapshot_ = listener_->snapshots().load();  // once: the whole response uses this one
             path_label_ = Metrics::path_label(request.target());
-            const RouteContext context = listener_->context();
+            RouteContext context = listener_->context();
+            const ServerOptions& options = listener_->options();
+            client_ =
+                client_address(peer_, header(request, "X-Forwarded-For"),
+                               header(request, bhttp::field::forwarded), options.trusted_proxies);
+            context.may_see_stats = any_contains(options.metrics_allow, client_);
             Resolved resolved = resolve(request, snapshot_.get(), context);
             if (resolved.needs_preparation) return start_preparation(context);
             answer(resolved, request);
@@ -335,6 +373,17 @@ class Session : public std::enable_shared_from_this<Session> {
     void answer(Resolved& resolved, const Request& request) {
         const bool head = request.method() == bhttp::verb::head;
         if (resolved.served) {
+            const Served& served = *resolved.served;
+            // A reader's request for a subscription feed (not a browser's view of it).
+            if (ReaderHooks* readers = listener_->options().readers;
+                readers != nullptr && served.shown == served.document &&
+                !served.document->self_url.empty()) {
+                const auto target = request.target();
+                readers->feed_served(
+                    {std::string_view(target.data(), target.size()).substr(0, target.find('?')),
+                     served.not_modified ? 304u : 200u, header(request, bhttp::field::user_agent),
+                     client_});
+            }
             return send_document(*resolved.served, request.version(), request.keep_alive(), head);
         }
         response_ = std::move(resolved.routed.response);
@@ -368,7 +417,9 @@ class Session : public std::enable_shared_from_this<Session> {
         if (!socket_.is_open()) return;  // timed out meanwhile (time_out() closed it)
         try {
             const Request& request = parser_->get();
-            Resolved resolved = resolve(request, snapshot_.get(), listener_->context());
+            RouteContext context = listener_->context();
+            context.may_see_stats = any_contains(listener_->options().metrics_allow, client_);
+            Resolved resolved = resolve(request, snapshot_.get(), context);
             if (resolved.needs_preparation) {
                 // The render threw, or a variant could not be made: prepare() once per request,
                 // answered as route() answers a failure while building a response.

@@ -9,12 +9,15 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "config/cidr.h"
 #include "feed/snapshot.h"
 
 namespace feedd::http {
 
 class Metrics;
+class ReaderHooks;
 
 struct ServerLimits {
     std::chrono::seconds read_timeout{30};        // to receive a whole request's headers
@@ -44,6 +47,13 @@ struct ServerOptions {
     // costs the kernel more per response (http/response_cache.cpp). /var/tmp is disk-backed on
     // Debian and private under systemd's PrivateTmp.
     std::string body_dir = "/var/tmp";
+    // Told of every subscription feed served (http/readers_hooks.h), and asked for /stats and
+    // /stats.json; null: no counting, no stats pages. Must outlive the io_context's handlers.
+    ReaderHooks* readers = nullptr;
+    // server.trusted_proxies: peers whose X-Forwarded-For/Forwarded name the client.
+    std::vector<Cidr> trusted_proxies;
+    // server.metrics_allow: the clients /stats, /stats.json and /metrics answer (403 to others).
+    std::vector<Cidr> metrics_allow = {*parse_cidr("127.0.0.0/8"), *parse_cidr("::1/128")};
 };
 
 // All handlers run on `io` without strands: call io.run() from one thread only. `snapshots` must
