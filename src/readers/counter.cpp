@@ -13,14 +13,25 @@ using Key = std::array<std::uint8_t, crypto_shorthash_KEYBYTES>;
 // SipHash-2-4 (libsodium's crypto_shorthash), a keyed hash made for hash tables: without the key,
 // which lives only in this process's memory for a day, a value tells nothing of its input.
 std::uint64_t keyed_hash(const Key& key, const ClientPrefix& client, std::string_view user_agent) {
-    std::string input(reinterpret_cast<const char*>(client.bytes.data()), client.bytes.size());
-    input.append(user_agent.substr(0, 512));
+    // On the stack: this runs for every feed request (a heap allocation would be a good part of
+    // its cost). User-Agents are cut at 512 bytes, which tells any two real ones apart.
+    unsigned char input[sizeof client.bytes + 512];
+    user_agent = user_agent.substr(0, 512);
+    std::memcpy(input, client.bytes.data(), client.bytes.size());
+    std::memcpy(input + client.bytes.size(), user_agent.data(), user_agent.size());
     std::uint64_t out = 0;
-    crypto_shorthash(reinterpret_cast<unsigned char*>(&out),
-                     reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-                     key.data());
+    crypto_shorthash(reinterpret_cast<unsigned char*>(&out), input,
+                     client.bytes.size() + user_agent.size(), key.data());
     return out;
 }
+
+// Heterogeneous lookup (by string_view) in the User-Agent cache: no string made per request.
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+        return std::hash<std::string_view>{}(text);
+    }
+};
 
 std::int64_t day_of(Seconds at) {
     return std::chrono::floor<std::chrono::days>(at).time_since_epoch().count();
@@ -72,7 +83,8 @@ struct ReaderCounter::Impl {
     Key yesterday_key{};
     bool have_yesterday = false;
     std::map<std::string, PerFeed, std::less<>> feeds;
-    std::unordered_map<std::string, ClientClass> agents;  // classify_user_agent's answers
+    std::unordered_map<std::string, ClientClass, TextHash, std::equal_to<>>
+        agents;  // classify_user_agent's answers
     std::map<std::string, std::uint64_t> hub;
 
     // Called with the mutex held: a new UTC day gets a new key; yesterday's is kept a day longer to
@@ -134,7 +146,7 @@ ReaderCounter::~ReaderCounter() {
 void ReaderCounter::record(const FeedFetch& fetch) {
     std::lock_guard lock(impl_->mutex);
     impl_->roll(fetch.at);
-    auto known = impl_->agents.find(std::string(fetch.user_agent));
+    auto known = impl_->agents.find(fetch.user_agent);
     if (known == impl_->agents.end()) {
         if (impl_->agents.size() >= kMaxCachedAgents) impl_->agents.clear();
         known = impl_->agents

@@ -10,9 +10,37 @@
 #include <string>
 
 #include "http/metrics.h"
+#include "http/readers_hooks.h"
 #include "http/server.h"
+#include "readers/counter.h"
 
-int main() {
+namespace {
+
+// What the daemon's ReaderStats does per feed request (daemon/reader_stats.cpp), without its page
+// rendering: for bench/readers_cost.sh, which compares 304 throughput with and without it.
+class CountingHooks : public feedd::http::ReaderHooks {
+  public:
+    void feed_served(const feedd::http::FeedServed& served) override {
+        const auto prefix = served.client.v4
+                                ? feedd::readers::ipv4_prefix(served.client.bytes.data())
+                                : feedd::readers::ipv6_prefix(served.client.bytes.data());
+        counter_.record(
+            {served.path, served.user_agent, prefix,
+             std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())});
+    }
+    std::string stats_html() override { return {}; }
+    std::string stats_json() override { return {}; }
+    std::string metrics_text() override { return {}; }
+
+  private:
+    feedd::readers::ReaderCounter counter_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // --count-readers: feed requests are counted as `feedd serve` counts them.
+    const bool count_readers = argc > 1 && std::string_view(argv[1]) == "--count-readers";
     namespace asio = boost::asio;
     using namespace feedd;
     auto snapshot = std::make_shared<Snapshot>();
@@ -23,8 +51,10 @@ int main() {
                 "</title><description>Lorem ipsum dolor sit amet, consectetur adipiscing "
                 "elit, sed do eiusmod tempor incididunt ut labore.</description></item>\n";
     }
-    snapshot->add("/feed.xml", make_page_resource("application/rss+xml; charset=utf-8", std::move(feed),
-                                                  std::chrono::sys_days{std::chrono::year{2024} / 5 / 1}));
+    auto resource = make_page_resource("application/rss+xml; charset=utf-8", std::move(feed),
+                                       std::chrono::sys_days{std::chrono::year{2024} / 5 / 1});
+    resource->self_url = "https://news.example.org/feed.xml";  // a subscription feed: counted
+    snapshot->add("/feed.xml", std::move(resource));
     snapshot->info.articles = 50;
     snapshot->info.built_at = std::chrono::system_clock::now();
 
@@ -34,6 +64,8 @@ int main() {
     http::Metrics metrics;  // on, as in the daemon: its cost is part of the figure
     http::ServerOptions options;
     options.metrics = &metrics;
+    CountingHooks hooks;
+    if (count_readers) options.readers = &hooks;
     http::Server server(io, {asio::ip::make_address("127.0.0.1"), 0}, slot, options);
     server.start();
     std::cout << server.local_endpoint().port() << std::endl;
