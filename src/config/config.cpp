@@ -3,12 +3,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <date/tz.h>
 #include <algorithm>
 #include <charconv>
-#include <date/tz.h>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace feedd {
@@ -23,7 +24,7 @@ struct Invalid {
 };
 
 class Reader {
-public:
+  public:
     explicit Reader(std::string file) : file_(std::move(file)) {}
 
     [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
@@ -35,10 +36,10 @@ public:
     }
 
     // Walks a mapping, calling the handler registered for each key; any other key is an error.
-    void read_map(const YAML::Node& node, const std::string& where,
-                  const std::map<std::string, std::function<void(const YAML::Node&,
-                                                                 const std::string&)>>& handlers)
-        const {
+    void read_map(
+        const YAML::Node& node, const std::string& where,
+        const std::map<std::string, std::function<void(const YAML::Node&, const std::string&)>>&
+            handlers) const {
         if (!node.IsMap()) fail(node.Mark(), "'" + where + "' must be a mapping");
         for (const auto& item : node) {
             const auto key = item.first.as<std::string>();
@@ -47,7 +48,8 @@ public:
             if (handler == handlers.end()) {
                 std::string known;
                 for (const auto& [name, _] : handlers) known += (known.empty() ? "" : ", ") + name;
-                fail(item.first.Mark(), "unknown key '" + full + "' (expected one of: " + known + ")");
+                fail(item.first.Mark(),
+                     "unknown key '" + full + "' (expected one of: " + known + ")");
             }
             handler->second(item.second, full);
         }
@@ -55,13 +57,15 @@ public:
 
     void require(const YAML::Node& map, const std::string& where, const char* key) const {
         if (!map[key]) {
-            fail(map.Mark(), "missing required key '" + (where.empty() ? "" : where + ".") + key + "'");
+            fail(map.Mark(),
+                 "missing required key '" + (where.empty() ? "" : where + ".") + key + "'");
         }
     }
 
     std::string string(const YAML::Node& node, const std::string& key) const {
         if (!node.IsScalar()) fail(node.Mark(), "'" + key + "' must be a string");
-        // Strings end up in the feeds, and XML 1.0 has no way to carry these (found by config_fuzz).
+        // Strings end up in the feeds, and XML 1.0 has no way to carry these (found by
+        // config_fuzz).
         for (const char c : node.Scalar()) {
             if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
                 fail(node.Mark(), "'" + key + "' must not contain control characters");
@@ -89,7 +93,8 @@ public:
         long long value = 0;
         const std::string text = node.IsScalar() ? node.Scalar() : std::string{};
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (!node.IsScalar() || text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+        if (!node.IsScalar() || text.empty() || ec != std::errc{} ||
+            end != text.data() + text.size()) {
             fail(node.Mark(), "'" + key + "' must be a whole number");
         }
         if (value < min || value > max) {
@@ -107,7 +112,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::string file_;
 };
 
@@ -181,7 +186,8 @@ void check_permalink(const Reader& reader, const YAML::Node& node, const std::st
 std::string http_url(const Reader& reader, const YAML::Node& node, const std::string& key) {
     auto url = reader.non_empty_string(node, key);
     if (!starts_with_http_scheme(url) || url.find("://") + 3 >= url.size()) {
-        reader.fail(node.Mark(), "'" + key + "' must be an absolute http(s) URL, got '" + url + "'");
+        reader.fail(node.Mark(),
+                    "'" + key + "' must be an absolute http(s) URL, got '" + url + "'");
     }
     for (const unsigned char c : url) {
         if (c <= ' ' || c == 0x7f) {
@@ -229,6 +235,63 @@ HubConfig read_hub(const Reader& reader, const YAML::Node& node, const std::stri
                       }}});
     reader.require(node, key, "url");
     return hub;
+}
+
+// hub: feedd's own WebSub hub. The path is served by feedd and advertised under site.url, so it is
+// an absolute path of plain characters; the lease bounds must be in order.
+void read_own_hub(const Reader& reader, const YAML::Node& node, const std::string& where,
+                  OwnHubConfig& hub) {
+    constexpr long long kDay = 24 * 3600;
+    std::optional<YAML::Mark> default_mark;
+    reader.read_map(
+        node, where,
+        {{"enabled", [&](auto& n, auto& k) { hub.enabled = reader.boolean(n, k); }},
+         {"path",
+          [&](auto& n, auto& k) {
+              auto path = reader.non_empty_string(n, k);
+              const bool plain = std::all_of(path.begin(), path.end(), [](unsigned char c) {
+                  return std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' ||
+                         c == '~';
+              });
+              if (!path.starts_with('/') || path.size() < 2 || !plain ||
+                  path.find("//") != std::string::npos) {
+                  reader.fail(n.Mark(), "'" + k +
+                                            "' must be a path such as /websub (letters, digits, "
+                                            "'/', '-', '_', '.', '~'), got '" +
+                                            path + "'");
+              }
+              hub.path = path;
+          }},
+         {"lease_min_s",
+          [&](auto& n, auto& k) { hub.lease_min_s = reader.integer(n, k, 60, 365 * kDay); }},
+         {"lease_max_s",
+          [&](auto& n, auto& k) { hub.lease_max_s = reader.integer(n, k, 60, 365 * kDay); }},
+         {"lease_default_s",
+          [&](auto& n, auto& k) {
+              hub.lease_default_s = reader.integer(n, k, 60, 365 * kDay);
+              default_mark = n.Mark();
+          }},
+         {"retry_min_s",
+          [&](auto& n, auto& k) { hub.retry_min_s = reader.integer(n, k, 1, kDay); }},
+         {"max_subscriptions",
+          [&](auto& n, auto& k) { hub.max_subscriptions = reader.integer(n, k, 1, 10'000'000); }},
+         {"allow_private_callbacks",
+          [&](auto& n, auto& k) { hub.allow_private_callbacks = reader.boolean(n, k); }}});
+    if (hub.lease_min_s > hub.lease_max_s) {
+        reader.fail(node["lease_min_s"] ? node["lease_min_s"].Mark() : node.Mark(),
+                    "'" + where + ".lease_min_s' (" + std::to_string(hub.lease_min_s) +
+                        ") must not be greater than '" + where + ".lease_max_s' (" +
+                        std::to_string(hub.lease_max_s) + ")");
+    }
+    if (default_mark) {
+        if (hub.lease_default_s < hub.lease_min_s || hub.lease_default_s > hub.lease_max_s) {
+            reader.fail(*default_mark, "'" + where + ".lease_default_s' must be between '" + where +
+                                           ".lease_min_s' and '" + where + ".lease_max_s'");
+        }
+    } else {
+        // The default of 10 days follows the bounds when they exclude it.
+        hub.lease_default_s = std::clamp(hub.lease_default_s, hub.lease_min_s, hub.lease_max_s);
+    }
 }
 
 // content.keys: {feedd key: a name or a list of names}; a name (in any case) may stand for one
@@ -319,15 +382,18 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
           [&](const YAML::Node& site, const std::string& where) {
               reader.read_map(
                   site, where,
-                  {{"title", [&](auto& n, auto& k) { config.site.title = reader.non_empty_string(n, k); }},
+                  {{"title",
+                    [&](auto& n, auto& k) { config.site.title = reader.non_empty_string(n, k); }},
                    {"url",
                     [&](auto& n, auto& k) {
                         auto url = http_url(reader, n, k);
                         if (!url.ends_with('/')) url += '/';
                         config.site.url = url;
                     }},
-                   {"description", [&](auto& n, auto& k) { config.site.description = reader.string(n, k); }},
-                   {"language", [&](auto& n, auto& k) { config.site.language = reader.string(n, k); }},
+                   {"description",
+                    [&](auto& n, auto& k) { config.site.description = reader.string(n, k); }},
+                   {"language",
+                    [&](auto& n, auto& k) { config.site.language = reader.string(n, k); }},
                    {"permalink",
                     [&](auto& n, auto& k) {
                         auto pattern = reader.non_empty_string(n, k);
@@ -339,11 +405,14 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                             config.site.author.name = reader.string(author, k);
                             return;
                         }
-                        reader.read_map(
-                            author, k,
-                            {{"name", [&](auto& n, auto& kk) { config.site.author.name = reader.string(n, kk); }},
-                             {"email",
-                              [&](auto& n, auto& kk) { config.site.author.email = reader.string(n, kk); }}});
+                        reader.read_map(author, k,
+                                        {{"name",
+                                          [&](auto& n, auto& kk) {
+                                              config.site.author.name = reader.string(n, kk);
+                                          }},
+                                         {"email", [&](auto& n, auto& kk) {
+                                              config.site.author.email = reader.string(n, kk);
+                                          }}});
                     }}});
               reader.require(site, where, "title");
               reader.require(site, where, "url");
@@ -375,7 +444,8 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                     }},
                    {"debounce_ms",
                     [&](auto& n, auto& k) {
-                        config.content.debounce_ms = static_cast<int>(reader.integer(n, k, 0, 60'000));
+                        config.content.debounce_ms =
+                            static_cast<int>(reader.integer(n, k, 0, 60'000));
                     }},
                    {"max_file_bytes",
                     [&](auto& n, auto& k) {
@@ -397,7 +467,9 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
               reader.read_map(
                   feeds, where,
                   {{"limit",
-                    [&](auto& n, auto& k) { config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000)); }},
+                    [&](auto& n, auto& k) {
+                        config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000));
+                    }},
                    {"full_content",
                     [&](auto& n, auto& k) { config.feeds.full_content = reader.boolean(n, k); }},
                    {"stylesheet", [&](auto& n, auto& k) {
@@ -410,7 +482,8 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                   server, where,
                   {{"listen", [&](auto& n, auto&) { parse_listen(reader, n, config.server); }},
                    {"max_age", [&](auto& n, auto& k) {
-                        config.server.max_age = static_cast<int>(reader.integer(n, k, 0, 31'536'000));
+                        config.server.max_age =
+                            static_cast<int>(reader.integer(n, k, 0, 31'536'000));
                     }}});
           }},
          {"ping",
@@ -419,16 +492,23 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                   ping, where,
                   {{"websub",
                     [&](const YAML::Node& hubs, const std::string& k) {
-                        if (!hubs.IsSequence()) reader.fail(hubs.Mark(), "'" + k + "' must be a list of hub URLs");
-                        for (const auto& hub : hubs) config.ping.websub.push_back(read_hub(reader, hub, k));
+                        if (!hubs.IsSequence())
+                            reader.fail(hubs.Mark(), "'" + k + "' must be a list of hub URLs");
+                        for (const auto& hub : hubs)
+                            config.ping.websub.push_back(read_hub(reader, hub, k));
                     }},
                    {"xmlrpc",
                     [&](const YAML::Node& urls, const std::string& k) {
-                        if (!urls.IsSequence()) reader.fail(urls.Mark(), "'" + k + "' must be a list of URLs");
-                        for (const auto& url : urls) config.ping.xmlrpc.push_back(http_url(reader, url, k));
+                        if (!urls.IsSequence())
+                            reader.fail(urls.Mark(), "'" + k + "' must be a list of URLs");
+                        for (const auto& url : urls)
+                            config.ping.xmlrpc.push_back(http_url(reader, url, k));
                     }},
-                   {"enabled", [&](auto& n, auto& k) { config.ping.enabled = reader.boolean(n, k); }}});
+                   {"enabled",
+                    [&](auto& n, auto& k) { config.ping.enabled = reader.boolean(n, k); }}});
           }},
+         {"hub", [&](const YAML::Node& hub,
+                     const std::string& where) { read_own_hub(reader, hub, where, config.hub); }},
          {"state_dir",
           [&](auto& n, auto& k) { config.state_dir = resolve(reader.non_empty_string(n, k)); }}});
 
@@ -445,7 +525,7 @@ std::size_t first_invalid_utf8(std::string_view text) {
     const auto* s = reinterpret_cast<const unsigned char*>(text.data());
     for (std::size_t i = 0; i < text.size();) {
         const unsigned char c = s[i];
-        const std::size_t len = c < 0x80 ? 1
+        const std::size_t len = c < 0x80             ? 1
                                 : (c & 0xE0) == 0xC0 ? 2
                                 : (c & 0xF0) == 0xE0 ? 3
                                 : (c & 0xF8) == 0xF0 ? 4
@@ -485,7 +565,8 @@ std::expected<Config, ConfigError> parse_config(std::string_view yaml, const fs:
     } catch (const YAML::Exception& error) {
         std::ostringstream out;
         out << absolute.string();
-        if (!error.mark.is_null()) out << ':' << error.mark.line + 1 << ':' << error.mark.column + 1;
+        if (!error.mark.is_null())
+            out << ':' << error.mark.line + 1 << ':' << error.mark.column + 1;
         out << ": " << error.msg;
         return std::unexpected(ConfigError{out.str()});
     }
@@ -496,8 +577,8 @@ std::expected<Config, ConfigError> load_config(const fs::path& file) {
     std::ifstream in;
     if (fs::is_regular_file(file, ec)) in.open(file, std::ios::binary);
     if (!in.is_open()) {
-        return std::unexpected(
-            ConfigError{fs::absolute(file).lexically_normal().string() + ": cannot read the config file"});
+        return std::unexpected(ConfigError{fs::absolute(file).lexically_normal().string() +
+                                           ": cannot read the config file"});
     }
     std::ostringstream text;
     text << in.rdbuf();

@@ -21,8 +21,8 @@ struct Person {
 };
 
 struct SiteConfig {
-    std::string title;        // required
-    std::string url;          // required; absolute http(s) URL, always ends with '/'
+    std::string title;  // required
+    std::string url;    // required; absolute http(s) URL, always ends with '/'
     std::string description;
     std::string language = "en";
     Person author;
@@ -45,7 +45,7 @@ inline constexpr std::string_view kMetadataKeys[] = {
     "draft", "id",   "url",     "image",   "lang",   "slug", "enclosure"};
 
 struct ContentConfig {
-    std::filesystem::path dir;  // required; absolute after loading
+    std::filesystem::path dir;     // required; absolute after loading
     std::string timezone = "UTC";  // IANA name, checked against the tz database when loading
     std::vector<std::string> cut_markers = {"Latest news"};
     int debounce_ms = 200;
@@ -84,6 +84,20 @@ struct PingConfig {
     bool enabled = true;              // false: no outgoing pings (development, CI)
 };
 
+// hub: feedd as a WebSub hub for its own feeds (docs/hub.md). Times in seconds.
+struct OwnHubConfig {
+    bool enabled = false;
+    std::string path = "/websub";  // the endpoint; advertised as site.url + path
+    long long lease_min_s = 3600;
+    long long lease_max_s = 30LL * 24 * 3600;
+    long long lease_default_s = 10LL * 24 * 3600;  // when a subscriber asks for none
+    long long retry_min_s = 60;                    // first retry of a failed delivery
+    long long max_subscriptions = 100'000;
+    bool allow_private_callbacks =
+        false;  // loopback/private/link-local callbacks (tests, intranets)
+    bool operator==(const OwnHubConfig&) const = default;
+};
+
 struct Config {
     std::filesystem::path file;  // the file it was loaded from (absolute)
     SiteConfig site;
@@ -91,6 +105,7 @@ struct Config {
     FeedsConfig feeds;
     ServerConfig server;
     PingConfig ping;
+    OwnHubConfig hub;
     std::filesystem::path state_dir;  // absolute after loading
 };
 

@@ -31,10 +31,13 @@ std::string parse_error(const std::string& yaml) {
 
 // Found by tests/fuzz/config_fuzz: a control character in a string went into the feeds.
 TEST(Config, ControlCharactersInStringsAreRejected) {
-    EXPECT_EQ(parse_error("site: {title: T, url: \"https://ex\x01ample.org\"}\ncontent: {dir: c}\n"),
-              "/etc/feedd/feedd.yaml:1:23: 'site.url' must not contain control characters");
-    EXPECT_NE(parse_error("site: {title: \"a\\x1bb\", url: \"https://e.org\"}\ncontent: {dir: c}\n"), "");
-    EXPECT_NE(parse_error(std::string(kMinimal) + "site2: 1\n").find("unknown key"), std::string::npos);
+    EXPECT_EQ(
+        parse_error("site: {title: T, url: \"https://ex\x01ample.org\"}\ncontent: {dir: c}\n"),
+        "/etc/feedd/feedd.yaml:1:23: 'site.url' must not contain control characters");
+    EXPECT_NE(
+        parse_error("site: {title: \"a\\x1bb\", url: \"https://e.org\"}\ncontent: {dir: c}\n"), "");
+    EXPECT_NE(parse_error(std::string(kMinimal) + "site2: 1\n").find("unknown key"),
+              std::string::npos);
     EXPECT_EQ(parse_ok("site: {title: \"tab\\there\", url: \"https://e.org\"}\ncontent: {dir: c}\n")
                   .site.title,
               "tab\there");
@@ -183,10 +186,12 @@ TEST(Config, PingEndpointsMustBeHttpUrls) {
     EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  websub: [ftp://hub.example/]\n")
                   .find(":7:12: 'ping.websub' must be an absolute http(s) URL"),
               std::string::npos);
-    EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  websub: [{url: 'https://h.example/', param: x}]\n")
+    EXPECT_NE(parse_error(std::string(kMinimal) +
+                          "ping:\n  websub: [{url: 'https://h.example/', param: x}]\n")
                   .find("must be hub.url or hub.topic"),
               std::string::npos);
-    EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  xmlrpc: http://rpc.example/\n").find("must be a list"),
+    EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  xmlrpc: http://rpc.example/\n")
+                  .find("must be a list"),
               std::string::npos);
 }
 
@@ -214,8 +219,10 @@ TEST(Config, WrongTypeNamesTheKeyAndItsPosition) {
 }
 
 TEST(Config, MissingRequiredKeysAreNamed) {
-    EXPECT_NE(parse_error("content: {dir: c}\n").find("missing required key 'site'"), std::string::npos);
-    EXPECT_NE(parse_error("site: {title: T}\ncontent: {dir: c}\n").find("missing required key 'site.url'"),
+    EXPECT_NE(parse_error("content: {dir: c}\n").find("missing required key 'site'"),
+              std::string::npos);
+    EXPECT_NE(parse_error("site: {title: T}\ncontent: {dir: c}\n")
+                  .find("missing required key 'site.url'"),
               std::string::npos);
     EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/'}\ncontent: {timezone: UTC}\n")
                   .find("missing required key 'content.dir'"),
@@ -226,12 +233,14 @@ TEST(Config, RejectsValuesThatCannotWork) {
     EXPECT_NE(parse_error("site: {title: T, url: news.example.org}\ncontent: {dir: c}\n")
                   .find("must be an absolute http(s) URL"),
               std::string::npos);
-    EXPECT_NE(parse_error(std::string(kMinimal) + "  timezone: Mars/Olympus\n").find("unknown time zone"),
-              std::string::npos);
+    EXPECT_NE(
+        parse_error(std::string(kMinimal) + "  timezone: Mars/Olympus\n").find("unknown time zone"),
+        std::string::npos);
     EXPECT_NE(parse_error(std::string(kMinimal) + "feeds: {limit: 0}\n").find("between 1 and"),
               std::string::npos);
-    EXPECT_NE(parse_error(std::string(kMinimal) + "server: {listen: 'localhost'}\n").find("HOST:PORT"),
-              std::string::npos);
+    EXPECT_NE(
+        parse_error(std::string(kMinimal) + "server: {listen: 'localhost'}\n").find("HOST:PORT"),
+        std::string::npos);
     EXPECT_NE(parse_error(std::string(kMinimal) + "server: {listen: '127.0.0.1:99999'}\n")
                   .find("invalid port"),
               std::string::npos);
@@ -298,9 +307,10 @@ TEST(ConfigPermalink, UnclosedBraceIsAnErrorAtItsColumn) {
 }
 
 TEST(Config, UrlsWithSpacesOrControlCharactersAreRejected) {
-    EXPECT_NE(parse_error("site: {title: T, url: \"https://a.example/x\\x01y\"}\ncontent: {dir: c}\n")
-                  .find("control characters"),
-              std::string::npos);
+    EXPECT_NE(
+        parse_error("site: {title: T, url: \"https://a.example/x\\x01y\"}\ncontent: {dir: c}\n")
+            .find("control characters"),
+        std::string::npos);
     EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/a b'}\ncontent: {dir: c}\n")
                   .find("must not contain spaces or control characters"),
               std::string::npos);
@@ -337,6 +347,56 @@ TEST(Config, SyntaxErrorsCarryLineAndColumn) {
     const auto error = parse_error("site:\n  title: [unclosed\ncontent: {dir: c}\n");
     EXPECT_EQ(error.rfind("/etc/feedd/feedd.yaml:", 0), 0u);
     EXPECT_NE(error.find(":3:"), std::string::npos) << error;
+}
+
+TEST(Config, HubIsOffByDefaultWithTheDocumentedLimits) {
+    const auto hub = parse_ok(kMinimal).hub;
+    EXPECT_FALSE(hub.enabled);
+    EXPECT_EQ(hub.path, "/websub");
+    EXPECT_EQ(hub.lease_min_s, 3600);
+    EXPECT_EQ(hub.lease_max_s, 30 * 86400);
+    EXPECT_EQ(hub.lease_default_s, 10 * 86400);
+    EXPECT_EQ(hub.retry_min_s, 60);
+    EXPECT_EQ(hub.max_subscriptions, 100000);
+    EXPECT_FALSE(hub.allow_private_callbacks);
+}
+
+TEST(Config, HubKeysAreRead) {
+    const auto hub = parse_ok(std::string(kMinimal) +
+                              "hub:\n  enabled: true\n  path: /hub/websub\n  lease_min_s: 60\n"
+                              "  lease_max_s: 600\n  retry_min_s: 1\n  max_subscriptions: 5\n"
+                              "  allow_private_callbacks: true\n")
+                         .hub;
+    EXPECT_TRUE(hub.enabled);
+    EXPECT_EQ(hub.path, "/hub/websub");
+    EXPECT_EQ(hub.lease_min_s, 60);
+    EXPECT_EQ(hub.lease_max_s, 600);
+    EXPECT_EQ(hub.lease_default_s, 600);  // 10 days, clamped into the bounds
+    EXPECT_EQ(hub.retry_min_s, 1);
+    EXPECT_EQ(hub.max_subscriptions, 5);
+    EXPECT_TRUE(hub.allow_private_callbacks);
+}
+
+TEST(Config, HubErrorsNameTheirPlace) {
+    const std::string base = std::string(kMinimal) + "hub:\n";
+    EXPECT_EQ(parse_error(base + "  path: websub\n"),
+              "/etc/feedd/feedd.yaml:7:9: 'hub.path' must be a path such as /websub (letters, "
+              "digits, '/', '-', '_', '.', '~'), got 'websub'");
+    EXPECT_EQ(parse_error(base + "  path: \"/a b\"\n").substr(0, 26), "/etc/feedd/feedd.yaml:7:9:");
+    EXPECT_EQ(parse_error(base + "  lease_min_s: 7200\n  lease_max_s: 3600\n"),
+              "/etc/feedd/feedd.yaml:7:16: 'hub.lease_min_s' (7200) must not be greater than "
+              "'hub.lease_max_s' (3600)");
+    EXPECT_EQ(parse_error(base + "  lease_default_s: 10\n"),
+              "/etc/feedd/feedd.yaml:7:20: 'hub.lease_default_s' must be between 60 and 31536000");
+    EXPECT_EQ(parse_error(base + "  lease_max_s: 7200\n  lease_default_s: 9000\n"),
+              "/etc/feedd/feedd.yaml:8:20: 'hub.lease_default_s' must be between "
+              "'hub.lease_min_s' and 'hub.lease_max_s'");
+    EXPECT_EQ(parse_error(base + "  retry_min_s: 0\n"),
+              "/etc/feedd/feedd.yaml:7:16: 'hub.retry_min_s' must be between 1 and 86400");
+    EXPECT_EQ(parse_error(base + "  enabled: maybe\n"),
+              "/etc/feedd/feedd.yaml:7:12: 'hub.enabled' must be true or false");
+    EXPECT_NE(parse_error(base + "  secret: x\n").find("unknown key 'hub.secret'"),
+              std::string::npos);
 }
 
 TEST(Config, EmptyFileIsAnError) {
