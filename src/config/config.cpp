@@ -3,9 +3,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <date/tz.h>
 #include <algorithm>
 #include <charconv>
+#include <date/tz.h>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -24,7 +24,7 @@ struct Invalid {
 };
 
 class Reader {
-  public:
+public:
     explicit Reader(std::string file) : file_(std::move(file)) {}
 
     [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
@@ -36,10 +36,10 @@ class Reader {
     }
 
     // Walks a mapping, calling the handler registered for each key; any other key is an error.
-    void read_map(
-        const YAML::Node& node, const std::string& where,
-        const std::map<std::string, std::function<void(const YAML::Node&, const std::string&)>>&
-            handlers) const {
+    void read_map(const YAML::Node& node, const std::string& where,
+                  const std::map<std::string, std::function<void(const YAML::Node&,
+                                                                 const std::string&)>>& handlers)
+        const {
         if (!node.IsMap()) fail(node.Mark(), "'" + where + "' must be a mapping");
         for (const auto& item : node) {
             const auto key = item.first.as<std::string>();
@@ -48,8 +48,7 @@ class Reader {
             if (handler == handlers.end()) {
                 std::string known;
                 for (const auto& [name, _] : handlers) known += (known.empty() ? "" : ", ") + name;
-                fail(item.first.Mark(),
-                     "unknown key '" + full + "' (expected one of: " + known + ")");
+                fail(item.first.Mark(), "unknown key '" + full + "' (expected one of: " + known + ")");
             }
             handler->second(item.second, full);
         }
@@ -57,15 +56,13 @@ class Reader {
 
     void require(const YAML::Node& map, const std::string& where, const char* key) const {
         if (!map[key]) {
-            fail(map.Mark(),
-                 "missing required key '" + (where.empty() ? "" : where + ".") + key + "'");
+            fail(map.Mark(), "missing required key '" + (where.empty() ? "" : where + ".") + key + "'");
         }
     }
 
     std::string string(const YAML::Node& node, const std::string& key) const {
         if (!node.IsScalar()) fail(node.Mark(), "'" + key + "' must be a string");
-        // Strings end up in the feeds, and XML 1.0 has no way to carry these (found by
-        // config_fuzz).
+        // Strings end up in the feeds, and XML 1.0 has no way to carry these (found by config_fuzz).
         for (const char c : node.Scalar()) {
             if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
                 fail(node.Mark(), "'" + key + "' must not contain control characters");
@@ -93,8 +90,7 @@ class Reader {
         long long value = 0;
         const std::string text = node.IsScalar() ? node.Scalar() : std::string{};
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (!node.IsScalar() || text.empty() || ec != std::errc{} ||
-            end != text.data() + text.size()) {
+        if (!node.IsScalar() || text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
             fail(node.Mark(), "'" + key + "' must be a whole number");
         }
         if (value < min || value > max) {
@@ -112,7 +108,7 @@ class Reader {
         return out;
     }
 
-  private:
+private:
     std::string file_;
 };
 
@@ -186,8 +182,7 @@ void check_permalink(const Reader& reader, const YAML::Node& node, const std::st
 std::string http_url(const Reader& reader, const YAML::Node& node, const std::string& key) {
     auto url = reader.non_empty_string(node, key);
     if (!starts_with_http_scheme(url) || url.find("://") + 3 >= url.size()) {
-        reader.fail(node.Mark(),
-                    "'" + key + "' must be an absolute http(s) URL, got '" + url + "'");
+        reader.fail(node.Mark(), "'" + key + "' must be an absolute http(s) URL, got '" + url + "'");
     }
     for (const unsigned char c : url) {
         if (c <= ' ' || c == 0x7f) {
@@ -382,18 +377,15 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
           [&](const YAML::Node& site, const std::string& where) {
               reader.read_map(
                   site, where,
-                  {{"title",
-                    [&](auto& n, auto& k) { config.site.title = reader.non_empty_string(n, k); }},
+                  {{"title", [&](auto& n, auto& k) { config.site.title = reader.non_empty_string(n, k); }},
                    {"url",
                     [&](auto& n, auto& k) {
                         auto url = http_url(reader, n, k);
                         if (!url.ends_with('/')) url += '/';
                         config.site.url = url;
                     }},
-                   {"description",
-                    [&](auto& n, auto& k) { config.site.description = reader.string(n, k); }},
-                   {"language",
-                    [&](auto& n, auto& k) { config.site.language = reader.string(n, k); }},
+                   {"description", [&](auto& n, auto& k) { config.site.description = reader.string(n, k); }},
+                   {"language", [&](auto& n, auto& k) { config.site.language = reader.string(n, k); }},
                    {"permalink",
                     [&](auto& n, auto& k) {
                         auto pattern = reader.non_empty_string(n, k);
@@ -405,14 +397,11 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                             config.site.author.name = reader.string(author, k);
                             return;
                         }
-                        reader.read_map(author, k,
-                                        {{"name",
-                                          [&](auto& n, auto& kk) {
-                                              config.site.author.name = reader.string(n, kk);
-                                          }},
-                                         {"email", [&](auto& n, auto& kk) {
-                                              config.site.author.email = reader.string(n, kk);
-                                          }}});
+                        reader.read_map(
+                            author, k,
+                            {{"name", [&](auto& n, auto& kk) { config.site.author.name = reader.string(n, kk); }},
+                             {"email",
+                              [&](auto& n, auto& kk) { config.site.author.email = reader.string(n, kk); }}});
                     }}});
               reader.require(site, where, "title");
               reader.require(site, where, "url");
@@ -444,8 +433,7 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                     }},
                    {"debounce_ms",
                     [&](auto& n, auto& k) {
-                        config.content.debounce_ms =
-                            static_cast<int>(reader.integer(n, k, 0, 60'000));
+                        config.content.debounce_ms = static_cast<int>(reader.integer(n, k, 0, 60'000));
                     }},
                    {"max_file_bytes",
                     [&](auto& n, auto& k) {
@@ -467,9 +455,7 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
               reader.read_map(
                   feeds, where,
                   {{"limit",
-                    [&](auto& n, auto& k) {
-                        config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000));
-                    }},
+                    [&](auto& n, auto& k) { config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000)); }},
                    {"full_content",
                     [&](auto& n, auto& k) { config.feeds.full_content = reader.boolean(n, k); }},
                    {"stylesheet", [&](auto& n, auto& k) {
@@ -482,8 +468,7 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                   server, where,
                   {{"listen", [&](auto& n, auto&) { parse_listen(reader, n, config.server); }},
                    {"max_age", [&](auto& n, auto& k) {
-                        config.server.max_age =
-                            static_cast<int>(reader.integer(n, k, 0, 31'536'000));
+                        config.server.max_age = static_cast<int>(reader.integer(n, k, 0, 31'536'000));
                     }}});
           }},
          {"ping",
@@ -492,20 +477,15 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                   ping, where,
                   {{"websub",
                     [&](const YAML::Node& hubs, const std::string& k) {
-                        if (!hubs.IsSequence())
-                            reader.fail(hubs.Mark(), "'" + k + "' must be a list of hub URLs");
-                        for (const auto& hub : hubs)
-                            config.ping.websub.push_back(read_hub(reader, hub, k));
+                        if (!hubs.IsSequence()) reader.fail(hubs.Mark(), "'" + k + "' must be a list of hub URLs");
+                        for (const auto& hub : hubs) config.ping.websub.push_back(read_hub(reader, hub, k));
                     }},
                    {"xmlrpc",
                     [&](const YAML::Node& urls, const std::string& k) {
-                        if (!urls.IsSequence())
-                            reader.fail(urls.Mark(), "'" + k + "' must be a list of URLs");
-                        for (const auto& url : urls)
-                            config.ping.xmlrpc.push_back(http_url(reader, url, k));
+                        if (!urls.IsSequence()) reader.fail(urls.Mark(), "'" + k + "' must be a list of URLs");
+                        for (const auto& url : urls) config.ping.xmlrpc.push_back(http_url(reader, url, k));
                     }},
-                   {"enabled",
-                    [&](auto& n, auto& k) { config.ping.enabled = reader.boolean(n, k); }}});
+                   {"enabled", [&](auto& n, auto& k) { config.ping.enabled = reader.boolean(n, k); }}});
           }},
          {"hub", [&](const YAML::Node& hub,
                      const std::string& where) { read_own_hub(reader, hub, where, config.hub); }},
@@ -525,7 +505,7 @@ std::size_t first_invalid_utf8(std::string_view text) {
     const auto* s = reinterpret_cast<const unsigned char*>(text.data());
     for (std::size_t i = 0; i < text.size();) {
         const unsigned char c = s[i];
-        const std::size_t len = c < 0x80             ? 1
+        const std::size_t len = c < 0x80 ? 1
                                 : (c & 0xE0) == 0xC0 ? 2
                                 : (c & 0xF0) == 0xE0 ? 3
                                 : (c & 0xF8) == 0xF0 ? 4
@@ -565,8 +545,7 @@ std::expected<Config, ConfigError> parse_config(std::string_view yaml, const fs:
     } catch (const YAML::Exception& error) {
         std::ostringstream out;
         out << absolute.string();
-        if (!error.mark.is_null())
-            out << ':' << error.mark.line + 1 << ':' << error.mark.column + 1;
+        if (!error.mark.is_null()) out << ':' << error.mark.line + 1 << ':' << error.mark.column + 1;
         out << ": " << error.msg;
         return std::unexpected(ConfigError{out.str()});
     }
@@ -577,8 +556,8 @@ std::expected<Config, ConfigError> load_config(const fs::path& file) {
     std::ifstream in;
     if (fs::is_regular_file(file, ec)) in.open(file, std::ios::binary);
     if (!in.is_open()) {
-        return std::unexpected(ConfigError{fs::absolute(file).lexically_normal().string() +
-                                           ": cannot read the config file"});
+        return std::unexpected(
+            ConfigError{fs::absolute(file).lexically_normal().string() + ": cannot read the config file"});
     }
     std::ostringstream text;
     text << in.rdbuf();

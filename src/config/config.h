@@ -21,8 +21,8 @@ struct Person {
 };
 
 struct SiteConfig {
-    std::string title;  // required
-    std::string url;    // required; absolute http(s) URL, always ends with '/'
+    std::string title;        // required
+    std::string url;          // required; absolute http(s) URL, always ends with '/'
     std::string description;
     std::string language = "en";
     Person author;
@@ -45,7 +45,7 @@ inline constexpr std::string_view kMetadataKeys[] = {
     "draft", "id",   "url",     "image",   "lang",   "slug", "enclosure"};
 
 struct ContentConfig {
-    std::filesystem::path dir;     // required; absolute after loading
+    std::filesystem::path dir;  // required; absolute after loading
     std::string timezone = "UTC";  // IANA name, checked against the tz database when loading
     std::vector<std::string> cut_markers = {"Latest news"};
     int debounce_ms = 200;

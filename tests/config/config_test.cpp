@@ -31,13 +31,10 @@ std::string parse_error(const std::string& yaml) {
 
 // Found by tests/fuzz/config_fuzz: a control character in a string went into the feeds.
 TEST(Config, ControlCharactersInStringsAreRejected) {
-    EXPECT_EQ(
-        parse_error("site: {title: T, url: \"https://ex\x01ample.org\"}\ncontent: {dir: c}\n"),
-        "/etc/feedd/feedd.yaml:1:23: 'site.url' must not contain control characters");
-    EXPECT_NE(
-        parse_error("site: {title: \"a\\x1bb\", url: \"https://e.org\"}\ncontent: {dir: c}\n"), "");
-    EXPECT_NE(parse_error(std::string(kMinimal) + "site2: 1\n").find("unknown key"),
-              std::string::npos);
+    EXPECT_EQ(parse_error("site: {title: T, url: \"https://ex\x01ample.org\"}\ncontent: {dir: c}\n"),
+              "/etc/feedd/feedd.yaml:1:23: 'site.url' must not contain control characters");
+    EXPECT_NE(parse_error("site: {title: \"a\\x1bb\", url: \"https://e.org\"}\ncontent: {dir: c}\n"), "");
+    EXPECT_NE(parse_error(std::string(kMinimal) + "site2: 1\n").find("unknown key"), std::string::npos);
     EXPECT_EQ(parse_ok("site: {title: \"tab\\there\", url: \"https://e.org\"}\ncontent: {dir: c}\n")
                   .site.title,
               "tab\there");
@@ -186,12 +183,10 @@ TEST(Config, PingEndpointsMustBeHttpUrls) {
     EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  websub: [ftp://hub.example/]\n")
                   .find(":7:12: 'ping.websub' must be an absolute http(s) URL"),
               std::string::npos);
-    EXPECT_NE(parse_error(std::string(kMinimal) +
-                          "ping:\n  websub: [{url: 'https://h.example/', param: x}]\n")
+    EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  websub: [{url: 'https://h.example/', param: x}]\n")
                   .find("must be hub.url or hub.topic"),
               std::string::npos);
-    EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  xmlrpc: http://rpc.example/\n")
-                  .find("must be a list"),
+    EXPECT_NE(parse_error(std::string(kMinimal) + "ping:\n  xmlrpc: http://rpc.example/\n").find("must be a list"),
               std::string::npos);
 }
 
@@ -219,10 +214,8 @@ TEST(Config, WrongTypeNamesTheKeyAndItsPosition) {
 }
 
 TEST(Config, MissingRequiredKeysAreNamed) {
-    EXPECT_NE(parse_error("content: {dir: c}\n").find("missing required key 'site'"),
-              std::string::npos);
-    EXPECT_NE(parse_error("site: {title: T}\ncontent: {dir: c}\n")
-                  .find("missing required key 'site.url'"),
+    EXPECT_NE(parse_error("content: {dir: c}\n").find("missing required key 'site'"), std::string::npos);
+    EXPECT_NE(parse_error("site: {title: T}\ncontent: {dir: c}\n").find("missing required key 'site.url'"),
               std::string::npos);
     EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/'}\ncontent: {timezone: UTC}\n")
                   .find("missing required key 'content.dir'"),
@@ -233,14 +226,12 @@ TEST(Config, RejectsValuesThatCannotWork) {
     EXPECT_NE(parse_error("site: {title: T, url: news.example.org}\ncontent: {dir: c}\n")
                   .find("must be an absolute http(s) URL"),
               std::string::npos);
-    EXPECT_NE(
-        parse_error(std::string(kMinimal) + "  timezone: Mars/Olympus\n").find("unknown time zone"),
-        std::string::npos);
+    EXPECT_NE(parse_error(std::string(kMinimal) + "  timezone: Mars/Olympus\n").find("unknown time zone"),
+              std::string::npos);
     EXPECT_NE(parse_error(std::string(kMinimal) + "feeds: {limit: 0}\n").find("between 1 and"),
               std::string::npos);
-    EXPECT_NE(
-        parse_error(std::string(kMinimal) + "server: {listen: 'localhost'}\n").find("HOST:PORT"),
-        std::string::npos);
+    EXPECT_NE(parse_error(std::string(kMinimal) + "server: {listen: 'localhost'}\n").find("HOST:PORT"),
+              std::string::npos);
     EXPECT_NE(parse_error(std::string(kMinimal) + "server: {listen: '127.0.0.1:99999'}\n")
                   .find("invalid port"),
               std::string::npos);
@@ -307,10 +298,9 @@ TEST(ConfigPermalink, UnclosedBraceIsAnErrorAtItsColumn) {
 }
 
 TEST(Config, UrlsWithSpacesOrControlCharactersAreRejected) {
-    EXPECT_NE(
-        parse_error("site: {title: T, url: \"https://a.example/x\\x01y\"}\ncontent: {dir: c}\n")
-            .find("control characters"),
-        std::string::npos);
+    EXPECT_NE(parse_error("site: {title: T, url: \"https://a.example/x\\x01y\"}\ncontent: {dir: c}\n")
+                  .find("control characters"),
+              std::string::npos);
     EXPECT_NE(parse_error("site: {title: T, url: 'https://a.example/a b'}\ncontent: {dir: c}\n")
                   .find("must not contain spaces or control characters"),
               std::string::npos);
