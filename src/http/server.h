@@ -11,6 +11,7 @@
 #include <string>
 
 #include "feed/snapshot.h"
+#include "http/hub_endpoint.h"
 
 namespace feedd::http {
 
@@ -44,6 +45,9 @@ struct ServerOptions {
     // costs the kernel more per response (http/response_cache.cpp). /var/tmp is disk-backed on
     // Debian and private under systemd's PrivateTmp.
     std::string body_dir = "/var/tmp";
+    // feedd's WebSub hub (hub.enabled): POSTs to its path are read with their body (up to its
+    // limit) and answered by its submit(); null: no hub, and requests take no body.
+    std::shared_ptr<const HubEndpoint> hub;
 };
 
 // All handlers run on `io` without strands: call io.run() from one thread only. `snapshots` must

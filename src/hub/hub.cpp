@@ -60,6 +60,7 @@ struct Hub::Impl {
     std::map<std::string, Topic> topics;
     std::map<std::string, std::pair<std::string, std::optional<TopicDocument>>> documents;
     std::map<std::uint64_t, Action> in_flight;
+    bool have_topics = false;
     std::chrono::steady_clock::time_point last_save = std::chrono::steady_clock::now();
     std::thread worker;
 
@@ -266,11 +267,16 @@ struct Hub::Impl {
                 arrived = std::move(new_topics);
                 new_topics.reset();
             }
-            if (arrived) apply_topics(std::move(*arrived));
+            if (arrived) {
+                apply_topics(std::move(*arrived));
+                have_topics = true;
+            }
             std::vector<Action> due;
             auto wait = std::chrono::milliseconds(1000);
             bool idle = false;
-            {
+            // Until the daemon hands over its first snapshot's feeds, there is nothing to deliver
+            // (deliveries resumed from the state file wait for it rather than being dropped).
+            if (have_topics) {
                 std::lock_guard lock(mutex);
                 const auto now = Clock::now();
                 for (const auto& sub : state.expire(now)) {
