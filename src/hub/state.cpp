@@ -51,9 +51,22 @@ bool has_control_or_space(std::string_view text) {
                        [](unsigned char c) { return c <= ' ' || c == 0x7f; });
 }
 
+// A URL is ASCII (RFC 3986: anything else is %-encoded); bytes over 0x7F would also be invalid
+// UTF-8 in the state file's JSON.
 bool is_http_url(std::string_view url) {
     const bool scheme = url.starts_with("http://") || url.starts_with("https://");
-    return scheme && !url_host(url).empty() && !has_control_or_space(url);
+    const bool ascii =
+        std::all_of(url.begin(), url.end(), [](unsigned char c) { return c < 0x80; });
+    return scheme && ascii && !url_host(url).empty() && !has_control_or_space(url);
+}
+
+bool is_utf8(std::string_view text) {
+    try {
+        (void)json(std::string(text)).dump();  // nlohmann checks UTF-8 when it serializes
+        return true;
+    } catch (const json::exception&) {
+        return false;
+    }
 }
 
 Seconds clamp_lease(const Limits& limits, const std::optional<long long>& asked) {
@@ -111,6 +124,8 @@ std::expected<SubscriptionRequest, std::string> parse_subscription_request(
     request.topic = topic->second;
     if (request.topic.size() > limits.max_url_bytes)
         return std::unexpected("hub.topic is too long");
+    // Any topic gets an answer (a denial for those not served), but it must be a URL to be named.
+    if (!is_http_url(request.topic)) return std::unexpected("hub.topic must be an http(s) URL");
     if (const auto lease = fields.find("hub.lease_seconds");
         lease != fields.end() && !lease->second.empty()) {
         const auto& text = lease->second;
@@ -125,6 +140,7 @@ std::expected<SubscriptionRequest, std::string> parse_subscription_request(
             return std::unexpected("hub.secret must be shorter than " +
                                    std::to_string(limits.max_secret_bytes) + " bytes");
         }
+        if (!is_utf8(secret->second)) return std::unexpected("hub.secret must be UTF-8 text");
         request.secret = secret->second;
     }
     if (!limits.allow_private_callbacks) {
@@ -500,7 +516,8 @@ std::string HubState::serialize() const {
         if (s.failing_since) j["failing_since_ms"] = to_ms(*s.failing_since);
         subs.push_back(std::move(j));
     }
-    return json{{"version", 1}, {"topics", topics_}, {"subscriptions", std::move(subs)}}.dump(1) +
+    return json{{"version", 1}, {"topics", topics_}, {"subscriptions", std::move(subs)}}.dump(
+               1, ' ', false, json::error_handler_t::replace) +
            "\n";
 }
 

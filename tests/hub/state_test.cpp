@@ -73,6 +73,13 @@ TEST(SubscriptionRequest, RefusesWhatIsMalformedWithOneLine) {
     EXPECT_EQ(error("hub.mode=publish&" + ok), "hub.mode must be subscribe or unsubscribe");
     EXPECT_EQ(error("hub.mode=subscribe&hub.topic=" + kTopic), "hub.callback is missing");
     EXPECT_EQ(error("hub.mode=subscribe&hub.callback=" + kCallback), "hub.topic is missing");
+    EXPECT_EQ(error("hub.mode=subscribe&hub.topic=t&hub.callback=" + kCallback),
+              "hub.topic must be an http(s) URL");
+    EXPECT_EQ(error("hub.mode=subscribe&hub.topic=" + kTopic + "%A3&hub.callback=" + kCallback),
+              "hub.topic must be an http(s) URL");  // bytes a URL %-encodes
+    EXPECT_EQ(error("hub.mode=subscribe&" + ok + "&hub.secret=%FF%FE"),
+              "hub.secret must be UTF-8 text");
+    EXPECT_EQ(error("hub.mode=subscribe&" + ok + "&hub.secret=%C3%A9t%C3%A9"), "accepted");
     EXPECT_EQ(error("hub.mode=subscribe&hub.topic=t&hub.callback=ftp://x/"),
               "hub.callback must be an http(s) URL");
     EXPECT_EQ(error("hub.mode=subscribe&hub.topic=t&hub.callback=javascript:alert(1)"),
