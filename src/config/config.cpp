@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace feedd {
@@ -252,6 +253,63 @@ HubConfig read_hub(const Reader& reader, const YAML::Node& node, const std::stri
     return hub;
 }
 
+// hub: feedd's own WebSub hub. The path is served by feedd and advertised under site.url, so it is
+// an absolute path of plain characters; the lease bounds must be in order.
+void read_own_hub(const Reader& reader, const YAML::Node& node, const std::string& where,
+                  OwnHubConfig& hub) {
+    constexpr long long kDay = 24 * 3600;
+    std::optional<YAML::Mark> default_mark;
+    reader.read_map(
+        node, where,
+        {{"enabled", [&](auto& n, auto& k) { hub.enabled = reader.boolean(n, k); }},
+         {"path",
+          [&](auto& n, auto& k) {
+              auto path = reader.non_empty_string(n, k);
+              const bool plain = std::all_of(path.begin(), path.end(), [](unsigned char c) {
+                  return std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' ||
+                         c == '~';
+              });
+              if (!path.starts_with('/') || path.size() < 2 || !plain ||
+                  path.find("//") != std::string::npos) {
+                  reader.fail(n.Mark(), "'" + k +
+                                            "' must be a path such as /websub (letters, digits, "
+                                            "'/', '-', '_', '.', '~'), got '" +
+                                            path + "'");
+              }
+              hub.path = path;
+          }},
+         {"lease_min_s",
+          [&](auto& n, auto& k) { hub.lease_min_s = reader.integer(n, k, 60, 365 * kDay); }},
+         {"lease_max_s",
+          [&](auto& n, auto& k) { hub.lease_max_s = reader.integer(n, k, 60, 365 * kDay); }},
+         {"lease_default_s",
+          [&](auto& n, auto& k) {
+              hub.lease_default_s = reader.integer(n, k, 60, 365 * kDay);
+              default_mark = n.Mark();
+          }},
+         {"retry_min_s",
+          [&](auto& n, auto& k) { hub.retry_min_s = reader.integer(n, k, 1, kDay); }},
+         {"max_subscriptions",
+          [&](auto& n, auto& k) { hub.max_subscriptions = reader.integer(n, k, 1, 10'000'000); }},
+         {"allow_private_callbacks",
+          [&](auto& n, auto& k) { hub.allow_private_callbacks = reader.boolean(n, k); }}});
+    if (hub.lease_min_s > hub.lease_max_s) {
+        reader.fail(node["lease_min_s"] ? node["lease_min_s"].Mark() : node.Mark(),
+                    "'" + where + ".lease_min_s' (" + std::to_string(hub.lease_min_s) +
+                        ") must not be greater than '" + where + ".lease_max_s' (" +
+                        std::to_string(hub.lease_max_s) + ")");
+    }
+    if (default_mark) {
+        if (hub.lease_default_s < hub.lease_min_s || hub.lease_default_s > hub.lease_max_s) {
+            reader.fail(*default_mark, "'" + where + ".lease_default_s' must be between '" + where +
+                                           ".lease_min_s' and '" + where + ".lease_max_s'");
+        }
+    } else {
+        // The default of 10 days follows the bounds when they exclude it.
+        hub.lease_default_s = std::clamp(hub.lease_default_s, hub.lease_min_s, hub.lease_max_s);
+    }
+}
+
 // content.keys: {feedd key: a name or a list of names}; a name (in any case) may stand for one
 // feedd key only.
 MetadataKeyNames read_metadata_keys(const Reader& reader, const YAML::Node& node,
@@ -454,6 +512,8 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
                     }},
                    {"enabled", [&](auto& n, auto& k) { config.ping.enabled = reader.boolean(n, k); }}});
           }},
+         {"hub", [&](const YAML::Node& hub,
+                     const std::string& where) { read_own_hub(reader, hub, where, config.hub); }},
          {"state_dir",
           [&](auto& n, auto& k) { config.state_dir = resolve(reader.non_empty_string(n, k)); }}});
 

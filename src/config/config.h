@@ -91,6 +91,20 @@ struct PingConfig {
     bool enabled = true;              // false: no outgoing pings (development, CI)
 };
 
+// hub: feedd as a WebSub hub for its own feeds (docs/hub.md). Times in seconds.
+struct OwnHubConfig {
+    bool enabled = false;
+    std::string path = "/websub";  // the endpoint; advertised as site.url + path
+    long long lease_min_s = 3600;
+    long long lease_max_s = 30LL * 24 * 3600;
+    long long lease_default_s = 10LL * 24 * 3600;  // when a subscriber asks for none
+    long long retry_min_s = 60;                    // first retry of a failed delivery
+    long long max_subscriptions = 100'000;
+    bool allow_private_callbacks =
+        false;  // loopback/private/link-local callbacks (tests, intranets)
+    bool operator==(const OwnHubConfig&) const = default;
+};
+
 struct Config {
     std::filesystem::path file;  // the file it was loaded from (absolute)
     SiteConfig site;
@@ -98,6 +112,7 @@ struct Config {
     FeedsConfig feeds;
     ServerConfig server;
     PingConfig ping;
+    OwnHubConfig hub;
     std::filesystem::path state_dir;  // absolute after loading
 };
 

@@ -16,6 +16,7 @@
 
 #include "daemon/article_store.h"
 #include "daemon/build.h"
+#include "daemon/hub_wiring.h"
 #include "daemon/ledger_file.h"
 #include "daemon/log.h"
 #include "daemon/pings.h"
@@ -24,6 +25,7 @@
 #include "feed/feed.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "hub/hub.h"
 #include "ping/pinger.h"
 #include "watch/watcher.h"
 
@@ -69,6 +71,10 @@ struct Service::Impl {
     asio::io_context io{1};
     SnapshotSlot snapshots;
     http::Metrics metrics;
+    // feedd's own WebSub hub (hub.enabled); outlives the server, whose I/O thread submits to it.
+    std::unique_ptr<hub::Hub> hub;
+    hub::HubStats hub_reported;
+    asio::steady_timer hub_stats_timer{io};
     std::unique_ptr<http::Server> server;
     std::unique_ptr<ping::Pinger> pinger;
     asio::steady_timer ping_stats_timer{io};
@@ -126,6 +132,7 @@ struct Service::Impl {
             return 1;
         }
         ledger = std::move(*loaded);
+        if (config.hub.enabled && !start_hub()) return 1;
         start_watcher(config.content, /*walk=*/false);
         store = std::make_unique<ArticleStore>(config.content);
         store->use_ledger(&ledger);
@@ -147,6 +154,7 @@ struct Service::Impl {
         io.run();
 
         if (pinger) pinger->stop();  // persists what is still pending
+        if (hub) hub->stop();        // the same for subscriptions and pending deliveries
         if (stop_guard.joinable()) {
             stop_guard.request_stop();
             stop_guard.join();
@@ -168,6 +176,17 @@ struct Service::Impl {
         options.readers = reader_stats.get();
         options.trusted_proxies = config.server.trusted_proxies;
         options.metrics_allow = config.server.metrics_allow;
+        if (config.hub.enabled) {
+            auto endpoint = std::make_shared<http::HubEndpoint>();
+            endpoint->path = config.hub.path;
+            // On the I/O thread: the hub parses and queues in memory (hub/hub.h).
+            endpoint->submit = [this](std::string_view content_type, std::string_view body) {
+                if (!hub) return http::HubAnswer{503, "The hub is not running."};
+                const auto answer = hub->submit(content_type, body);
+                return http::HubAnswer{static_cast<unsigned>(answer.status), answer.message};
+            };
+            options.hub = std::move(endpoint);
+        }
         // Socket activation: systemd has bound the socket (feedd.socket); server.listen is not
         // used.
         if (const auto fds = systemd::listen_fds(); !fds.empty()) {
@@ -388,6 +407,7 @@ struct Service::Impl {
             swapped = true;
             prepare_variants(before, build.snapshot);
             announce();
+            if (hub) hub->update_topics(hub_topics_of(build.snapshot));
             // A site with tag and archive feeds has thousands of documents: name a few, count the
             // rest.
             std::string changed_list;
@@ -451,6 +471,30 @@ struct Service::Impl {
         if (!pinger) return;
         report_ping_stats();
         announce();
+    }
+
+    // Before the first build is published (the state file is read here, before serving starts).
+    bool start_hub() {
+        try {
+            hub = std::make_unique<hub::Hub>(io, hub_options(config), [](hub::LogLevel level, const std::string& line) {
+                log_hub(level, line);
+            });
+        } catch (const std::exception& error) {
+            log::error(std::string("cannot start the WebSub hub: ") + error.what());
+            return false;
+        }
+        log::info("WebSub hub at " + config.site.url + config.hub.path.substr(1));
+        report_hub_stats();
+        return true;
+    }
+
+    void report_hub_stats() {
+        if (!hub || stopping) return;
+        publish_hub_stats(hub->stats(), hub_reported, metrics);
+        hub_stats_timer.expires_after(std::chrono::seconds(1));
+        hub_stats_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) report_hub_stats();
+        });
     }
 
     // Called once the new snapshot is being served: hubs fetch what they are told about.
@@ -534,6 +578,11 @@ struct Service::Impl {
             next.server.trusted_proxies = config.server.trusted_proxies;
             next.server.metrics_allow = config.server.metrics_allow;
         }
+        if (next.hub != config.hub) {
+            // The endpoint is the server's, made at start; feeds keep advertising what is served.
+            log::warning("hub settings changed; they take effect on restart");
+            next.hub = config.hub;
+        }
         const bool content_changed = !same_content_settings(next.content, config.content);
         const bool pings_changed =
             pinger_options(next).endpoints != pinger_options(config).endpoints ||
@@ -582,6 +631,7 @@ struct Service::Impl {
         watchdog_timer.cancel();
         readers_timer.cancel();
         ping_stats_timer.cancel();
+        hub_stats_timer.cancel();
         signals.cancel();
         // In-flight responses finish; whatever is still open at the deadline is cut.
         stop_guard = std::jthread([this](std::stop_token token) {

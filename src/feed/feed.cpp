@@ -138,6 +138,15 @@ Feed make_feed(const std::vector<Article>& articles, const Config& config, Secon
     return make_feed(pointers_to(articles), config, now);
 }
 
+std::vector<std::string> advertised_hubs(const Config& config) {
+    std::vector<std::string> hubs;
+    if (config.hub.enabled) hubs.push_back(join_site_url(config.site.url, config.hub.path));
+    if (config.ping.enabled) {
+        for (const auto& hub : config.ping.websub) hubs.push_back(hub.url);
+    }
+    return hubs;
+}
+
 Feed make_feed(const std::vector<const Article*>& articles, const Config& config, Seconds now) {
     Feed feed;
     feed.title = config.site.title;
@@ -150,11 +159,7 @@ Feed make_feed(const std::vector<const Article*>& articles, const Config& config
     feed.urls.json = join_site_url(config.site.url, "feed.json");
     feed.ttl_minutes = ttl_minutes_for(config);
     feed.stylesheet = config.feeds.stylesheet;
-    // A hub is advertised only when feedd tells it about changes; otherwise subscribers would wait
-    // on a hub that never hears of an update.
-    if (config.ping.enabled) {
-        for (const auto& hub : config.ping.websub) feed.hubs.push_back(hub.url);
-    }
+    feed.hubs = advertised_hubs(config);
 
     const auto chosen =
         select_published(articles, static_cast<std::size_t>(std::max(config.feeds.limit, 0)), now);

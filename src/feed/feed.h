@@ -85,6 +85,11 @@ std::optional<int> ttl_minutes_for(const Config& config);
 // site.url joined with a relative path, exactly one '/' between them.
 std::string site_url(const Config& config, std::string_view relative);
 
+// The WebSub hubs a feed names (Feed::hubs): feedd's own (site.url + hub.path) first when
+// hub.enabled, then the configured outside hubs when pings are on — a hub is advertised only when
+// it hears of changes, otherwise subscribers would wait on a hub that never learns of an update.
+std::vector<std::string> advertised_hubs(const Config& config);
+
 // Published articles only: no drafts, nothing dated after `now` or expired by then. Deterministic
 // for the same inputs.
 Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now);

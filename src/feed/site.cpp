@@ -53,9 +53,7 @@ Feed feed_shell(const Config& config) {
     feed.author = config.site.author;
     feed.ttl_minutes = ttl_minutes_for(config);  // the RSS writer leaves it off archive pages
     feed.stylesheet = config.feeds.stylesheet;
-    if (config.ping.enabled) {
-        for (const auto& hub : config.ping.websub) feed.hubs.push_back(hub.url);
-    }
+    feed.hubs = advertised_hubs(config);
     return feed;
 }
 

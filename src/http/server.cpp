@@ -9,8 +9,10 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -113,6 +115,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const ServerLimits& limits() const { return options_.limits; }
     Metrics* metrics() const { return options_.metrics; }
     const ServerOptions& options() const { return options_; }
+    const HubEndpoint* hub() const { return options_.hub.get(); }
     bool stopped() const { return stopped_; }
     // Where what may block runs: renders, compression (Session::start_preparation) and the cache's
     // file.
@@ -337,9 +340,81 @@ class Session : public std::enable_shared_from_this<Session> {
         const bool idle = served_ > 0 && buffer_.size() == 0;
         phase_ = Phase::reading;
         deadline_ = Clock::now() + (idle ? limits.keep_alive_timeout : limits.read_timeout);
+        hub_request_ = false;
+        if (listener_->hub() != nullptr) {
+            // The hub's path takes a body. Beast checks a Content-Length against the limit as the
+            // header ends, so the hub's limit holds until the target is known (on_header).
+            parser_->body_limit(std::max<std::uint64_t>(limits.body_limit, listener_->hub()->body_limit));
+            bhttp::async_read_header(
+                socket_, buffer_, *parser_,
+                [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
+            return;
+        }
         bhttp::async_read(
             socket_, buffer_, *parser_,
             [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_header(error_code ec) {
+        try {
+            const HubEndpoint& hub = *listener_->hub();
+            const Request& request = parser_->get();
+            const std::string_view target = request.target();
+            // Also after an error: a Content-Length over the limit ends a complete header.
+            hub_request_ = target.substr(0, target.find('?')) == hub.path;
+            if (ec) return on_read(ec);
+            if (!hub_request_) {
+                // As without a hub: other requests take no body (or the configured limit's).
+                const std::size_t limit = listener_->limits().body_limit;
+                const auto length = parser_->content_length();
+                if ((length && *length > limit) || (parser_->chunked() && limit == 0)) {
+                    return on_read(bhttp::error::body_limit);
+                }
+                parser_->body_limit(limit);
+            } else if (request.method() == bhttp::verb::post) {
+                parser_->body_limit(hub.body_limit);
+                const auto expect = request[bhttp::field::expect];
+                if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
+                    // curl and others wait for it (a second) before sending a body over 1 KB.
+                    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+                    return asio::async_write(
+                        socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = shared_from_this()](error_code ec, std::size_t) {
+                            if (ec) return self->close();
+                            self->read_body();
+                        });
+                }
+            }
+            read_body();
+        } catch (...) {
+            close();
+        }
+    }
+
+    void read_body() {
+        if (parser_->is_done()) return on_read({});
+        bhttp::async_read(
+            socket_, buffer_, *parser_,
+            [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    // A request to the hub's path: its answer comes from the hub at once, never from the
+    // snapshot.
+    void answer_hub(const Request& request) {
+        const HubEndpoint& hub = *listener_->hub();
+        HubAnswer answer;
+        if (request.method() != bhttp::verb::post) {
+            answer = {405, "Subscription requests are form-encoded POSTs (WebSub)."};
+        } else {
+            answer = hub.submit(request[bhttp::field::content_type], request.body());
+        }
+        auto text = std::make_shared<std::string>(answer.message + "\n");
+        response_ = text_response(static_cast<bhttp::status>(answer.status), *text,
+                                  request.version(), request.keep_alive());
+        if (answer.status == 405) response_.set(bhttp::field::allow, "POST");
+        generated_ = std::move(text);
+        if (request.method() == bhttp::verb::head) response_.body() = {};
+        do_write();
     }
 
     void on_read(error_code ec) {
@@ -353,6 +428,10 @@ class Session : public std::enable_shared_from_this<Session> {
                 listener_->limits().header_fields_limit) {
                 return answer_and_close(bhttp::status::request_header_fields_too_large,
                                         "Too many request header fields.\n");
+            }
+            if (hub_request_) {
+                path_label_ = Metrics::path_label(request.target());
+                return answer_hub(request);
             }
             snapshot_ = listener_->snapshots().load();  // once: the whole response uses this one
             path_label_ = Metrics::path_label(request.target());
@@ -450,6 +529,10 @@ class Session : public std::enable_shared_from_this<Session> {
                                     "Request header fields too large.\n");
         }
         if (ec == error::body_limit) {
+            if (hub_request_) {
+                return answer_and_close(bhttp::status::payload_too_large,
+                                        "Request body too large for a subscription request.\n");
+            }
             // Nothing feedd serves takes a body; a configured limit makes it a matter of size.
             if (listener_->limits().body_limit == 0) {
                 return answer_and_close(bhttp::status::bad_request, "Requests take no body.\n");
@@ -669,6 +752,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Phase phase_ = Phase::reading;
     bool writing_ = false;  // writing or preparing: stop() lets it finish
     bool linger_ = false;
+    bool hub_request_ = false;  // the request is to the hub's path (on_header)
     bool enrolled_ = true;  // in the listener's list (leave())
 };
 

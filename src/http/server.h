@@ -13,6 +13,7 @@
 
 #include "config/cidr.h"
 #include "feed/snapshot.h"
+#include "http/hub_endpoint.h"
 
 namespace feedd::http {
 
@@ -54,6 +55,9 @@ struct ServerOptions {
     std::vector<Cidr> trusted_proxies;
     // server.metrics_allow: the clients /stats, /stats.json and /metrics answer (403 to others).
     std::vector<Cidr> metrics_allow = {*parse_cidr("127.0.0.0/8"), *parse_cidr("::1/128")};
+    // feedd's WebSub hub (hub.enabled): POSTs to its path are read with their body (up to its
+    // limit) and answered by its submit(); null: no hub, and requests take no body.
+    std::shared_ptr<const HubEndpoint> hub;
 };
 
 // All handlers run on `io` without strands: call io.run() from one thread only. `snapshots` must

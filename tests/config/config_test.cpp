@@ -339,6 +339,56 @@ TEST(Config, SyntaxErrorsCarryLineAndColumn) {
     EXPECT_NE(error.find(":3:"), std::string::npos) << error;
 }
 
+TEST(Config, HubIsOffByDefaultWithTheDocumentedLimits) {
+    const auto hub = parse_ok(kMinimal).hub;
+    EXPECT_FALSE(hub.enabled);
+    EXPECT_EQ(hub.path, "/websub");
+    EXPECT_EQ(hub.lease_min_s, 3600);
+    EXPECT_EQ(hub.lease_max_s, 30 * 86400);
+    EXPECT_EQ(hub.lease_default_s, 10 * 86400);
+    EXPECT_EQ(hub.retry_min_s, 60);
+    EXPECT_EQ(hub.max_subscriptions, 100000);
+    EXPECT_FALSE(hub.allow_private_callbacks);
+}
+
+TEST(Config, HubKeysAreRead) {
+    const auto hub = parse_ok(std::string(kMinimal) +
+                              "hub:\n  enabled: true\n  path: /hub/websub\n  lease_min_s: 60\n"
+                              "  lease_max_s: 600\n  retry_min_s: 1\n  max_subscriptions: 5\n"
+                              "  allow_private_callbacks: true\n")
+                         .hub;
+    EXPECT_TRUE(hub.enabled);
+    EXPECT_EQ(hub.path, "/hub/websub");
+    EXPECT_EQ(hub.lease_min_s, 60);
+    EXPECT_EQ(hub.lease_max_s, 600);
+    EXPECT_EQ(hub.lease_default_s, 600);  // 10 days, clamped into the bounds
+    EXPECT_EQ(hub.retry_min_s, 1);
+    EXPECT_EQ(hub.max_subscriptions, 5);
+    EXPECT_TRUE(hub.allow_private_callbacks);
+}
+
+TEST(Config, HubErrorsNameTheirPlace) {
+    const std::string base = std::string(kMinimal) + "hub:\n";
+    EXPECT_EQ(parse_error(base + "  path: websub\n"),
+              "/etc/feedd/feedd.yaml:7:9: 'hub.path' must be a path such as /websub (letters, "
+              "digits, '/', '-', '_', '.', '~'), got 'websub'");
+    EXPECT_EQ(parse_error(base + "  path: \"/a b\"\n").substr(0, 26), "/etc/feedd/feedd.yaml:7:9:");
+    EXPECT_EQ(parse_error(base + "  lease_min_s: 7200\n  lease_max_s: 3600\n"),
+              "/etc/feedd/feedd.yaml:7:16: 'hub.lease_min_s' (7200) must not be greater than "
+              "'hub.lease_max_s' (3600)");
+    EXPECT_EQ(parse_error(base + "  lease_default_s: 10\n"),
+              "/etc/feedd/feedd.yaml:7:20: 'hub.lease_default_s' must be between 60 and 31536000");
+    EXPECT_EQ(parse_error(base + "  lease_max_s: 7200\n  lease_default_s: 9000\n"),
+              "/etc/feedd/feedd.yaml:8:20: 'hub.lease_default_s' must be between "
+              "'hub.lease_min_s' and 'hub.lease_max_s'");
+    EXPECT_EQ(parse_error(base + "  retry_min_s: 0\n"),
+              "/etc/feedd/feedd.yaml:7:16: 'hub.retry_min_s' must be between 1 and 86400");
+    EXPECT_EQ(parse_error(base + "  enabled: maybe\n"),
+              "/etc/feedd/feedd.yaml:7:12: 'hub.enabled' must be true or false");
+    EXPECT_NE(parse_error(base + "  secret: x\n").find("unknown key 'hub.secret'"),
+              std::string::npos);
+}
+
 TEST(Config, EmptyFileIsAnError) {
     EXPECT_EQ(parse_error(""), "/etc/feedd/feedd.yaml: the file is empty");
 }

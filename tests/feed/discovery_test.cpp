@@ -76,5 +76,30 @@ TEST(Discovery, EachFeedResourceCarriesItsSelfUrlAndLinkHeader) {
     EXPECT_EQ(snapshot.find("/")->link_header, "");
 }
 
+TEST(Discovery, FeeddsOwnHubComesFirstAndNeedsNoPings) {
+    auto config = config_with_hubs(true);
+    config.hub.enabled = true;
+    config.hub.path = "/hub/websub";
+    const auto feed = make_feed(kArticles, config, at(2024, 4, 1));
+    const std::vector<std::string> expected = {"https://news.example.org/hub/websub",
+                                               "https://hub.example/", "https://hub2.example/hub"};
+    EXPECT_EQ(feed.hubs, expected);
+    pugi::xml_document rss;
+    ASSERT_TRUE(rss.load_string(render_rss(feed).c_str()));
+    EXPECT_EQ(hrefs(rss.child("rss").child("channel"), "atom:link", "hub"), expected);
+    const auto snapshot = make_snapshot(feed);
+    EXPECT_TRUE(snapshot.find("/feed.json")->link_header.starts_with(
+        "<https://news.example.org/hub/websub>; rel=\"hub\", <https://hub.example/>; rel=\"hub\""))
+        << snapshot.find("/feed.json")->link_header;
+
+    // Pings off: outside hubs are not told of changes, feedd's own hub is.
+    config.ping.enabled = false;
+    EXPECT_EQ(make_feed(kArticles, config, at(2024, 4, 1)).hubs,
+              std::vector<std::string>{"https://news.example.org/hub/websub"});
+    const auto json = nlohmann::json::parse(render_json(make_feed(kArticles, config, at(2024, 4, 1))));
+    ASSERT_EQ(json["hubs"].size(), 1u);
+    EXPECT_EQ(json["hubs"][0]["url"], "https://news.example.org/hub/websub");
+}
+
 }  // namespace
 }  // namespace feedd::test

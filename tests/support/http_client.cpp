@@ -13,19 +13,24 @@ namespace beast = boost::beast;
 namespace asio = boost::asio;
 
 HttpResponse http_request(const std::string& host, std::uint16_t port, const std::string& method,
-                          const std::string& target, const std::map<std::string, std::string>& headers) {
+                          const std::string& target, const std::map<std::string, std::string>& headers,
+                          const std::string& body) {
     asio::io_context io;
     beast::tcp_stream stream(io);
     stream.expires_after(std::chrono::seconds(10));
     stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address(host), port));
 
-    beast::http::request<beast::http::empty_body> request;
+    beast::http::request<beast::http::string_body> request;
     request.method_string(method);
     request.target(target);
     request.version(11);
     request.set(beast::http::field::host, host + ":" + std::to_string(port));
     request.set(beast::http::field::connection, "close");
     for (const auto& [name, value] : headers) request.set(name, value);
+    if (!body.empty() || method == "POST") {
+        request.body() = body;
+        request.prepare_payload();
+    }
     beast::http::write(stream, request);
 
     beast::flat_buffer buffer;

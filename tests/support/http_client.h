@@ -21,6 +21,7 @@ struct HttpResponse {
 // One request on a new connection. `headers` are added as given.
 HttpResponse http_request(const std::string& host, std::uint16_t port, const std::string& method,
                           const std::string& target,
-                          const std::map<std::string, std::string>& headers = {});
+                          const std::map<std::string, std::string>& headers = {},
+                          const std::string& body = {});
 
 }  // namespace feedd::test
