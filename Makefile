@@ -11,7 +11,7 @@ CONFIG ?= examples/site/feedd.yaml
 DEBIAN_PACKAGES := cmake g++ make pkg-config libgtest-dev libgmock-dev \
 	libboost1.81-dev libpugixml-dev libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev \
 	libmd4c-dev libmd4c-html0-dev libhowardhinnant-date-dev tzdata zlib1g-dev libxxhash-dev \
-	nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libbrotli-dev \
+	nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libbrotli-dev libgumbo-dev \
 	jing python3-feedparser libxml2-utils curl nginx wrk newsboat libxml-feed-perl $(if $(shell command -v npm),,nodejs npm)
 
 .PHONY: all deps build run test clean format
