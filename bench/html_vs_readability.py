@@ -112,7 +112,7 @@ def parse_instant(text):
         return None
     if t.tzinfo is None:
         return None  # local time: in which zone is Readability's guess
-    return t.astimezone(dt.timezone.utc)
+    return t.astimezone(dt.timezone.utc).replace(microsecond=0)  # feeds carry seconds
 
 
 def squeeze(text):

@@ -209,8 +209,9 @@ bool is_block(GumboTag t) {
     }
 }
 
-// Left out with its content: a dropped tag, a hidden element, or a block named as chrome.
-bool is_junk(const GumboNode* n) {
+// Left out with its content: a dropped tag, a hidden element, or (when `by_name`) a block named
+// as chrome.
+bool is_junk(const GumboNode* n, bool by_name) {
     if (n->type == GUMBO_NODE_COMMENT) return true;
     if (!is_element(n)) return false;
     const GumboTag t = tag(n);
@@ -220,7 +221,7 @@ bool is_junk(const GumboNode* n) {
     if (role == "navigation" || role == "banner" || role == "contentinfo" ||
         role == "complementary" || role == "dialog" || role == "alert")
         return true;
-    if (!has_attr(n, "class") && !has_attr(n, "id")) return false;
+    if (!by_name || (!has_attr(n, "class") && !has_attr(n, "id"))) return false;
     const auto tokens = name_tokens(n);
     if (any_token(tokens, kJunkTokens)) return true;
     return any_token(tokens, kWeakJunkTokens) && !any_token(tokens, kGoodTokens);
@@ -279,7 +280,7 @@ double link_density(const Stats& s) {
 
 class Extractor {
   public:
-    Extractor(const GumboNode* root) : root_(root) {}
+    Extractor(const GumboNode* root, bool by_name) : root_(root), by_name_(by_name) {}
 
     // Text statistics of every element below `top` that is not junk, and the content scores.
     void measure(const GumboNode* top) {
@@ -310,7 +311,7 @@ class Extractor {
                     if (in_link) parent.link_text += len;
                     return false;
                 }
-                if (!is_element(n) || (n != top && is_junk(n))) return false;
+                if (!is_element(n) || (n != top && is_junk(n, by_name_))) return false;
                 if (tag(n) == GUMBO_TAG_A) ++in_link;
                 return true;
             },
@@ -381,6 +382,7 @@ class Extractor {
     }
 
     const GumboNode* root_;
+    bool by_name_;
     std::unordered_map<const GumboNode*, Stats> stats_;
     std::vector<const GumboNode*> candidates_;
 };
@@ -495,8 +497,8 @@ bool keeps_when_empty(GumboTag t) {
 
 class Writer {
   public:
-    Writer(std::string_view title, const std::vector<std::string>& cut_markers)
-        : title_(collapse_spaces(title)), markers_(cut_markers) {}
+    Writer(std::string_view title, const std::vector<std::string>& cut_markers, bool by_name)
+        : title_(collapse_spaces(title)), markers_(cut_markers), by_name_(by_name) {}
 
     // The content of `top`, with its own tag when `own_tag` (a paragraph beside the best block).
     void write(const GumboNode* top, bool own_tag) {
@@ -517,7 +519,7 @@ class Writer {
                     return false;
                 }
                 if (!is_element(n)) return false;
-                if (n != top && is_junk(n)) return false;
+                if (n != top && is_junk(n, by_name_)) return false;
                 const GumboTag t = tag(n);
                 if (n != top && is_block(t) && !markers_.empty()) {
                     const std::string start = text_of(n, 200, 64);
@@ -625,6 +627,7 @@ class Writer {
 
     std::string title_;
     const std::vector<std::string>& markers_;
+    bool by_name_;
     std::string out_;
     std::string first_paragraph_;
     std::size_t text_bytes_ = 0;
@@ -649,19 +652,17 @@ const GumboNode* find_body(const GumboNode* root) {
 }
 
 // Whether `n` is inside junk (a marked element inside a <footer> is not the article).
-bool inside_junk(const GumboNode* n, const GumboNode* body) {
+bool inside_junk(const GumboNode* n, const GumboNode* body, bool by_name) {
     for (const GumboNode* a = n; a && a != body; a = a->parent) {
-        if (is_junk(a)) return true;
+        if (is_junk(a, by_name)) return true;
     }
     return false;
 }
 
-}  // namespace
-
-ExtractedText extract_text(const GumboNode* root, const PageMetadata& page, std::string_view title,
-                           const std::vector<std::string>& cut_markers, bool want_html) {
+ExtractedText extract(const GumboNode* root, const PageMetadata& page, std::string_view title,
+                      const std::vector<std::string>& cut_markers, bool want_html, bool by_name) {
     const GumboNode* body = find_body(root);
-    Extractor extractor(body);
+    Extractor extractor(body, by_name);
     extractor.measure(body);
     const auto text_size = [&](const GumboNode* n) {
         const Stats* s = extractor.stats(n);
@@ -672,11 +673,11 @@ ExtractedText extract_text(const GumboNode* root, const PageMetadata& page, std:
     std::vector<const GumboNode*> tops;
     ExtractedText out;
     constexpr std::size_t kMarkedMinimum = 140;  // less is a teaser, not the article
-    if (page.article_body && !inside_junk(page.article_body, body) &&
+    if (page.article_body && !inside_junk(page.article_body, body, by_name) &&
         text_size(page.article_body) > 0) {
         tops = {page.article_body};
         out.chosen_by = "itemprop=articleBody";
-    } else if (page.hentry_content && !inside_junk(page.hentry_content, body) &&
+    } else if (page.hentry_content && !inside_junk(page.hentry_content, body, by_name) &&
                text_size(page.hentry_content) > 0) {
         tops = {page.hentry_content};
         out.chosen_by = "h-entry e-content";
@@ -684,7 +685,7 @@ ExtractedText extract_text(const GumboNode* root, const PageMetadata& page, std:
         const GumboNode* best_article = nullptr;
         const GumboNode* main = nullptr;
         walk(body, [&](const GumboNode* n) {
-            if (!is_element(n) || (n != body && is_junk(n))) return false;
+            if (!is_element(n) || (n != body && is_junk(n, by_name))) return false;
             if (tag(n) == GUMBO_TAG_ARTICLE &&
                 (!best_article || text_size(n) > text_size(best_article)))
                 best_article = n;
@@ -712,7 +713,7 @@ ExtractedText extract_text(const GumboNode* root, const PageMetadata& page, std:
                         tops.push_back(s);
                         continue;
                     }
-                    if (!is_element(s) || is_junk(s)) continue;
+                    if (!is_element(s) || is_junk(s, by_name)) continue;
                     const Stats* st = extractor.stats(s);
                     if (!st) continue;
                     bool append = extractor.final_score(s) >= threshold;
@@ -731,7 +732,7 @@ ExtractedText extract_text(const GumboNode* root, const PageMetadata& page, std:
         }
     }
 
-    Writer writer(title, cut_markers);
+    Writer writer(title, cut_markers, by_name);
     for (const GumboNode* top : tops) {
         // A paragraph beside the best block keeps its own tag; of a container, its content.
         writer.write(top, tops.size() > 1 && tag(top) == GUMBO_TAG_P);
@@ -739,6 +740,24 @@ ExtractedText extract_text(const GumboNode* root, const PageMetadata& page, std:
     out.first_paragraph = writer.first_paragraph();
     out.text_bytes = writer.text_bytes();
     if (want_html) out.html = std::move(writer).html();
+    return out;
+}
+
+}  // namespace
+
+ExtractedText extract_text(const GumboNode* root, const PageMetadata& page, std::string_view title,
+                           const std::vector<std::string>& cut_markers, bool want_html) {
+    ExtractedText out = extract(root, page, title, cut_markers, want_html, true);
+    // Almost nothing left: a wrapper of the whole page has a class that reads as chrome
+    // ("page has-sidebar"). Again without judging classes, as Readability retries.
+    constexpr std::size_t kTooLittle = 200;
+    if (out.text_bytes < kTooLittle) {
+        ExtractedText again = extract(root, page, title, cut_markers, want_html, false);
+        if (again.text_bytes > out.text_bytes * 2) {
+            again.chosen_by += " (classes not judged)";
+            return again;
+        }
+    }
     return out;
 }
 

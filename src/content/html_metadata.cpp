@@ -114,6 +114,15 @@ void each_object(const json& doc, const auto& f) {
 }
 
 void read_json_ld(std::string_view text, Found& found, std::string& site_from_ld) {
+    // Some pages wrap it for XHTML parsers: "<![CDATA[ {...} ]]>" (also behind "//").
+    text = trim(text);
+    for (std::string_view open : {"//<![CDATA[", "<![CDATA["}) {
+        if (text.starts_with(open)) text.remove_prefix(open.size());
+    }
+    text = trim(text);
+    for (std::string_view close : {"//]]>", "]]>"}) {
+        if (text.ends_with(close)) text.remove_suffix(close.size());
+    }
     const json doc =
         json::parse(text, nullptr, false);  // broken JSON-LD is ignored, as browsers do
     if (doc.is_discarded()) return;
