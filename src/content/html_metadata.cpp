@@ -129,7 +129,11 @@ void read_json_ld(std::string_view text, Found& found, std::string& site_from_ld
     const json* article = nullptr;
     each_object(doc, [&](const json& o) {
         if (!article && is_article_type(o)) article = &o;
-        if (site_from_ld.empty() && has_type(o, "website")) site_from_ld = json_text(o["name"]);
+        // find(), not operator[]: on a const object a missing key is undefined behaviour (the
+        // html fuzz target found it: a WebSite without a name).
+        if (const auto name = o.find("name");
+            site_from_ld.empty() && has_type(o, "website") && name != o.end())
+            site_from_ld = json_text(*name);
     });
     if (!article) return;
     const json& a = *article;

@@ -199,6 +199,23 @@ TEST(HtmlCharset, InvalidBytesAreReplacedAndReportedWithTheirLine) {
     EXPECT_TRUE(has(unknown.article->content_html, "caf\xC3\xA9"));
 }
 
+TEST(HtmlArticle, JsonLdOddities) {
+    // A WebSite without a name (the fuzz target's find: a missing key read from a const object),
+    // CDATA around the block, broken JSON-LD before a good one, an author given as a string.
+    const auto out = parse("j.html",
+                           "<title>Page | Site</title>"
+                           "<script type='application/ld+json'>{\"@type\": broken</script>"
+                           "<script type='application/ld+json'>//<![CDATA[\n{\"@graph\":["
+                           "{\"@type\":\"WebSite\"},{\"@type\":\"NewsArticle\","
+                           "\"headline\":\"From JSON-LD\",\"author\":\"By Kim Lee\","
+                           "\"datePublished\":\"2022-02-02T02:02:02+02:00\"}]}\n//]]></script>"
+                           "<p>Text of the page.</p>");
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->title, "From JSON-LD");
+    EXPECT_EQ(out.article->author.name, "Kim Lee");
+    EXPECT_EQ(iso(out.article->date), "2022-02-02T00:02:02Z");
+}
+
 TEST(HtmlArticle, FrontMatterOutranksThePage) {
     const auto out = parse("p.html",
                            "---\ntitle: From the front matter\ndate: 2020-01-02\n---\n"
