@@ -27,6 +27,14 @@ bool equals_ci(std::string_view a, std::string_view lower_b) {
     return true;
 }
 
+bool find_ci(std::string_view text, std::string_view lower_needle) {
+    if (text.size() < lower_needle.size()) return false;
+    for (std::size_t i = 0; i + lower_needle.size() <= text.size(); ++i) {
+        if (equals_ci(text.substr(i, lower_needle.size()), lower_needle)) return true;
+    }
+    return false;
+}
+
 template <std::size_t N>
 bool one_of(std::string_view name, const std::array<std::string_view, N>& names) {
     return std::find(names.begin(), names.end(), name) != names.end();
@@ -55,10 +63,12 @@ std::string limit_nesting(std::string_view s, std::size_t max_depth, std::size_t
     std::vector<std::string> open;  // names of the open elements that count as depth
     std::size_t foreign = 0;        // open <svg>/<math>: there "<x/>" closes itself
     std::size_t i = 0;
+    bool changed = false;
     const auto drop = [&](std::size_t from, std::size_t to) {
         out.append(s.substr(copied, from - copied));
         copied = to;
         ++dropped;
+        changed = true;
     };
     while ((i = s.find('<', i)) != std::string_view::npos) {
         const std::size_t start = i;
@@ -119,6 +129,16 @@ std::string limit_nesting(std::string_view s, std::size_t max_depth, std::size_t
                 k += 2;
             }
             if (k == std::string_view::npos) break;
+            // Scripts (but JSON-LD) and styles are never read: their text goes before gumbo
+            // tokenizes it character by character (on news pages, often most of the bytes).
+            const bool json_ld = name == "script" && find_ci(s.substr(start, i - start), "ld+json");
+            if ((name == "script" && !json_ld) || name == "style") {
+                if (k > i) {
+                    out.append(s.substr(copied, i - copied));
+                    copied = k;
+                    changed = true;
+                }
+            }
             i = k;
             continue;
         }
@@ -129,7 +149,7 @@ std::string limit_nesting(std::string_view s, std::size_t max_depth, std::size_t
         if (name == "svg" || name == "math") ++foreign;
         open.push_back(std::move(name));
     }
-    if (dropped == 0) return {};
+    if (!changed) return {};
     out.append(s.substr(copied));
     return out;
 }
@@ -173,7 +193,7 @@ struct Document::Arena {
 
 Document::Document(std::string_view html) : arena_(std::make_unique<Arena>()) {
     limited_ = limit_nesting(html, kMaxDepth, dropped_);
-    if (dropped_ > 0) html = limited_;
+    if (!limited_.empty()) html = limited_;
     GumboOptions options = kGumboDefaultOptions;
     options.allocator = &Arena::gumbo_allocate;
     options.deallocator = &Arena::gumbo_free;

@@ -24,8 +24,8 @@ inline constexpr std::size_t kMaxDepth = 256;
 // gumbo_destroy_output recurses over the tree).
 class Document {
   public:
-    // `html` is UTF-8. Start and end tags nested deeper than kMaxDepth are dropped (their text
-    // stays); dropped_tags() says how many.
+    // `html` is UTF-8. Start tags nested deeper than kMaxDepth are dropped (their text stays);
+    // dropped_tags() says how many. Scripts and styles come out empty (limit_nesting).
     explicit Document(std::string_view html);
     ~Document();
     Document(const Document&) = delete;
@@ -42,8 +42,9 @@ class Document {
     std::size_t dropped_ = 0;
 };
 
-// For the tests: the page with start tags nested deeper than `max_depth` removed (the end tags
-// left without one are ignored by the parser); `dropped` counts them; empty when none was. Void
+// What gumbo is given: the page with start tags nested deeper than `max_depth` removed (the end
+// tags left without one are ignored by the parser; `dropped` counts them) and the text of
+// <script> (but JSON-LD) and <style> elements removed; empty when nothing was. Void
 // elements, elements a sibling closes
 // (<p>, <li>, <td>, ...) and raw text (<script>, <style>, comments) are read as a parser does.
 std::string limit_nesting(std::string_view html, std::size_t max_depth, std::size_t& dropped);

@@ -312,9 +312,15 @@ TEST(HtmlArticle, HundredThousandNestedDivsAreReadFlat) {
 TEST(HtmlDom, LimitNestingLeavesOrdinaryPagesAlone) {
     std::size_t dropped = 0;
     const std::string page =
-        "<ul><li>a<li>b</ul><p>x<p>y<br><img src=a><script>if (a<b) document.write('<div>')"
-        "</script><svg><path/><path/></svg><!-- <div><div> -->";
+        "<ul><li>a<li>b</ul><p>x<p>y<br><img src=a><textarea><div><div></textarea>"
+        "<svg><path/><path/></svg><!-- <div><div> -->";
     EXPECT_EQ(html::limit_nesting(page, 2, dropped), "");
+    EXPECT_EQ(dropped, 0u);
+    // Scripts and styles are emptied before parsing, JSON-LD is kept.
+    EXPECT_EQ(html::limit_nesting("<script>if (a<b) document.write('<div><div>')</script>"
+                                  "<STYLE>p{}</STYLE><script type=application/ld+json>{}</script>",
+                                  2, dropped),
+              "<script></script><STYLE></STYLE><script type=application/ld+json>{}</script>");
     EXPECT_EQ(dropped, 0u);
     EXPECT_EQ(html::limit_nesting("<div><div><div>x</div></div></div>", 2, dropped),
               "<div><div>x</div></div></div>");
