@@ -11,7 +11,7 @@ CONFIG ?= examples/site/feedd.yaml
 DEBIAN_PACKAGES := cmake g++ make pkg-config libgtest-dev libgmock-dev \
 	libboost1.81-dev libpugixml-dev libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev \
 	libmd4c-dev libmd4c-html0-dev libssl-dev libhowardhinnant-date-dev tzdata zlib1g-dev libxxhash-dev \
-	nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libbrotli-dev libsodium-dev \
+	nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libbrotli-dev libsodium-dev libgumbo-dev \
 	jing python3-feedparser libxml2-utils curl nginx wrk newsboat libxml-feed-perl $(if $(shell command -v npm),,nodejs npm)
 
 .PHONY: all deps build run test clean format
@@ -44,7 +44,7 @@ ASAN_BUILD_DIR ?= build-asan
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_CXX ?= clang++-19
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := markdown plain_text dates config route front_matter identity hub_request
+FUZZ_TARGETS := markdown plain_text dates config route front_matter identity hub_request html
 # Findings not fixed yet (tests/fuzz/findings/<id>/) are tolerated by id, so fuzzing goes on past them.
 FUZZ_ENV = FEEDD_FUZZ_KNOWN="$(notdir $(wildcard tests/fuzz/findings/*))"
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \

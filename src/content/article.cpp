@@ -5,6 +5,7 @@
 
 #include "content/dates.h"
 #include "content/digest.h"
+#include "content/html_article.h"
 #include "content/markdown.h"
 #include "content/metadata.h"
 #include "content/plain_text.h"
@@ -13,7 +14,7 @@
 namespace feedd {
 namespace {
 
-enum class Kind { markdown, text, other };
+enum class Kind { markdown, text, html, other };
 
 std::string_view extension(std::string_view path) {
     const auto slash = path.rfind('/');
@@ -29,6 +30,7 @@ Kind kind_of(std::string_view path) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (ext == ".md" || ext == ".markdown") return Kind::markdown;
     if (ext == ".txt") return Kind::text;
+    if (ext == ".html" || ext == ".htm") return Kind::html;
     return Kind::other;
 }
 
@@ -142,13 +144,22 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
     };
     const std::size_t first_problem = problems.size();
     const Kind kind = kind_of(source.path);
-    if (kind == Kind::other) return error("not an article (expected .md, .markdown or .txt)");
+    if (kind == Kind::other)
+        return error("not an article (expected .md, .markdown, .txt, .html or .htm)");
     if (source.bytes.size() > content.max_file_bytes) {
         return error("file is larger than content.max_file_bytes (" +
                      std::to_string(source.bytes.size()) + " > " +
                      std::to_string(content.max_file_bytes) + " bytes); skipped");
     }
-    const auto text = clean_bytes(source.bytes, source.path, problems);
+    std::optional<Text> text;
+    if (kind == Kind::html) {
+        // A page's bytes are in its own character set (content/charset.h).
+        auto page = decode_html_page(source.bytes, source.path, problems);
+        if (!page) return std::nullopt;
+        text.emplace(Text{{}, std::move(*page)});
+    } else {
+        text = clean_bytes(source.bytes, source.path, problems);
+    }
     if (!text) return std::nullopt;
     if (is_blank(text->view())) return error("empty file; skipped");
 
@@ -167,6 +178,14 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         body->meta = std::move(front->meta);
         body->reference = source.mtime;
         markdown_body = front->body;
+    } else if (kind == Kind::html) {
+        // Front matter at the top of a page (Hugo and Jekyll allow it) outranks what the page
+        // says about itself.
+        auto front = read_front_matter(text->view(), meta_source, problems);
+        if (!front) return std::nullopt;
+        body = parse_html(front->body, meta_source, content.cut_markers, problems, detail);
+        if (!body) return std::nullopt;
+        body->meta.overlay(std::move(front->meta));
     } else {
         body = parse_plain_text(text->view(), meta_source, content.cut_markers, problems, detail);
         if (!body) return std::nullopt;
@@ -226,7 +245,13 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         // "2014-05-06-some-title": the date is not part of the title.
         if (leading_date(a.title) && a.title.size() > 11) a.title.erase(0, 11);
         a.content_html = std::move(body->heading_html) + body->html;
-        problems.push_back({source.path, 0, "no title; using the file name", Severity::warning});
+        problems.push_back(
+            {source.path, 0,
+             kind == Kind::html
+                 ? "no title found (no <title>, <h1>, og:title or JSON-LD headline); "
+                   "using the file name"
+                 : "no title; using the file name",
+             Severity::warning});
     }
     if (meta.date) {
         a.date = *meta.date;
@@ -259,8 +284,12 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         }
         if (a.date_source == DateSource::mtime) {
             a.date = source.mtime;
-            problems.push_back(
-                {source.path, 0, "no date; using the file's modification time", Severity::warning});
+            problems.push_back({source.path, 0,
+                                kind == Kind::html
+                                    ? "no date found (no JSON-LD, <meta> or <time> date in the "
+                                      "page); using the file's modification time"
+                                    : "no date; using the file's modification time",
+                                Severity::warning});
         }
     }
     a.updated = meta.updated;
@@ -272,6 +301,7 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
     if (meta.id) a.id = std::move(*meta.id);
     if (meta.url) a.url = std::move(*meta.url);
     if (meta.image) a.image = std::move(*meta.image);
+    a.related_url = std::move(body->related_url);
     if (meta.lang) a.lang = std::move(*meta.lang);
     a.enclosure = std::move(meta.enclosure);
     if (meta.slug) a.slug = std::move(*meta.slug);
@@ -304,6 +334,7 @@ std::uint64_t article_digest(const Article& a) {
     h.field(a.id);
     h.field(a.url);
     h.field(a.image);
+    h.field(a.related_url);
     h.field(a.lang);
     h.number(a.enclosure.has_value());
     if (a.enclosure) {

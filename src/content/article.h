@@ -3,8 +3,8 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,9 +41,12 @@ struct Article : std::enable_shared_from_this<Article> {
     std::string summary;       // plain text
     std::string content_html;  // body as HTML, links as written in the source
     bool draft = false;  // never published (draft: true, published: false, status: draft|hidden)
-    std::string id;     // explicit id from metadata; empty: derived from path by the feed stage
-    std::string url;    // explicit link from metadata; empty: site.url + site.permalink
-    std::string image;  // as written
+    std::string id;      // explicit id from metadata; empty: derived from path by the feed stage
+    std::string url;     // explicit link from metadata; empty: site.url + site.permalink
+    std::string image;   // as written
+    // A web page's canonical URL as written (rel=canonical, else og:url): the entry's related
+    // link, and what relative links in its body are relative to. Empty for other articles.
+    std::string related_url;
     std::string lang;
     std::optional<Enclosure> enclosure;
     std::string slug;                // as written in the metadata; empty: none
@@ -89,7 +92,8 @@ struct ParseOutcome {
 // keeps for every article, re-reading in full only the few its feeds show.
 enum class Detail { full, metadata };
 
-// Parses a Markdown (.md, .markdown) or plain-text (.txt) article. Never throws.
+// Parses a Markdown (.md, .markdown), plain-text (.txt) or web page (.html, .htm) article.
+// Never throws.
 ParseOutcome parse_article(const SourceFile& source, const ContentConfig& content,
                            Detail detail = Detail::full);
 

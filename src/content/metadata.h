@@ -37,10 +37,10 @@ struct Metadata {
 };
 
 struct MetadataSource {
-    std::string_view path;      // reported in problems
-    int first_line = 1;         // file line of the YAML text's first line
-    std::string_view timezone;  // for dates without an offset
-    Seconds reference{};        // for dates without a year
+    std::string_view path;                   // reported in problems
+    int first_line = 1;                      // file line of the YAML text's first line
+    std::string_view timezone;               // for dates without an offset
+    Seconds reference{};                     // for dates without a year
     const MetadataKeyNames* keys = nullptr;  // content.keys: the site's own names for keys
     // Jekyll (a post under _posts/): a string of tags or categories without commas is split on
     // spaces ("categories: a b" is two), as Jekyll does.
@@ -90,6 +90,7 @@ struct ParsedBody {
     std::string derived_title;    // first heading (Markdown); empty when none
     std::string derived_summary;  // first paragraph, plain, already shortened
     Seconds reference{};          // for yearless dates in a sidecar: footer date or mtime
+    std::string related_url;      // a web page's canonical URL (rel=canonical, og:url)
 };
 
 // Summary length when it is taken from the body.

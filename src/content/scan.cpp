@@ -124,7 +124,15 @@ bool is_ignored_name(std::string_view name) {
 
 bool is_article_name(std::string_view name) {
     return has_extension(name, ".md") || has_extension(name, ".markdown") ||
-           has_extension(name, ".txt");
+           has_extension(name, ".txt") || has_extension(name, ".html") ||
+           has_extension(name, ".htm");
+}
+
+std::string asset_folder_owner(std::string_view folder_name) {
+    // A browser's "Save page as" keeps a page's images, styles and frames in "Page_files/".
+    if (folder_name.size() > 6 && folder_name.ends_with("_files"))
+        return std::string(folder_name.substr(0, folder_name.size() - 6));
+    return std::string(folder_name);
 }
 
 bool is_sidecar_name(std::string_view name) {
@@ -177,7 +185,16 @@ bool is_bundle_folder(const fs::path& root, std::string_view folder) {
 // `folder` (relative, not "") is the asset folder of the article beside it.
 bool is_asset_folder(const fs::path& root, std::string_view folder) {
     const std::string base = (root / folder).string();
-    return is_regular(base + ".md") || is_regular(base + ".markdown");
+    if (is_regular(base + ".md") || is_regular(base + ".markdown") || is_regular(base + ".html") ||
+        is_regular(base + ".htm"))
+        return true;
+    const auto slash = folder.rfind('/');
+    const auto name = folder.substr(slash == std::string_view::npos ? 0 : slash + 1);
+    const std::string owner = asset_folder_owner(name);
+    if (owner.size() == name.size()) return false;
+    const std::string page =
+        (root / folder.substr(0, folder.size() - name.size())).string() + owner;
+    return is_regular(page + ".html") || is_regular(page + ".htm");
 }
 
 // Nothing in `folder` (relative, not "") or below it is an article: a skipped name on the way, an
@@ -354,18 +371,25 @@ void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
 
         // The folders below: a page bundle's and asset folders hold resources only.
         if (!folders.empty()) {
-            std::unordered_set<std::string_view> markdown;
+            std::unordered_set<std::string_view> owners;  // articles that may own a folder
             if (!bundle) {
                 for (const auto& a : articles) {
                     // Lower case only, as stamp_source's is_asset_folder.
-                    if (a.rel.ends_with(".md") || a.rel.ends_with(".markdown"))
-                        markdown.insert(a.rel);
+                    if (a.rel.ends_with(".md") || a.rel.ends_with(".markdown") ||
+                        a.rel.ends_with(".html") || a.rel.ends_with(".htm"))
+                        owners.insert(a.rel);
                 }
             }
             for (auto& folder : folders) {
-                const bool resources = next.resources || bundle ||
-                                       markdown.contains(folder + ".md") ||
-                                       markdown.contains(folder + ".markdown");
+                const auto slash = folder.rfind('/');
+                const std::string owner =
+                    folder.substr(0, slash == std::string::npos ? 0 : slash + 1) +
+                    asset_folder_owner(std::string_view(folder).substr(
+                        slash == std::string::npos ? 0 : slash + 1));
+                const bool resources =
+                    next.resources || bundle || owners.contains(folder + ".md") ||
+                    owners.contains(folder + ".markdown") || owners.contains(owner + ".html") ||
+                    owners.contains(owner + ".htm");
                 // Listed only for the watcher's sake.
                 if (resources && !before_listing) continue;
                 pending.push_back({std::move(folder), resources});
@@ -409,8 +433,8 @@ void walk_sources(const ContentConfig& content, std::vector<Problem>& problems,
         for (const auto& [side, mtime] : sidecars) {
             if (!bundle && !sidecars_used.contains(side)) {
                 problems.push_back({side, 0,
-                                    "sidecar without an article (no .md, .markdown or .txt "
-                                    "of the same name); ignored",
+                                    "sidecar without an article (no .md, .markdown, .txt, "
+                                    ".html or .htm of the same name); ignored",
                                     Severity::warning});
             }
         }

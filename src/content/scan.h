@@ -57,7 +57,7 @@ std::optional<SourceStamp> stamp_source(const ContentConfig& content, std::strin
 
 // File-name rules shared with whoever watches the directory.
 bool is_ignored_name(std::string_view name);  // hidden, temporary and editor backup files
-bool is_article_name(std::string_view name);  // .md, .markdown, .txt
+bool is_article_name(std::string_view name);  // .md, .markdown, .txt, .html, .htm
 bool is_sidecar_name(std::string_view name);  // .yaml
 
 // Site structure as generators see it (docs/content.md, "Site structure"); list_sources and
@@ -66,10 +66,13 @@ bool is_sidecar_name(std::string_view name);  // .yaml
 //   `_layouts/`, ...), except the folder `_posts`;
 // - a folder holding `index.md` or `index.markdown` is a page bundle: that file is its article,
 //   everything else in it and below it a resource;
-// - a folder `name/` beside `name.md` or `name.markdown` is that article's asset folder: nothing
-//   in it is an article.
+// - a folder `name/` beside `name.md`, `name.markdown`, `name.html` or `name.htm` is that
+//   article's asset folder: nothing in it is an article; so is `name_files/` beside `name.html`
+//   or `name.htm` (where a browser's "Save page as" puts a page's images, styles and frames).
 bool is_skipped_name(std::string_view name, bool folder);  // is_ignored_name, or the '_' rule
 bool is_index_name(std::string_view name);                 // index.md, index.markdown
+// "Page_files" → "Page" (the saved page that owns that folder); any other name as it is.
+std::string asset_folder_owner(std::string_view folder_name);
 // "posts/trip/index.md" → "posts/trip" (a page bundle is its folder); "posts/a.md" → "posts/a".
 // What the article's default link and id are made of (site.permalink's {path}).
 std::string page_path(std::string_view article_path);

@@ -230,9 +230,13 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             if (slash != std::string::npos && is_folder(path.substr(0, slash)))
                 relist(path.substr(0, slash));
         }
-        if (name.ends_with(".md") || name.ends_with(".markdown")) {
+        if (name.ends_with(".md") || name.ends_with(".markdown") || name.ends_with(".html") ||
+            name.ends_with(".htm")) {
             const auto assets = without_extension(path);
             if (is_folder(assets)) relist(assets);
+            if (!name.ends_with("md") && !name.ends_with("markdown") &&
+                is_folder(assets + "_files"))
+                relist(assets + "_files");
         }
     };
     for (const auto& path : paths) {
@@ -251,7 +255,8 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             relist(path);
         } else if (is_sidecar_name(name)) {
             const auto stem = without_extension(path);
-            for (const char* extension : {".md", ".markdown", ".txt"}) refresh(stem + extension);
+            for (const char* extension : {".md", ".markdown", ".txt", ".html", ".htm"})
+                refresh(stem + extension);
         } else if (exists && S_ISLNK(st.st_mode) && is_article_name(name)) {
             // Never followed (it may point outside the content directory), but said, as a listing
             // says it (unless it is not where an article could be).

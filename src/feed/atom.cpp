@@ -35,6 +35,7 @@ void add_entry(pugi::xml_node root, const Entry& e, const std::string& feed_lang
     title.append_attribute("type") = "text";
     if (!e.title.empty()) title.append_child(pugi::node_pcdata).set_value(e.title.c_str());
     add_link(entry, "alternate", "text/html", e.link);
+    if (!e.related.empty()) add_link(entry, "related", "text/html", e.related);
     add_text(entry, "published", detail::rfc3339(e.published));
     add_text(entry, "updated", detail::rfc3339(e.updated));
     if (!e.author.empty()) add_person(entry, "author", e.author);
@@ -96,8 +97,10 @@ std::string render_atom(const Feed& feed) {
     // RFC 5005 section 4 (archived feeds).
     const char* type = "application/atom+xml";
     if (!feed.current.atom.empty()) add_link(root, "current", type, feed.current.atom);
-    if (!feed.prev_archive.atom.empty()) add_link(root, "prev-archive", type, feed.prev_archive.atom);
-    if (!feed.next_archive.atom.empty()) add_link(root, "next-archive", type, feed.next_archive.atom);
+    if (!feed.prev_archive.atom.empty())
+        add_link(root, "prev-archive", type, feed.prev_archive.atom);
+    if (!feed.next_archive.atom.empty())
+        add_link(root, "next-archive", type, feed.next_archive.atom);
     if (feed.archive) root.append_child("fh:archive");
     pugi::xml_node generator = add_text(root, "generator", "feedd");
     generator.append_attribute("version") = kVersion;

@@ -88,7 +88,11 @@ Entry make_entry(const Article& a, const Config& config) {
         }
     }
     e.summary = a.summary;
-    const std::string base = link_base(a, e.link);
+    // A saved web page's relative links were written against its own URL, not feedd's.
+    std::string related =
+        a.related_url.empty() ? std::string{} : absolute_url(e.link, a.related_url);
+    const std::string base = related.empty() ? link_base(a, e.link) : related;
+    if (related != e.link) e.related = std::move(related);
     if (config.feeds.full_content) e.content_html = detail::absolutize_links(a.content_html, base);
     e.image = absolute_or_empty(base, a.image);
     e.lang = a.lang;

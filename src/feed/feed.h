@@ -29,9 +29,13 @@ struct Entry {
     Person author;                        // the article's, else the site's (may be empty)
     std::vector<std::string> categories;  // tags then categories, duplicates removed
     std::string summary;                  // plain text
-    // Relative href/src/srcset made absolute against `link`; empty unless feeds.full_content.
+    // Relative href/src/srcset made absolute against `link` (a web page's: against its canonical
+    // URL, where its links were written for); empty unless feeds.full_content.
     std::string content_html;
     std::string image;  // absolute, or empty
+    // A web page's canonical URL (Article::related_url), absolute; empty for other articles and
+    // when it is the entry's link. Atom <link rel="related">, JSON Feed external_url.
+    std::string related;
     std::string lang;
     std::optional<Enclosure> enclosure;  // url absolute
 };

@@ -29,6 +29,7 @@ Json item(const Entry& e) {
     Json j = Json::object();
     j["id"] = e.id;
     j["url"] = e.link;
+    if (!e.related.empty()) j["external_url"] = e.related;
     set_if(j, "title", e.title);
     // One of content_html/content_text is required: without full content, the summary is the text.
     if (!e.content_html.empty()) {

@@ -145,6 +145,23 @@ TEST_F(StructureTest, HugoSectionPagesAreNotArticlesAndBundleFilesAreResources) 
     EXPECT_EQ(listed("posts/trip"), Paths{"posts/trip/index.md"});
 }
 
+TEST_F(StructureTest, SavedWebPagesAreArticlesAndTheirFilesFoldersResources) {
+    const Paths all = {"news/ferry.html",       "news/ferry_files/ad-frame.html",
+                       "news/Bridge.htm",       "news/Bridge_files/frame.htm",
+                       "news/story/index.html", "news/story/teaser.html",
+                       "wiki/shed.htm",         "wiki/shed/embedded.html",
+                       "wiki/drafts/wip.html",  "notes_files/readme.html"};
+    for (const auto& p : all) write(p, "<title>T</title><p>x</p>");
+    config_.exclude = {"**/drafts/**"};
+    // "story/" with an index.html is no page bundle (a saved site's folders often hold one):
+    // both pages are articles. "notes_files" belongs to no page beside it.
+    const Paths expected = {"news/Bridge.htm",         "news/ferry.html",
+                            "news/story/index.html",   "news/story/teaser.html",
+                            "notes_files/readme.html", "wiki/shed.htm"};
+    EXPECT_EQ(listed(), expected);
+    EXPECT_EQ(stamped(all), expected);
+}
+
 TEST_F(StructureTest, JekyllUnderscoreFoldersAreSkippedExceptPosts) {
     const Paths all = {"_posts/2014-05-06-x.markdown",
                        "_drafts/y.md",

@@ -144,6 +144,35 @@ TEST_F(Live, AnArticleFileMakesTheFolderOfItsNameAnAssetFolder) {
     }));
 }
 
+// A saved web page is an article as soon as it is written, its edits and its sidecar reach the
+// feed, and the "Page_files/" folder a browser saves beside it holds no articles.
+TEST_F(Live, SavedWebPagesAndTheirFilesFolders) {
+    RunningFeedd feedd(site_.config());
+    const auto page = [](const std::string& title) {
+        return "<html><head><title>" + title +
+               " | Ledger</title><meta property='og:site_name' content='Ledger'>"
+               "<meta property='article:published_time' content='2026-01-07T10:00:00Z'>"
+               "<link rel=canonical "
+               "href='https://ledger.example.com/x'></head><body><nav>Menu</nav>"
+               "<article><p>The saved page's own text, long enough to be the article.</p>"
+               "</article></body></html>";
+    };
+    write_file(content() / "saved" / "frame_files" / "ad.html", page("An ad frame"));
+    EXPECT_TRUE(feedd.wait_for("/atom.xml", contains("An ad frame</title>")));
+    save_atomically(content() / "saved" / "frame.html", page("A saved page"));
+    EXPECT_TRUE(feedd.wait_for("/atom.xml", [](const std::string& body) {
+        return body.find("A saved page</title>") != std::string::npos &&
+               body.find("An ad frame") == std::string::npos &&
+               body.find(
+                   "rel=\"related\" type=\"text/html\" href=\"https://ledger.example.com/x\"") !=
+                   std::string::npos;
+    }));
+    save_atomically(content() / "saved" / "frame.html", page("An edited page"));
+    EXPECT_TRUE(feedd.wait_for("/atom.xml", contains("An edited page</title>")));
+    write_file(content() / "saved" / "frame.yaml", "tags: [from-the-sidecar]\n");
+    EXPECT_TRUE(feedd.wait_for("/atom.xml", contains("term=\"from-the-sidecar\"")));
+}
+
 TEST_F(Live, SectionPagesNeverBecomeEntries) {
     RunningFeedd feedd(site_.config());
     write_file(content() / "news" / "_index.md", markdown("The news section", "2026-01-06"));

@@ -9,6 +9,9 @@
 
 #include "content/scan.h"
 #include "feed/feed_test_support.h"
+#include "feed/writers.h"
+
+#include <nlohmann/json.hpp>
 
 namespace feedd {
 namespace {
@@ -69,6 +72,30 @@ TEST(MakeFeed, LinkAndIdComeFromThePermalinkWithoutExtension) {
     ASSERT_EQ(feed.entries.size(), 1u);
     EXPECT_EQ(feed.entries[0].link, "https://news.example.org/world/space/");
     EXPECT_EQ(feed.entries[0].id, "https://news.example.org/world/space/");
+}
+
+TEST(MakeFeed, AWebPagesLinksResolveAgainstItsCanonicalUrlWhichIsTheRelatedLink) {
+    const Config config = site_config();
+    Article page = article("saved/ferry.html", "Ferry", at(2024, 4, 1));
+    page.related_url = "https://ledger.example.com/news/2023/ferry";
+    page.content_html = "<p><a href=\"trial\">trial</a> <img src=\"/media/a.jpg\" /></p>";
+    page.image = "/media/b.jpg";
+    const Entry e = make_entry(page, config);
+    EXPECT_EQ(e.link, "https://news.example.org/saved/ferry/");
+    EXPECT_EQ(e.related, "https://ledger.example.com/news/2023/ferry");
+    EXPECT_EQ(e.content_html,
+              "<p><a href=\"https://ledger.example.com/news/2023/trial\">trial</a> "
+              "<img src=\"https://ledger.example.com/media/a.jpg\" /></p>");
+    EXPECT_EQ(e.image, "https://ledger.example.com/media/b.jpg");
+    const auto json =
+        nlohmann::json::parse(render_json(make_feed(std::vector<Article>{page}, config, kNow)));
+    EXPECT_EQ(json["items"][0]["external_url"], "https://ledger.example.com/news/2023/ferry");
+
+    // A canonical URL that is the entry's own link is no related link.
+    page.url = "https://ledger.example.com/news/2023/ferry";
+    EXPECT_EQ(make_entry(page, config).related, "");
+    // Other articles have none.
+    EXPECT_EQ(make_entry(article("a.md", "A", at(2024, 4, 1)), config).related, "");
 }
 
 TEST(MakeFeed, PermalinkJoinsWithoutDoubleSlashes) {
@@ -315,8 +342,9 @@ TEST(SelectPublished, KeepsTheNewestPublishedUpToTheLimitInFeedOrder) {
     for (int day = 1; day <= 9; ++day) {
         articles.push_back(article("d" + std::to_string(day) + ".md", "D", at(2024, 3, day)));
     }
-    articles.push_back(article("a-tie.md", "Tie", at(2024, 3, 9)));  // same date as d9: path decides
-    articles[7].draft = true;                                         // d8
+    articles.push_back(
+        article("a-tie.md", "Tie", at(2024, 3, 9)));  // same date as d9: path decides
+    articles[7].draft = true;                         // d8
     articles.push_back(article("later.md", "Later", kNow + std::chrono::hours{1}));
     const auto chosen = select_published(pointers_to(articles), 3, kNow);
     std::vector<std::string> paths;

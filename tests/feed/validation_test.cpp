@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "feed/feed.h"
-#include "feed/site.h"
 #include "feed/feed_test_support.h"
+#include "feed/site.h"
 #include "feed/writers.h"
 
 namespace feedd {
@@ -54,6 +54,8 @@ struct Fixture {
         Article named = article("notes/plain.md", "Only a name", at(2024, 1, 9, 8, 5, 3));
         named.author = {"Grace Hopper", ""};
         named.id = "tag:news.example.org,2024:plain";
+        // A saved web page's canonical URL: <link rel="related">.
+        named.related_url = "https://elsewhere.example.com/2024/plain?ref=a&b=c";
 
         Article site = article("about.md", "Site author", at(2023, 12, 31, 23, 59, 59));
         Article draft = article("draft.md", "Draft", at(2024, 4, 1));
@@ -148,7 +150,8 @@ TEST(FeedValidation, AtomMatchesTheRfc4287Schema) {
 TEST(FeedValidation, EmptyAtomFeedMatchesTheSchema) {
     ASSERT_TRUE(test::have_program(kJing, "jing"));
     Config config = test::site_config();
-    const auto file = test::write_temp("atom.xml", render_atom(make_feed(std::vector<Article>{}, config, kNow)));
+    const auto file =
+        test::write_temp("atom.xml", render_atom(make_feed(std::vector<Article>{}, config, kNow)));
     const test::CommandResult r = test::run_command(
         std::string(kJing) + " -c " + test::quote(FEEDD_SHARED_DIR "/schemas/atom.rnc") + " " +
         test::quote(file.string()));
@@ -205,6 +208,14 @@ TEST(FeedValidation, FeedparserReadsAtomBack) {
         }
     }
     EXPECT_TRUE(enclosure);
+    bool related = false;
+    for (const auto& link : parsed["entries"][1]["links"]) {
+        if (link["rel"] == "related") {
+            related = true;
+            EXPECT_EQ(link["href"], "https://elsewhere.example.com/2024/plain?ref=a&b=c");
+        }
+    }
+    EXPECT_TRUE(related);
 }
 
 TEST(FeedValidation, JsonFeedReadsBack) {
@@ -229,9 +240,9 @@ struct SiteDocuments {
     }
 };
 
-const std::vector<std::string> kExtraAtom = {"/tags/space/atom.xml", "/tags/science/atom.xml",
-                                             "/world/atom.xml", "/authors/ada-lovelace/atom.xml",
-                                             "/authors/the-desk/atom.xml", "/archive/1.atom"};
+const std::vector<std::string> kExtraAtom = {
+    "/tags/space/atom.xml",           "/tags/science/atom.xml",     "/world/atom.xml",
+    "/authors/ada-lovelace/atom.xml", "/authors/the-desk/atom.xml", "/archive/1.atom"};
 
 TEST(FeedValidation, TagSectionAuthorAndArchiveAtomMatchTheSchema) {
     ASSERT_TRUE(test::have_program(kJing, "jing"));
@@ -266,7 +277,8 @@ TEST(FeedValidation, FeedparserReadsATagFeedBackWithItsEntries) {
     const SiteDocuments site;
     Fixture only_space;  // the tag "space" is on the first article only
     only_space.expected.resize(1);
-    for (const char* key : {"/tags/space/feed.xml", "/tags/space/atom.xml", "/tags/space/feed.json"}) {
+    for (const char* key :
+         {"/tags/space/feed.xml", "/tags/space/atom.xml", "/tags/space/feed.json"}) {
         SCOPED_TRACE(key);
         const std::string name = std::string(key).substr(std::string(key).rfind('/') + 1);
         const auto parsed = read_back(test::write_temp(name, site.body(key)));
@@ -280,7 +292,8 @@ TEST(FeedValidation, FeedparserReadsAnAuthorFeedBackWithItsEntries) {
     const SiteDocuments site;
     Fixture desk;  // "about.md" has no author: the site's stands in
     desk.expected = {desk.expected[2]};
-    const auto parsed = read_back(test::write_temp("atom.xml", site.body("/authors/the-desk/atom.xml")));
+    const auto parsed =
+        read_back(test::write_temp("atom.xml", site.body("/authors/the-desk/atom.xml")));
     EXPECT_EQ(str(parsed["feed"]["link"]), "https://news.example.org/authors/the-desk/");
     expect_entries(parsed, desk, /*has_updated=*/true);
 }
@@ -290,8 +303,8 @@ TEST(FeedValidation, FeedparserReadsTheArchiveBackWithTheWholeHistory) {
     const SiteDocuments site;
     for (const char* key : {"/archive/1.xml", "/archive/1.atom"}) {
         SCOPED_TRACE(key);
-        const auto parsed = read_back(test::write_temp(std::string(key).ends_with(".xml") ? "a.xml" : "a.atom",
-                                                       site.body(key)));
+        const auto parsed = read_back(test::write_temp(
+            std::string(key).ends_with(".xml") ? "a.xml" : "a.atom", site.body(key)));
         expect_entries(parsed, site.f, /*has_updated=*/std::string(key).ends_with(".atom"));
         for (const auto& entry : parsed["entries"]) EXPECT_TRUE(entry["content"].is_null());
     }

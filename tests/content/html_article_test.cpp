@@ -1,0 +1,342 @@
+#include "content/html_article.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "content/charset.h"
+#include "content/html_dom.h"
+#include "content/html_metadata.h"
+#include "content/test_util.h"
+
+namespace feedd {
+namespace {
+
+using testing::find_problem;
+using testing::iso;
+using testing::parse;
+
+std::string fixture(const std::string& name) {
+    std::ifstream in(std::string(FEEDD_TEST_DATA_DIR) + "/html/" + name, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    EXPECT_FALSE(s.str().empty()) << name;
+    return s.str();
+}
+
+ContentConfig lisbon() {
+    ContentConfig c;
+    c.timezone = "Europe/Lisbon";
+    c.cut_markers = {"Latest news"};
+    return c;
+}
+
+bool has(std::string_view haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string_view::npos;
+}
+
+TEST(HtmlArticle, NewsPageKeepsTheStoryAndDropsTheChrome) {
+    const auto out = parse("news/ferry.html", fixture("news.html"), lisbon());
+    ASSERT_TRUE(out.article) << (out.problems.empty() ? "" : to_string(out.problems[0]));
+    const Article& a = *out.article;
+    EXPECT_EQ(a.title, "Harbour town votes to keep its ferry running");
+    EXPECT_EQ(iso(a.date), "2023-09-14T17:05:00Z");
+    ASSERT_TRUE(a.updated);
+    EXPECT_EQ(iso(*a.updated), "2023-09-15T07:30:00Z");
+    // article:author is a profile URL: the <meta name=author> names the person.
+    EXPECT_EQ(a.author.name, "Mira Olsen");
+    EXPECT_EQ(a.tags, (std::vector<std::string>{"Transport", "Local politics"}));
+    EXPECT_EQ(a.related_url, "https://ledger.example.com/news/2023/harbour-ferry-vote");
+    EXPECT_EQ(a.image, "/media/ferry-at-dawn.jpg");
+    EXPECT_EQ(a.lang, "en-GB");
+    EXPECT_EQ(a.summary,
+              "Councillors in Portwell backed a three-year subsidy for the island ferry after a "
+              "packed public meeting.");
+    const std::string& html = a.content_html;
+    EXPECT_TRUE(has(html, "a plan islanders said would leave older residents stranded."));
+    EXPECT_TRUE(has(html, "<h2>What the subsidy pays for</h2>"));
+    EXPECT_TRUE(has(html, "<li>A new ramp at the island pier, due next spring</li>"));
+    EXPECT_TRUE(has(html, "<blockquote><p>It was the biggest meeting"));
+    EXPECT_TRUE(has(html, "<figcaption>The ferry leaves Portwell at dawn."));
+    EXPECT_TRUE(
+        has(html, "electric power <a href=\"/news/2023/electric-ferry-trial\">after a trial"));
+    EXPECT_TRUE(has(html, "The subsidy will be reviewed in 2026."));
+    for (const char* chrome :
+         {"cookies", "Share on Social", "Advertisement", "Related stories", "morning briefing",
+          "Latest news", "Lifeboat crew", "Most read", "All rights reserved", "Weather", "onclick",
+          "<script", "dataLayer", "<h1", "<form", "<button", "class="}) {
+        EXPECT_FALSE(has(html, chrome)) << chrome;
+    }
+    EXPECT_TRUE(out.problems.empty()) << to_string(out.problems[0]);
+}
+
+TEST(HtmlArticle, BlogPostWithHEntry) {
+    const auto out = parse("blog/tour.html", fixture("blog-hentry.html"), lisbon());
+    ASSERT_TRUE(out.article);
+    const Article& a = *out.article;
+    EXPECT_EQ(a.title, "Notes from a slow bike tour");
+    // "2022-06-03 09:15" has no offset: Lisbon summer time.
+    EXPECT_EQ(iso(a.date), "2022-06-03T08:15:00Z");
+    EXPECT_EQ(a.author.name, "Juno Park");
+    EXPECT_TRUE(has(a.content_html, "<pre><code>distance_km = 1100\ndays = 21\n"));
+    EXPECT_TRUE(has(a.content_html, "<ol><li>Riding before breakfast"));
+    // A lazily loaded image: the real source, not the placeholder.
+    EXPECT_TRUE(
+        has(a.content_html, "<img src=\"/img/road.jpg\" alt=\"A gravel road between fields\" />"));
+    EXPECT_FALSE(has(a.content_html, "comments"));
+    EXPECT_FALSE(has(a.content_html, "Great post"));
+    EXPECT_FALSE(has(a.content_html, "Posted"));
+    EXPECT_EQ(a.summary.substr(0, 40), "Three weeks, eleven hundred kilometres a");
+}
+
+TEST(HtmlArticle, JsonLdGraphWithAuthorListAndKeywords) {
+    const auto out = parse("2021/shed.html", fixture("graph.html"), lisbon());
+    ASSERT_TRUE(out.article);
+    const Article& a = *out.article;
+    EXPECT_EQ(a.title, "How we rebuilt the community garden shed");
+    EXPECT_EQ(iso(a.date), "2021-03-27T10:12:44Z");
+    ASSERT_TRUE(a.updated);
+    EXPECT_EQ(iso(*a.updated), "2021-04-02T16:00:00Z");
+    EXPECT_EQ(a.author.name, "Priya Nandakumar");  // the first of the list
+    EXPECT_EQ(a.tags, (std::vector<std::string>{"gardening", "woodwork", "community"}));
+    EXPECT_EQ(a.lang, "en-US");
+    EXPECT_EQ(a.image, "https://diary.example.org/wp-content/uploads/2021/03/shed.jpg");
+    EXPECT_EQ(a.summary, "Twelve volunteers, four weekends and a lot of reclaimed timber.");
+    EXPECT_EQ(a.related_url, "https://diary.example.org/2021/shed/");
+    EXPECT_TRUE(has(a.content_html, "<tr><td>Roofing felt</td><td>£64</td></tr>"));
+    EXPECT_TRUE(has(a.content_html, "the most popular seat on the site."));
+    for (const char* chrome :
+         {"Share this", "Recent Posts", "Proudly powered", "Contact", "March 27, 2021"})
+        EXPECT_FALSE(has(a.content_html, chrome)) << chrome;
+}
+
+TEST(HtmlArticle, PageWithoutMetadataIsScoredAndDatedByItsFile) {
+    const auto out = parse("recipes/soup.html", fixture("plain.html"), lisbon());
+    ASSERT_TRUE(out.article);
+    const Article& a = *out.article;
+    EXPECT_EQ(a.title, "Recipe: lentil soup for a cold evening");
+    EXPECT_EQ(a.date_source, DateSource::mtime);
+    EXPECT_TRUE(find_problem(out.problems, "no date found"));
+    EXPECT_TRUE(has(a.content_html, "<p>Add 250 g of red lentils"));
+    EXPECT_FALSE(has(a.content_html, "Recipes"));
+    EXPECT_FALSE(has(a.content_html, "<td"));
+    EXPECT_FALSE(has(a.content_html, "Last updated"));
+    EXPECT_EQ(a.summary,
+              "This soup takes forty minutes, costs very little, and feeds four people, or two "
+              "people twice.");
+}
+
+TEST(HtmlArticle, Windows1251PageIsDecoded) {
+    const std::string bytes = fixture("ru-cp1251.html");
+    EXPECT_EQ(detect_charset(bytes).name, "WINDOWS-1251");
+    const auto out = parse("ru/most.html", bytes, lisbon());
+    ASSERT_TRUE(out.article);
+    EXPECT_TRUE(out.problems.empty()) << to_string(out.problems[0]);
+    const Article& a = *out.article;
+    // The site's name after " — " goes: the page's <h1> is the title without it.
+    EXPECT_EQ(a.title, "В Заречье открыли новый мост через реку");
+    EXPECT_EQ(iso(a.date), "2021-04-05T11:20:00Z");
+    EXPECT_EQ(a.author.name, "Ольга Смирнова");
+    EXPECT_EQ(a.lang, "ru");
+    EXPECT_TRUE(has(a.content_html, "«Теперь дорога до больницы занимает десять минут"));
+    EXPECT_FALSE(has(a.content_html, "Главная"));
+}
+
+TEST(HtmlArticle, ShiftJisPageIsDecoded) {
+    const std::string bytes = fixture("ja-shift_jis.html");
+    EXPECT_EQ(detect_charset(bytes).name, "CP932");
+    const auto out = parse("ja/library.html", bytes, lisbon());
+    ASSERT_TRUE(out.article);
+    EXPECT_TRUE(out.problems.empty()) << to_string(out.problems[0]);
+    const Article& a = *out.article;
+    EXPECT_EQ(a.title, "駅前の商店街に新しい図書館が開館");  // og:site_name names the suffix
+    EXPECT_EQ(iso(a.date), "2020-11-02T01:00:00Z");
+    EXPECT_TRUE(
+        has(a.content_html, "館長は「買い物のついでに、気軽に立ち寄ってほしい」と話している。"));
+    EXPECT_FALSE(has(a.content_html, "トップ"));
+}
+
+TEST(HtmlCharset, DeclarationsAndFallbacks) {
+    EXPECT_EQ(detect_charset("\xEF\xBB\xBF<p>x").from, Charset::From::bom);
+    EXPECT_EQ(detect_charset("<meta charset='ISO-8859-5'>").name, "ISO-8859-5");
+    EXPECT_EQ(
+        detect_charset("<META HTTP-EQUIV=\"content-type\" CONTENT=\"text/html; charset=koi8-r\">")
+            .name,
+        "KOI8-R");
+    EXPECT_EQ(detect_charset("<meta charset=latin1>").name, "WINDOWS-1252");
+    EXPECT_EQ(detect_charset("<meta charset=gb2312>").name, "GB18030");
+    // Inside a comment or an attribute: no declaration.
+    EXPECT_EQ(detect_charset("<!-- <meta charset=koi8-r> --><p>caf\xC3\xA9").from,
+              Charset::From::valid_utf8);
+    EXPECT_EQ(detect_charset("<a title='<meta charset=koi8-r>'>x</a>").name, "UTF-8");
+    const Charset fallback = detect_charset("<p>caf\xE9</p>");
+    EXPECT_EQ(fallback.name, "WINDOWS-1252");
+    EXPECT_EQ(decode_to_utf8("<p>caf\xE9 \x80</p>", fallback).text,
+              "<p>caf\xC3\xA9 \xE2\x82\xAC</p>");
+}
+
+TEST(HtmlCharset, InvalidBytesAreReplacedAndReportedWithTheirLine) {
+    const std::string page =
+        "<meta charset=\"shift_jis\">\n<title>x</title>\n<p>ok \x82\xA0 then \x85\x40 bad</p>\n";
+    const auto out = parse("a.html", page);
+    ASSERT_TRUE(out.article);
+    const Problem* p = find_problem(out.problems, "bytes not valid in CP932 replaced by U+FFFD");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->line, 3);
+    EXPECT_TRUE(has(out.article->content_html, "ok \xE3\x81\x82 then \xEF\xBF\xBD"));
+
+    const auto utf8 = parse("b.html", "<meta charset=utf-8>\n\n<p>bad \xFF here</p>");
+    ASSERT_TRUE(utf8.article);
+    const Problem* q = find_problem(utf8.problems, "invalid UTF-8 replaced by U+FFFD");
+    ASSERT_TRUE(q);
+    EXPECT_EQ(q->line, 3);
+
+    const auto unknown = parse("c.html", "<meta charset=x-klingon><p>caf\xE9 au lait</p>");
+    ASSERT_TRUE(unknown.article);
+    EXPECT_TRUE(find_problem(unknown.problems, "unknown character set 'x-klingon'"));
+    EXPECT_TRUE(has(unknown.article->content_html, "caf\xC3\xA9"));
+}
+
+TEST(HtmlArticle, JsonLdOddities) {
+    // A WebSite without a name (the fuzz target's find: a missing key read from a const object),
+    // CDATA around the block, broken JSON-LD before a good one, an author given as a string.
+    const auto out = parse("j.html",
+                           "<title>Page | Site</title>"
+                           "<script type='application/ld+json'>{\"@type\": broken</script>"
+                           "<script type='application/ld+json'>//<![CDATA[\n{\"@graph\":["
+                           "{\"@type\":\"WebSite\"},{\"@type\":\"NewsArticle\","
+                           "\"headline\":\"From JSON-LD\",\"author\":\"By Kim Lee\","
+                           "\"datePublished\":\"2022-02-02T02:02:02+02:00\"}]}\n//]]></script>"
+                           "<p>Text of the page.</p>");
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->title, "From JSON-LD");
+    EXPECT_EQ(out.article->author.name, "Kim Lee");
+    EXPECT_EQ(iso(out.article->date), "2022-02-02T00:02:02Z");
+}
+
+TEST(HtmlArticle, FrontMatterOutranksThePage) {
+    const auto out = parse("p.html",
+                           "---\ntitle: From the front matter\ndate: 2020-01-02\n---\n"
+                           "<html><head><title>From the page</title>"
+                           "<meta property='article:published_time' content='2019-05-05T10:00Z'>"
+                           "<meta name=author content='Page Author'></head>"
+                           "<body><p>Some text here, long enough.</p></body></html>");
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->title, "From the front matter");
+    EXPECT_EQ(iso(out.article->date), "2020-01-02T00:00:00Z");
+    EXPECT_EQ(out.article->author.name, "Page Author");
+}
+
+TEST(HtmlArticle, SidecarOutranksThePage) {
+    SourceFile source;
+    source.path = "p.html";
+    source.bytes = "<title>Page title</title><p>Body text of the page.</p>";
+    source.sidecar = "title: Sidecar title\ndate: 2021-02-03\n";
+    const auto out = parse_article(source, ContentConfig{});
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->title, "Sidecar title");
+    EXPECT_EQ(iso(out.article->date), "2021-02-03T00:00:00Z");
+}
+
+TEST(HtmlArticle, ProblemsFeeddCheckPrints) {
+    const auto chrome = parse("menu.html",
+                              "<title>Menu</title><body><nav><a href=/>Home</a></nav>"
+                              "<footer>(c) 2020</footer></body>");
+    EXPECT_FALSE(chrome.article);
+    EXPECT_TRUE(find_problem(chrome.problems, "nothing that looks like an article"));
+
+    const auto untitled = parse("2020-05-06-untitled.html", "<p>Only a paragraph of text.</p>");
+    ASSERT_TRUE(untitled.article);
+    EXPECT_EQ(untitled.article->title, "untitled");
+    EXPECT_TRUE(find_problem(untitled.problems, "no title found"));
+    EXPECT_EQ(untitled.article->date_source, DateSource::file_name);
+
+    const auto bad_date = parse("d.html",
+                                "<title>T</title><meta name=date content='the day after'>"
+                                "<meta name=dc.date content='2020-02-02'><p>Text.</p>");
+    ASSERT_TRUE(bad_date.article);
+    EXPECT_EQ(iso(bad_date.article->date), "2020-02-02T00:00:00Z");
+    EXPECT_TRUE(
+        find_problem(bad_date.problems, "date 'the day after' of <meta date> not understood"));
+}
+
+TEST(HtmlArticle, UnsafeMarkupIsDropped) {
+    const auto out = parse(
+        "x.html",
+        "<title>T</title><article><p style='color:red' onmouseover='steal()'>Hello "
+        "<a href='javascript:alert(1)'>link</a> <b class=x>bold</b><iframe src=//ads></iframe>"
+        "<custom-tag>kept text</custom-tag><span hidden>secret</span>"
+        "<img src=x.png onerror=boom()><svg><text>svg text</text></svg></p>"
+        "<p>Second paragraph with enough text to be the article, as pages have.</p>"
+        "<p>Third paragraph, also with text, so that the article is long enough.</p></article>");
+    ASSERT_TRUE(out.article);
+    const std::string& h = out.article->content_html;
+    EXPECT_TRUE(has(h, "<p>Hello <a>link</a> <b>bold</b>kept text<img src=\"x.png\" /></p>")) << h;
+    for (const char* bad :
+         {"style", "onmouseover", "javascript", "iframe", "secret", "svg", "onerror", "custom"})
+        EXPECT_FALSE(has(h, bad)) << bad;
+}
+
+TEST(HtmlArticle, CutMarkerEndsTheText) {
+    ContentConfig c;
+    c.cut_markers = {"Read also"};
+    const auto out =
+        parse("x.html",
+              "<title>T</title><article><p>First part of the story, which is kept.</p>"
+              "<h3>Read also</h3><p>A teaser for another story entirely.</p></article>",
+              c);
+    ASSERT_TRUE(out.article);
+    EXPECT_TRUE(has(out.article->content_html, "First part"));
+    EXPECT_FALSE(has(out.article->content_html, "Read also"));
+    EXPECT_FALSE(has(out.article->content_html, "teaser"));
+}
+
+TEST(HtmlArticle, HundredThousandNestedDivsAreReadFlat) {
+    std::string page = "<title>Deep</title>";
+    constexpr int kDepth = 100000;
+    for (int i = 0; i < kDepth; ++i) page += "<div>";
+    page += "<p>The text at the bottom of the well, still found.</p>";
+    for (int i = 0; i < kDepth; ++i) page += "</div>";
+    const auto start = std::chrono::steady_clock::now();
+    const auto out = parse("deep.html", page);
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_TRUE(out.article);
+    EXPECT_TRUE(has(out.article->content_html, "The text at the bottom of the well"));
+    EXPECT_TRUE(find_problem(out.problems, "tag(s) dropped"));
+    // Quadratic parsing took minutes here; linear takes well under a second even unoptimised.
+    EXPECT_LT(took, std::chrono::seconds(20));
+}
+
+TEST(HtmlDom, LimitNestingLeavesOrdinaryPagesAlone) {
+    std::size_t dropped = 0;
+    const std::string page =
+        "<ul><li>a<li>b</ul><p>x<p>y<br><img src=a><textarea><div><div></textarea>"
+        "<svg><path/><path/></svg><!-- <div><div> -->";
+    EXPECT_EQ(html::limit_nesting(page, 2, dropped), "");
+    EXPECT_EQ(dropped, 0u);
+    // Scripts and styles are emptied before parsing, JSON-LD is kept.
+    EXPECT_EQ(html::limit_nesting("<script>if (a<b) document.write('<div><div>')</script>"
+                                  "<STYLE>p{}</STYLE><script type=application/ld+json>{}</script>",
+                                  2, dropped),
+              "<script></script><STYLE></STYLE><script type=application/ld+json>{}</script>");
+    EXPECT_EQ(dropped, 0u);
+    EXPECT_EQ(html::limit_nesting("<div><div><div>x</div></div></div>", 2, dropped),
+              "<div><div>x</div></div></div>");
+    EXPECT_EQ(dropped, 1u);
+}
+
+TEST(HtmlTitle, SiteSuffixGoesOnlyWhenSomethingNamesTheSite) {
+    using html::title_without_site;
+    EXPECT_EQ(title_without_site("Ferry vote | The Ledger", "The Ledger", ""), "Ferry vote");
+    EXPECT_EQ(title_without_site("Ferry vote - the ledger", "The Ledger", ""), "Ferry vote");
+    EXPECT_EQ(title_without_site("The Ledger — Ferry vote", "The Ledger", ""), "Ferry vote");
+    EXPECT_EQ(title_without_site("Ferry vote | The Ledger", "", "Ferry vote"), "Ferry vote");
+    // Nothing says what "Part two" is: kept.
+    EXPECT_EQ(title_without_site("Ferry vote - Part two", "The Ledger", "Something else"),
+              "Ferry vote - Part two");
+}
+
+}  // namespace
+}  // namespace feedd
