@@ -397,9 +397,13 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
               reader.read_map(
                   feeds, where,
                   {{"limit",
-                    [&](auto& n, auto& k) { config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000)); }},
+                    [&](auto& n, auto& k) {
+                        config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000));
+                    }},
                    {"full_content",
                     [&](auto& n, auto& k) { config.feeds.full_content = reader.boolean(n, k); }},
+                   {"smart_titles",
+                    [&](auto& n, auto& k) { config.feeds.smart_titles = reader.boolean(n, k); }},
                    {"stylesheet", [&](auto& n, auto& k) {
                         config.feeds.stylesheet = url_reference(reader, n, k);
                     }}});

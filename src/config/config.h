@@ -63,6 +63,9 @@ struct FeedsConfig {
     // href of an XSLT stylesheet the RSS and Atom documents name in <?xml-stylesheet?> (e.g.
     // "/feed.xsl", which feedd serves); empty: none.
     std::string stylesheet;
+    // Titles with curly quotes, dashes and ellipses, as jekyll-feed publishes them (Jekyll's
+    // smartify; feed/smart_titles.h). Off: titles as written.
+    bool smart_titles = false;
 };
 
 struct ServerConfig {

@@ -264,7 +264,11 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         }
     }
     a.updated = meta.updated;
-    if (meta.author) a.author = std::move(*meta.author);
+    if (meta.authors && !meta.authors->empty()) {
+        a.author = std::move(meta.authors->front());
+        a.co_authors.assign(std::make_move_iterator(meta.authors->begin() + 1),
+                            std::make_move_iterator(meta.authors->end()));
+    }
     if (meta.tags) a.tags = std::move(*meta.tags);
     if (meta.categories) a.categories = std::move(*meta.categories);
     a.summary = meta.summary ? std::move(*meta.summary) : std::move(body->derived_summary);
@@ -294,6 +298,11 @@ std::uint64_t article_digest(const Article& a) {
     if (a.updated) time(*a.updated);
     h.field(a.author.name);
     h.field(a.author.email);
+    h.number(a.co_authors.size());
+    for (const auto& p : a.co_authors) {
+        h.field(p.name);
+        h.field(p.email);
+    }
     h.number(a.tags.size());
     for (const auto& t : a.tags) h.field(t);
     h.number(a.categories.size());

@@ -36,6 +36,9 @@ struct Article : std::enable_shared_from_this<Article> {
     DateSource date_source = DateSource::metadata;
     std::optional<Seconds> updated;
     Person author;  // empty: the site's author
+    // The authors after the first (`authors: [a, b, c]`): Atom and JSON Feed name them all; RSS
+    // and the author feeds know `author` only.
+    std::vector<Person> co_authors;
     std::vector<std::string> tags;
     std::vector<std::string> categories;
     std::string summary;       // plain text

@@ -6,6 +6,7 @@
 #include "content/scan.h"
 #include "feed/html_links.h"
 #include "feed/permalink.h"
+#include "feed/smart_titles.h"
 #include "feed/url.h"
 
 namespace feedd {
@@ -77,10 +78,11 @@ Entry make_entry(const Article& a, const Config& config) {
         std::string own = own_link(config, a.url);
         if (!own.empty()) e.link = std::move(own);
     }
-    e.title = a.title;
+    e.title = config.feeds.smart_titles ? smart_title(a.title) : a.title;
     e.published = a.date;
     e.updated = a.updated.value_or(a.date);
     e.author = a.author.empty() ? config.site.author : a.author;
+    if (!a.author.empty()) e.co_authors = a.co_authors;
     std::set<std::string_view> seen;
     for (const auto* list : {&a.tags, &a.categories}) {
         for (const std::string& name : *list) {

@@ -27,6 +27,7 @@ struct Entry {
     Seconds published{};
     Seconds updated{};                    // == published when the article has no `updated`
     Person author;                        // the article's, else the site's (may be empty)
+    std::vector<Person> co_authors;       // the article's other authors (Atom, JSON Feed)
     std::vector<std::string> categories;  // tags then categories, duplicates removed
     std::string summary;                  // plain text
     // Relative href/src/srcset made absolute against `link`; empty unless feeds.full_content.

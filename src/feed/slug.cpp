@@ -158,4 +158,13 @@ std::string lower_case(std::string_view text) {
 
 std::string slug_url(std::string_view slug) { return detail::encode_path(slug); }
 
+namespace detail {
+char32_t decode_utf8(std::string_view text, std::size_t& i) {
+    return decode(text, i);
+}
+bool is_letter_or_digit(char32_t cp) {
+    return is_word_character(cp);
+}
+}  // namespace detail
+
 }  // namespace feedd

@@ -29,4 +29,12 @@ std::string title_slug(std::string_view title);
 // `text` with every letter lowercased (Unicode simple lowercase); invalid UTF-8 bytes kept.
 std::string lower_case(std::string_view text);
 
+namespace detail {
+// The UTF-8 character at `i` (advanced past it); 0xFFFFFFFF for an invalid sequence (one byte
+// consumed). Strict: no overlongs, no surrogates, nothing above U+10FFFF.
+char32_t decode_utf8(std::string_view text, std::size_t& i);
+// A letter or digit of any script (glibc's classes in C.UTF-8, whatever the process locale).
+bool is_letter_or_digit(char32_t cp);
+}  // namespace detail
+
 }  // namespace feedd

@@ -275,6 +275,7 @@ TEST(ZolaFrontMatter, TaxonomiesAndAuthors) {
     EXPECT_EQ(iso(*a.updated), "2019-02-03T00:00:00Z");
     EXPECT_EQ(a.summary, "What Zola writes.");
     EXPECT_EQ(a.author.name, "Ann Author");  // the first of the authors
+    EXPECT_EQ(a.co_authors, (std::vector<Person>{{"Bob Second", ""}}));
     EXPECT_EQ(a.tags, (std::vector<std::string>{"rust", "web"}));
     EXPECT_EQ(a.categories, std::vector<std::string>{"programming"});
     ASSERT_EQ(out.problems.size(), 2u) << problem_lines(out);
@@ -351,6 +352,7 @@ TEST(PelicanMetadata, KeyBlockAtTheTop) {
     EXPECT_EQ(a.tags, (std::vector<std::string>{"pelican", "publishing"}));
     EXPECT_EQ(a.slug, "my-super-post");
     EXPECT_EQ(a.author.name, "Alexis Metaireau");
+    EXPECT_EQ(a.co_authors, (std::vector<Person>{{"Conan Doyle", ""}}));
     EXPECT_EQ(a.summary, "Short version for index and feeds, continued on a second line.");
     EXPECT_FALSE(a.draft);
     EXPECT_EQ(a.content_html, "<p>This is the content of my super blog post.</p>\n");
@@ -501,6 +503,60 @@ TEST(ArticleDigest, CoversSlugExpiresAndDateSource) {
     b = a;
     b.date_source = DateSource::file_name;
     EXPECT_NE(article_digest(b), base);
+    b = a;
+    b.co_authors = {{"Bob", ""}};
+    EXPECT_NE(article_digest(b), base);
+}
+
+// authors: the first is the article's author (RSS, author feeds), every one goes to Atom and JSON
+// Feed (tests/feed/validation_test.cpp reads them back).
+TEST(Authors, EveryFormOfTheList) {
+    struct Case {
+        const char* what;
+        const char* front_matter;
+        std::vector<Person> all;
+    };
+    const Case cases[] = {
+        {"YAML list of names and mappings",
+         "authors:\n  - Ann Author <ann@example.org>\n  - {name: Bob Second, email: "
+         "bob@example.org}\n"
+         "  - Cy Third\n",
+         {{"Ann Author", "ann@example.org"}, {"Bob Second", "bob@example.org"}, {"Cy Third", ""}}},
+        {"comma-separated string",
+         "authors: Ann Author, Bob Second\n",
+         {{"Ann Author", ""}, {"Bob Second", ""}}},
+        {"one mapping", "authors: {name: Ann Author}\n", {{"Ann Author", ""}}},
+        {"the same person twice, and empty items",
+         "authors: [Ann, ~, Bob, Ann]\n",
+         {{"Ann", ""}, {"Bob", ""}}},
+        {"author outranks authors, wherever it is",
+         "authors: [Ann, Bob]\nauthor: Zed\n",
+         {{"Zed", ""}}},
+    };
+    for (const auto& c : cases) {
+        const auto out = parse("a.md", std::string("---\ntitle: T\ndate: 2021-01-01\n") +
+                                           c.front_matter + "---\nBody\n");
+        ASSERT_TRUE(out.article) << c.what << "\n" << problem_lines(out);
+        EXPECT_TRUE(out.problems.empty()) << c.what << "\n" << problem_lines(out);
+        std::vector<Person> all = {out.article->author};
+        all.insert(all.end(), out.article->co_authors.begin(), out.article->co_authors.end());
+        EXPECT_EQ(all, c.all) << c.what;
+    }
+    const auto empty = parse("a.md", "---\ntitle: T\ndate: 2021-01-01\nauthors: []\n---\nBody\n");
+    ASSERT_TRUE(empty.article);
+    EXPECT_TRUE(empty.article->author.empty());  // the site's author stands in
+    EXPECT_TRUE(empty.article->co_authors.empty());
+}
+
+TEST(Authors, ASidecarsAuthorReplacesTheWholeList) {
+    SourceFile source;
+    source.path = "a.md";
+    source.bytes = "---\ntitle: T\ndate: 2021-01-01\nauthors: [Ann, Bob]\n---\nBody\n";
+    source.sidecar = "author: Zed\n";
+    const auto out = parse_article(source, {});
+    ASSERT_TRUE(out.article) << problem_lines(out);
+    EXPECT_EQ(out.article->author, (Person{"Zed", ""}));
+    EXPECT_TRUE(out.article->co_authors.empty());
 }
 
 }  // namespace
