@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
+#include <set>
+#include <string_view>
 
 #include "content/dates.h"
 #include "content/digest.h"
@@ -331,6 +334,29 @@ std::string to_string(const Problem& problem) {
     if (problem.line > 0) out += ":" + std::to_string(problem.line);
     if (!out.empty()) out += ": ";
     return out + problem.message;
+}
+
+std::vector<Problem> collapse_repeated(const std::vector<Problem>& problems) {
+    struct Seen {
+        std::size_t index;  // in `out`
+        std::set<std::string_view> paths;
+    };
+    std::map<std::string_view, Seen> seen;
+    std::vector<Problem> out;
+    for (const Problem& problem : problems) {
+        if (problem.repeat_key.empty()) {
+            out.push_back(problem);
+            continue;
+        }
+        const auto [it, first] = seen.try_emplace(problem.repeat_key, Seen{out.size(), {}});
+        it->second.paths.insert(problem.path);
+        if (first) out.push_back(problem);
+    }
+    for (const auto& [key, s] : seen) {
+        if (s.paths.size() > 1)
+            out[s.index].message += "; " + std::to_string(s.paths.size()) + " files have it";
+    }
+    return out;
 }
 
 ParseOutcome parse_article(const SourceFile& source, const ContentConfig& content, Detail detail) {

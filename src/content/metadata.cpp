@@ -572,7 +572,7 @@ class Reader {
             const std::string sub(k.is_scalar() ? k.scalar() : std::string_view{});
             std::string* field = sub == "name" ? &p.name : sub == "email" ? &p.email : nullptr;
             if (!field) {
-                warning(k, "unknown key 'author." + sub + "' (ignored)");
+                warn_unknown(k, "author." + sub);
                 return;
             }
             if (v.is_null()) return;
@@ -599,7 +599,7 @@ class Reader {
             if (!ok) return;
             const std::string sub(k.is_scalar() ? k.scalar() : std::string_view{});
             if (sub != "url" && sub != "length" && sub != "type") {
-                warning(k, "unknown key 'enclosure." + sub + "' (ignored)");
+                warn_unknown(k, "enclosure." + sub);
                 return;
             }
             auto v = text("enclosure." + sub, k, val);
@@ -775,8 +775,11 @@ class Reader {
         return lower == "redirect_to" || lower == "redirect";
     }
 
+    // Once per key and file here; once per build where problems are reported (collapse_repeated).
     void warn_unknown(const Node& k, const std::string& name) {
-        if (warned_.insert(name).second) warning(k, "unknown key '" + name + "' (ignored)");
+        if (!warned_.insert(name).second) return;
+        warning(k, "unknown key '" + name + "' (ignored)");
+        problems_.back().repeat_key = "unknown key " + name;
     }
 
     void read(const Node& root, Metadata& m) {

@@ -3,6 +3,8 @@
 // The fixtures are written here in each generator's format (issue 13).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "content/article.h"
 #include "content/digest.h"
 #include "content/metadata.h"
@@ -429,6 +431,32 @@ TEST(SiteKeys, UnknownKeysWarnOncePerKeyAndFile) {
                            "[taxonomies]\nseries = [\"s\"]\n+++\nBody\n");
     ASSERT_TRUE(out.article) << problem_lines(out);
     EXPECT_EQ(testing::count(problem_lines(out), "'resources'"), 1) << problem_lines(out);
+}
+
+// feedd check and the build log show an unknown key once per build (collapse_repeated), counting
+// the files that have it, however many times and in whichever front matter format.
+TEST(SiteKeys, UnknownKeysAreOneLinePerBuild) {
+    std::vector<Problem> all;
+    const auto read = [&](std::string path, std::string text) {
+        auto out = parse(path, text);
+        EXPECT_TRUE(out.article) << path;
+        all.insert(all.end(), out.problems.begin(), out.problems.end());
+    };
+    read("a.md", "---\ntitle: A\ndate: 2021-01-01\nweight: 1\nlayout: post\n---\nBody\n");
+    read("b.md", "+++\ntitle = \"B\"\ndate = 2021-01-02\nweight = 2\n+++\nBody\n");
+    read("c.md", "---\ntitle: C\ndate: 2021-01-03\nweight: 3\nauthor: {name: C, url: x}\n---\nx\n");
+    read("d.md", "---\ntitle: D\n---\nBody\n");  // no date: a warning of its own kind
+    std::sort(all.begin(), all.end(),
+              [](const Problem& x, const Problem& y) { return x.path < y.path; });
+    const auto lines = collapse_repeated(all);
+    std::vector<std::string> text;
+    for (const auto& p : lines) text.push_back(to_string(p));
+    EXPECT_EQ(text, (std::vector<std::string>{
+                        "a.md:4: unknown key 'weight' (ignored); 3 files have it",
+                        "a.md:5: unknown key 'layout' (ignored)",
+                        "c.md:5: unknown key 'author.url' (ignored)",
+                        "d.md: no date; using the file's modification time",
+                    }));
 }
 
 TEST(Sidecars, GeneratorKeysWorkInSidecars) {
