@@ -171,7 +171,8 @@ void check_permalink(const Reader& reader, const YAML::Node& node, const std::st
     // apart, every article of a day (or of the site) would share one and readers would show one.
     if (pattern.find("{path}") == std::string::npos &&
         pattern.find("{slug}") == std::string::npos &&
-        pattern.find("{title}") == std::string::npos) {
+        pattern.find("{title}") == std::string::npos &&
+        pattern.find("{title:hugo}") == std::string::npos) {
         reader.fail(node.Mark(), "'" + key +
                                      "' must contain {path}, {slug} or {title} (links and ids " +
                                      "would be shared by several articles), got '" + pattern + "'");

@@ -34,7 +34,7 @@ struct SiteConfig {
 // The placeholders site.permalink may use; any other "{name}", or a '{' left open, is a config
 // error. The feed stage fills them in (src/feed/permalink.h).
 inline constexpr std::string_view kPermalinkPlaceholders[] = {
-    "path", "section", "slug", "title", "year", "month", "day", "categories"};
+    "path", "section", "slug", "title", "title:hugo", "year", "month", "day", "categories"};
 
 // content.keys: a feedd metadata key → the site's own names for it ({"author": {"by"}}), read
 // like the generators' names for it (docs/content.md).

@@ -263,6 +263,7 @@ TEST(ConfigPermalink, PathIsNoLongerRequired) {
               "/{year}/{month}/{day}/{slug}.html");
     // Quoted: a plain YAML value starting with '{' is a mapping.
     EXPECT_EQ(parse_ok(with_permalink("'{title}.html'")).site.permalink, "{title}.html");
+    EXPECT_EQ(parse_ok(with_permalink("/{title:hugo}.html")).site.permalink, "/{title:hugo}.html");
     EXPECT_EQ(parse_ok(with_permalink("/a}b/{slug}/")).site.permalink,
               "/a}b/{slug}/");  // a lone '}' is text
 }
@@ -282,7 +283,8 @@ TEST(ConfigPermalink, UnknownPlaceholderIsAnErrorAtItsColumn) {
     EXPECT_EQ(
         parse_error(with_permalink("/in/{date}/{slug}/")),
         "/etc/feedd/feedd.yaml:4:18: 'site.permalink': unknown placeholder '{date}' (expected "
-        "one of: {path}, {section}, {slug}, {title}, {year}, {month}, {day}, {categories})");
+        "one of: {path}, {section}, {slug}, {title}, {title:hugo}, {year}, {month}, {day}, "
+        "{categories})");
     // Quoted: the mark is the quote, one column before the text.
     EXPECT_TRUE(
         parse_error(with_permalink("\"/{path}/{Slug}/\""))
