@@ -207,7 +207,7 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
             return not_an_article("a redirect (to '" + *meta.redirect +
                                   "') without text; not an article");
         }
-        if (!has_title && !meta.date) {
+        if (!has_title && !meta.date && !meta.publish_date) {
             return not_an_article("no title, date or text; not an article");
         }
     }
@@ -231,8 +231,11 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         a.content_html = std::move(body->heading_html) + body->html;
         problems.push_back({source.path, 0, "no title; using the file name", Severity::warning});
     }
-    if (meta.date) {
-        a.date = *meta.date;
+    if (meta.date || meta.publish_date) {
+        // As Hugo: the feeds show `date` (else publishDate), and a publishDate beside it holds
+        // the article back until then.
+        a.date = meta.date ? *meta.date : *meta.publish_date;
+        if (meta.date && meta.publish_date) a.publish_at = *meta.publish_date;
         a.date_source = DateSource::metadata;
     } else {
         // A date the names carry, in content.timezone: the file's (or bundle's) name, a
@@ -297,6 +300,8 @@ std::uint64_t article_digest(const Article& a) {
     h.field(a.title);
     time(a.date);
     h.number(static_cast<std::uint64_t>(a.date_source));
+    h.number(a.publish_at.has_value());
+    if (a.publish_at) time(*a.publish_at);
     h.number(a.updated.has_value());
     if (a.updated) time(*a.updated);
     h.field(a.author.name);

@@ -35,6 +35,9 @@ struct Article : std::enable_shared_from_this<Article> {
     std::string title;
     Seconds date{};  // publication time; see date_source
     DateSource date_source = DateSource::metadata;
+    // Hugo's publishDate beside a `date`: not published before it (the feeds still show `date`,
+    // as Hugo's do). Absent: `date` is when it is published.
+    std::optional<Seconds> publish_at;
     std::optional<Seconds> updated;
     Person author;  // empty: the site's author
     // The authors after the first (`authors: [a, b, c]`): Atom and JSON Feed name them all; RSS

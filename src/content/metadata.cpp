@@ -386,9 +386,11 @@ struct KeyName {
 constexpr KeyName kKeyNames[] = {
     {"title", MetadataKey::title, 0},
     {"date", MetadataKey::date, 0},
-    {"published", MetadataKey::published, 1},  // a date, or true/false
-    {"pubdate", MetadataKey::date, 2},
-    {"publishdate", MetadataKey::date, 3},
+    // Hugo's publishDate (and its aliases): when the article may be published; `date` is the
+    // date its feeds show (Hugo's .Date), and stands in for the other when alone.
+    {"published", MetadataKey::published, 0},  // a date, or true/false
+    {"pubdate", MetadataKey::publish_date, 1},
+    {"publishdate", MetadataKey::publish_date, 2},
     {"updated", MetadataKey::updated, 2},
     {"lastmod", MetadataKey::updated, 1},
     {"modified", MetadataKey::updated, 0},
@@ -643,6 +645,7 @@ class Reader {
         enclosure,
         slug,
         expires,
+        publish_date,
         none,
         count
     };
@@ -818,11 +821,14 @@ class Reader {
                 case MetadataKey::date:
                     set(m.date, Target::date, rank, date(name, k, v));
                     break;
+                case MetadataKey::publish_date:
+                    set(m.publish_date, Target::publish_date, rank, date(name, k, v));
+                    break;
                 case MetadataKey::published:
                     if (v.is_scalar() && to_bool(v.scalar()))
                         read_flag(key->key, name, k, v);
                     else
-                        set(m.date, Target::date, rank, date(name, k, v));
+                        set(m.publish_date, Target::publish_date, rank, date(name, k, v));
                     break;
                 case MetadataKey::updated:
                     set(m.updated, Target::updated, rank,
@@ -887,7 +893,7 @@ class Reader {
     std::vector<Problem>& problems_;
     bool failed_ = false;
     int ranks_[static_cast<int>(Target::count)] = {-1, -1, -1, -1, -1, -1, -1, -1,
-                                                   -1, -1, -1, -1, -1, -1, -1};
+                                                   -1, -1, -1, -1, -1, -1, -1, -1};
     bool publish_flag_seen_ = false;
     bool unpublished_ = false;
     std::set<std::string, std::less<>> warned_;
@@ -935,6 +941,7 @@ void overlay_fields(M& mine, Over&& over) {
     };
     take(mine.title, std::forward<Over>(over).title);
     take(mine.date, std::forward<Over>(over).date);
+    take(mine.publish_date, std::forward<Over>(over).publish_date);
     take(mine.updated, std::forward<Over>(over).updated);
     take(mine.authors, std::forward<Over>(over).authors);
     take(mine.tags, std::forward<Over>(over).tags);

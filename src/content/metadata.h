@@ -14,7 +14,8 @@ namespace feedd {
 
 struct Metadata {
     std::optional<std::string> title;
-    std::optional<Seconds> date;
+    std::optional<Seconds> date;          // `date`: the date the feeds show (Hugo's .Date)
+    std::optional<Seconds> publish_date;  // `publishDate`, `pubDate`, `published`: not before it
     std::optional<Seconds> updated;
     // `author` (one) or `authors` (a list; the first is Article::author, the rest co-authors).
     std::optional<std::vector<Person>> authors;

@@ -111,7 +111,8 @@ std::string site_url(const Config& config, std::string_view relative) {
 }
 
 bool is_published(const Article& article, Seconds now) {
-    return !article.draft && article.date <= now && !(article.expires && *article.expires <= now);
+    return !article.draft && publication_time(article) <= now &&
+           !(article.expires && *article.expires <= now);
 }
 
 std::vector<const Article*> select_published(const std::vector<const Article*>& articles,
@@ -181,8 +182,8 @@ std::optional<Seconds> next_publication(const std::vector<const Article*>& artic
     };
     for (const Article* a : articles) {
         if (a->draft) continue;
-        if (a->date > now) {
-            consider(a->date);
+        if (publication_time(*a) > now) {
+            consider(publication_time(*a));
         } else if (a->expires && *a->expires > now) {
             consider(*a->expires);
         }

@@ -91,8 +91,13 @@ std::string site_url(const Config& config, std::string_view relative);
 Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now);
 Feed make_feed(const std::vector<const Article*>& articles, const Config& config, Seconds now);
 
-// Not a draft, not dated after `now`, and not expired at `now` (Article::expires: Hugo's
-// expiryDate, the second the article leaves every feed).
+// When an article is published: Article::publish_at (Hugo's publishDate) when set, else its date.
+inline Seconds publication_time(const Article& article) {
+    return article.publish_at.value_or(article.date);
+}
+
+// Not a draft, not to be published after `now` (publication_time), and not expired at `now`
+// (Article::expires: Hugo's expiryDate, the second the article leaves every feed).
 bool is_published(const Article& article, Seconds now);
 
 // The articles a feed shows: published ones, newest first (ties by path), at most `limit`.
