@@ -38,8 +38,8 @@ Options:
   -h, --help            show this help
   -V, --version         show the version
 
-Exit codes: 0 success (check: no problems); 1 check found problems, a ping failed, adopt matched
-nothing, or serve/build failed at run time; 2 invalid command line or config.
+Exit codes: 0 success (check: no errors, warnings allowed); 1 check found errors, a ping failed,
+adopt matched nothing, or serve/build failed at run time; 2 invalid command line or config.
 )";
 
 struct Arguments {

@@ -193,7 +193,8 @@ void check_permalink(const Reader& reader, const YAML::Node& node, const std::st
     // apart, every article of a day (or of the site) would share one and readers would show one.
     if (pattern.find("{path}") == std::string::npos &&
         pattern.find("{slug}") == std::string::npos &&
-        pattern.find("{title}") == std::string::npos) {
+        pattern.find("{title}") == std::string::npos &&
+        pattern.find("{title:hugo}") == std::string::npos) {
         reader.fail(node.Mark(), "'" + key +
                                      "' must contain {path}, {slug} or {title} (links and ids " +
                                      "would be shared by several articles), got '" + pattern + "'");
@@ -476,9 +477,13 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
               reader.read_map(
                   feeds, where,
                   {{"limit",
-                    [&](auto& n, auto& k) { config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000)); }},
+                    [&](auto& n, auto& k) {
+                        config.feeds.limit = static_cast<int>(reader.integer(n, k, 1, 100'000));
+                    }},
                    {"full_content",
                     [&](auto& n, auto& k) { config.feeds.full_content = reader.boolean(n, k); }},
+                   {"smart_titles",
+                    [&](auto& n, auto& k) { config.feeds.smart_titles = reader.boolean(n, k); }},
                    {"stylesheet", [&](auto& n, auto& k) {
                         config.feeds.stylesheet = url_reference(reader, n, k);
                     }}});

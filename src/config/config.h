@@ -36,7 +36,7 @@ struct SiteConfig {
 // The placeholders site.permalink may use; any other "{name}", or a '{' left open, is a config
 // error. The feed stage fills them in (src/feed/permalink.h).
 inline constexpr std::string_view kPermalinkPlaceholders[] = {
-    "path", "section", "slug", "title", "year", "month", "day", "categories"};
+    "path", "section", "slug", "title", "title:hugo", "year", "month", "day", "categories"};
 
 // content.keys: a feedd metadata key → the site's own names for it ({"author": {"by"}}), read
 // like the generators' names for it (docs/content.md).
@@ -65,6 +65,9 @@ struct FeedsConfig {
     // href of an XSLT stylesheet the RSS and Atom documents name in <?xml-stylesheet?> (e.g.
     // "/feed.xsl", which feedd serves); empty: none.
     std::string stylesheet;
+    // Titles with curly quotes, dashes and ellipses, as jekyll-feed publishes them (Jekyll's
+    // smartify; feed/smart_titles.h). Off: titles as written.
+    bool smart_titles = false;
 };
 
 struct ServerConfig {

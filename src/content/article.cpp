@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
+#include <set>
+#include <string_view>
 
 #include "content/dates.h"
 #include "content/digest.h"
@@ -223,7 +226,7 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
             return not_an_article("a redirect (to '" + *meta.redirect +
                                   "') without text; not an article");
         }
-        if (!has_title && !meta.date) {
+        if (!has_title && !meta.date && !meta.publish_date) {
             return not_an_article("no title, date or text; not an article");
         }
     }
@@ -253,8 +256,11 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
                  : "no title; using the file name",
              Severity::warning});
     }
-    if (meta.date) {
-        a.date = *meta.date;
+    if (meta.date || meta.publish_date) {
+        // As Hugo: the feeds show `date` (else publishDate), and a publishDate beside it holds
+        // the article back until then.
+        a.date = meta.date ? *meta.date : *meta.publish_date;
+        if (meta.date && meta.publish_date) a.publish_at = *meta.publish_date;
         a.date_source = DateSource::metadata;
     } else {
         // A date the names carry, in content.timezone: the file's (or bundle's) name, a
@@ -293,7 +299,11 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         }
     }
     a.updated = meta.updated;
-    if (meta.author) a.author = std::move(*meta.author);
+    if (meta.authors && !meta.authors->empty()) {
+        a.author = std::move(meta.authors->front());
+        a.co_authors.assign(std::make_move_iterator(meta.authors->begin() + 1),
+                            std::make_move_iterator(meta.authors->end()));
+    }
     if (meta.tags) a.tags = std::move(*meta.tags);
     if (meta.categories) a.categories = std::move(*meta.categories);
     a.summary = meta.summary ? std::move(*meta.summary) : std::move(body->derived_summary);
@@ -320,10 +330,17 @@ std::uint64_t article_digest(const Article& a) {
     h.field(a.title);
     time(a.date);
     h.number(static_cast<std::uint64_t>(a.date_source));
+    h.number(a.publish_at.has_value());
+    if (a.publish_at) time(*a.publish_at);
     h.number(a.updated.has_value());
     if (a.updated) time(*a.updated);
     h.field(a.author.name);
     h.field(a.author.email);
+    h.number(a.co_authors.size());
+    for (const auto& p : a.co_authors) {
+        h.field(p.name);
+        h.field(p.email);
+    }
     h.number(a.tags.size());
     for (const auto& t : a.tags) h.field(t);
     h.number(a.categories.size());
@@ -353,6 +370,29 @@ std::string to_string(const Problem& problem) {
     if (problem.line > 0) out += ":" + std::to_string(problem.line);
     if (!out.empty()) out += ": ";
     return out + problem.message;
+}
+
+std::vector<Problem> collapse_repeated(const std::vector<Problem>& problems) {
+    struct Seen {
+        std::size_t index;  // in `out`
+        std::set<std::string_view> paths;
+    };
+    std::map<std::string_view, Seen> seen;
+    std::vector<Problem> out;
+    for (const Problem& problem : problems) {
+        if (problem.repeat_key.empty()) {
+            out.push_back(problem);
+            continue;
+        }
+        const auto [it, first] = seen.try_emplace(problem.repeat_key, Seen{out.size(), {}});
+        it->second.paths.insert(problem.path);
+        if (first) out.push_back(problem);
+    }
+    for (const auto& [key, s] : seen) {
+        if (s.paths.size() > 1)
+            out[s.index].message += "; " + std::to_string(s.paths.size()) + " files have it";
+    }
+    return out;
 }
 
 ParseOutcome parse_article(const SourceFile& source, const ContentConfig& content, Detail detail) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
@@ -34,8 +35,14 @@ struct Article : std::enable_shared_from_this<Article> {
     std::string title;
     Seconds date{};  // publication time; see date_source
     DateSource date_source = DateSource::metadata;
+    // Hugo's publishDate beside a `date`: not published before it (the feeds still show `date`,
+    // as Hugo's do). Absent: `date` is when it is published.
+    std::optional<Seconds> publish_at;
     std::optional<Seconds> updated;
     Person author;  // empty: the site's author
+    // The authors after the first (`authors: [a, b, c]`): Atom and JSON Feed name them all; RSS
+    // and the author feeds know `author` only.
+    std::vector<Person> co_authors;
     std::vector<std::string> tags;
     std::vector<std::string> categories;
     std::string summary;       // plain text
@@ -64,15 +71,29 @@ enum class Severity { warning, error };
 
 // A problem with one file. `error`: the file was skipped. `warning`: published anyway.
 struct Problem {
+    Problem() = default;
+    // Brace-initialised as {path, line, message, severity} everywhere; a constructor rather than
+    // an aggregate so that repeat_key, rarely set, need not be written out.
+    Problem(std::string path, int line, std::string message, Severity severity = Severity::error)
+        : path(std::move(path)), line(line), message(std::move(message)), severity(severity) {}
+
     std::string path;  // relative to content.dir, like Article::path
     int line = 0;      // 1-based; 0 when the problem has no line
     std::string message;
     Severity severity = Severity::error;
+    // Problems with the same non-empty `repeat_key` are one line per build (collapse_repeated):
+    // an unknown metadata key, which a generator's site may have in every file ("version:").
+    std::string repeat_key;
 };
 
 // "path:line: message" (or "path: message" without a line), the format `feedd check` prints.
 // An empty path (a problem with the content directory itself) gives just the message.
 std::string to_string(const Problem& problem);
+
+// `problems` (in path order) with each repeat_key kept once: its first problem, whose message
+// says how many files have it ("…; 90 files have it") when more than one does. Others unchanged,
+// in their order.
+std::vector<Problem> collapse_repeated(const std::vector<Problem>& problems);
 
 // One source file with its optional sidecar, as read from disk.
 struct SourceFile {

@@ -487,7 +487,8 @@ PageMetadata read_page_metadata(const GumboNode* root, const MetadataSource& sou
     for (const auto& c : found.author) {
         auto name = author_name(c.value);
         if (name.empty()) continue;
-        out.meta.author = Person{std::move(name), {}};
+        // The most trusted source's author (feedd keeps co-authors from front matter's `authors`).
+        out.meta.authors = std::vector<Person>{Person{std::move(name), {}}};
         break;
     }
     if (!found.tags.empty()) out.meta.tags = split_tags(found.tags.front().value);

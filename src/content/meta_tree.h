@@ -28,6 +28,7 @@ std::optional<Metadata> parse_metadata_tree(const MetaNode& root, const Metadata
 enum class MetadataKey {
     title,
     date,
+    publish_date,
     published,
     updated,
     expires,

@@ -386,9 +386,11 @@ struct KeyName {
 constexpr KeyName kKeyNames[] = {
     {"title", MetadataKey::title, 0},
     {"date", MetadataKey::date, 0},
-    {"published", MetadataKey::published, 1},  // a date, or true/false
-    {"pubdate", MetadataKey::date, 2},
-    {"publishdate", MetadataKey::date, 3},
+    // Hugo's publishDate (and its aliases): when the article may be published; `date` is the
+    // date its feeds show (Hugo's .Date), and stands in for the other when alone.
+    {"published", MetadataKey::published, 0},  // a date, or true/false
+    {"pubdate", MetadataKey::publish_date, 1},
+    {"publishdate", MetadataKey::publish_date, 2},
     {"updated", MetadataKey::updated, 2},
     {"lastmod", MetadataKey::updated, 1},
     {"modified", MetadataKey::updated, 0},
@@ -544,20 +546,24 @@ class Reader {
         return out;
     }
 
+    // "Jane Doe" or "Jane Doe <jane@example.org>".
+    static Person person_from_text(std::string_view text) {
+        Person p;
+        const std::string_view s = trim(text);
+        const auto lt = s.rfind('<');
+        if (lt != std::string_view::npos && s.ends_with('>')) {
+            p.email = std::string(trim(s.substr(lt + 1, s.size() - lt - 2)));
+            p.name = std::string(trim(s.substr(0, lt)));
+        } else {
+            p.name = std::string(s);
+        }
+        return p;
+    }
+
     // "Jane Doe", "Jane Doe <jane@example.org>" or {name, email}.
     std::optional<Person> person(const Node& key_node, const Node& value) {
         Person p;
-        if (value.is_scalar()) {
-            std::string_view s = trim(value.scalar());
-            const auto lt = s.rfind('<');
-            if (lt != std::string_view::npos && s.ends_with('>')) {
-                p.email = std::string(trim(s.substr(lt + 1, s.size() - lt - 2)));
-                p.name = std::string(trim(s.substr(0, lt)));
-            } else {
-                p.name = std::string(s);
-            }
-            return p;
-        }
+        if (value.is_scalar()) return person_from_text(value.scalar());
         if (!value.is_map()) {
             error(key_node, "'author' must be a name or {name, email}, not " + kind(value));
             return std::nullopt;
@@ -568,7 +574,7 @@ class Reader {
             const std::string sub(k.is_scalar() ? k.scalar() : std::string_view{});
             std::string* field = sub == "name" ? &p.name : sub == "email" ? &p.email : nullptr;
             if (!field) {
-                warning(k, "unknown key 'author." + sub + "' (ignored)");
+                warn_unknown(k, "author." + sub);
                 return;
             }
             if (v.is_null()) return;
@@ -595,7 +601,7 @@ class Reader {
             if (!ok) return;
             const std::string sub(k.is_scalar() ? k.scalar() : std::string_view{});
             if (sub != "url" && sub != "length" && sub != "type") {
-                warning(k, "unknown key 'enclosure." + sub + "' (ignored)");
+                warn_unknown(k, "enclosure." + sub);
                 return;
             }
             auto v = text("enclosure." + sub, k, val);
@@ -639,6 +645,7 @@ class Reader {
         enclosure,
         slug,
         expires,
+        publish_date,
         none,
         count
     };
@@ -684,33 +691,38 @@ class Reader {
         unpublished(key == MetadataKey::draft ? *b : !*b);
     }
 
-    // The first of a list (or of a comma-separated string) of names.
-    std::optional<Person> first_person(const Node& k, const Node& v) {
-        if (v.is_sequence()) {
-            std::optional<Person> first;
-            bool done = false;
-            v.each_item([&](const Node& item) {
-                if (done || item.is_null()) return;
-                done = true;
-                first = person(k, item);
-            });
-            return first;
-        }
-        if (v.is_scalar()) {
-            const auto names = words("authors", k, v, false);
-            if (!names || names->empty()) return std::nullopt;
-            Person p;
-            std::string_view s = names->front();
-            const auto lt = s.rfind('<');
-            if (lt != std::string_view::npos && s.ends_with('>')) {
-                p.email = std::string(trim(s.substr(lt + 1, s.size() - lt - 2)));
-                p.name = std::string(trim(s.substr(0, lt)));
-            } else {
-                p.name = std::string(s);
+    std::optional<std::vector<Person>> one_person(const Node& k, const Node& v) {
+        auto p = person(k, v);
+        if (!p) return std::nullopt;
+        return std::vector<Person>{std::move(*p)};
+    }
+
+    // A list of people (each as `author` takes one), a comma-separated string of names, or one
+    // person; nothing when the list is empty. The same person twice is kept once.
+    std::optional<std::vector<Person>> people(const Node& k, const Node& v) {
+        std::vector<Person> all;
+        bool ok = true;
+        const auto add = [&](std::optional<Person> p) {
+            if (!p) {
+                ok = false;
+                return;
             }
-            return p;
+            if (!p->empty() && std::find(all.begin(), all.end(), *p) == all.end())
+                all.push_back(std::move(*p));
+        };
+        if (v.is_sequence()) {
+            v.each_item([&](const Node& item) {
+                if (ok && !item.is_null()) add(person(k, item));
+            });
+        } else if (v.is_scalar()) {
+            const auto names = words("authors", k, v, false);
+            if (!names) return std::nullopt;
+            for (const std::string& name : *names) add(person_from_text(name));
+        } else {
+            add(person(k, v));
         }
-        return person(k, v);
+        if (!ok || all.empty()) return std::nullopt;
+        return all;
     }
 
     // "images": a list whose first item is the image, or one image.
@@ -766,8 +778,11 @@ class Reader {
         return lower == "redirect_to" || lower == "redirect";
     }
 
+    // Once per key and file here; once per build where problems are reported (collapse_repeated).
     void warn_unknown(const Node& k, const std::string& name) {
-        if (warned_.insert(name).second) warning(k, "unknown key '" + name + "' (ignored)");
+        if (!warned_.insert(name).second) return;
+        warning(k, "unknown key '" + name + "' (ignored)");
+        problems_.back().repeat_key = "unknown key " + name;
     }
 
     void read(const Node& root, Metadata& m) {
@@ -806,11 +821,14 @@ class Reader {
                 case MetadataKey::date:
                     set(m.date, Target::date, rank, date(name, k, v));
                     break;
+                case MetadataKey::publish_date:
+                    set(m.publish_date, Target::publish_date, rank, date(name, k, v));
+                    break;
                 case MetadataKey::published:
                     if (v.is_scalar() && to_bool(v.scalar()))
                         read_flag(key->key, name, k, v);
                     else
-                        set(m.date, Target::date, rank, date(name, k, v));
+                        set(m.publish_date, Target::publish_date, rank, date(name, k, v));
                     break;
                 case MetadataKey::updated:
                     set(m.updated, Target::updated, rank,
@@ -820,10 +838,10 @@ class Reader {
                     set(m.expires, Target::expires, rank, date(name, k, v));
                     break;
                 case MetadataKey::author:
-                    set(m.author, Target::author, rank, person(k, v));
+                    set(m.authors, Target::author, rank, one_person(k, v));
                     break;
                 case MetadataKey::authors:
-                    set(m.author, Target::author, rank, first_person(k, v));
+                    set(m.authors, Target::author, rank, people(k, v));
                     break;
                 case MetadataKey::tags:
                     set(m.tags, Target::tags, rank, words(name, k, v));
@@ -875,7 +893,7 @@ class Reader {
     std::vector<Problem>& problems_;
     bool failed_ = false;
     int ranks_[static_cast<int>(Target::count)] = {-1, -1, -1, -1, -1, -1, -1, -1,
-                                                   -1, -1, -1, -1, -1, -1, -1};
+                                                   -1, -1, -1, -1, -1, -1, -1, -1};
     bool publish_flag_seen_ = false;
     bool unpublished_ = false;
     std::set<std::string, std::less<>> warned_;
@@ -923,8 +941,9 @@ void overlay_fields(M& mine, Over&& over) {
     };
     take(mine.title, std::forward<Over>(over).title);
     take(mine.date, std::forward<Over>(over).date);
+    take(mine.publish_date, std::forward<Over>(over).publish_date);
     take(mine.updated, std::forward<Over>(over).updated);
-    take(mine.author, std::forward<Over>(over).author);
+    take(mine.authors, std::forward<Over>(over).authors);
     take(mine.tags, std::forward<Over>(over).tags);
     take(mine.categories, std::forward<Over>(over).categories);
     take(mine.summary, std::forward<Over>(over).summary);

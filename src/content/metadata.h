@@ -14,9 +14,11 @@ namespace feedd {
 
 struct Metadata {
     std::optional<std::string> title;
-    std::optional<Seconds> date;
+    std::optional<Seconds> date;          // `date`: the date the feeds show (Hugo's .Date)
+    std::optional<Seconds> publish_date;  // `publishDate`, `pubDate`, `published`: not before it
     std::optional<Seconds> updated;
-    std::optional<Person> author;
+    // `author` (one) or `authors` (a list; the first is Article::author, the rest co-authors).
+    std::optional<std::vector<Person>> authors;
     std::optional<std::vector<std::string>> tags;
     std::optional<std::vector<std::string>> categories;
     std::optional<std::string> summary;

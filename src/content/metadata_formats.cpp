@@ -338,8 +338,9 @@ std::optional<std::pair<std::vector<PelicanLine>, std::size_t>> pelican_lines(
         if (auto kv = key_line(line)) {
             const auto known = lookup_metadata_key(kv->first, source.keys);
             if (lines.empty() && (kv->second.empty() || !known)) return std::nullopt;
-            if (known && (known->key == MetadataKey::title || known->key == MetadataKey::date ||
-                          known->key == MetadataKey::published)) {
+            if (known &&
+                (known->key == MetadataKey::title || known->key == MetadataKey::date ||
+                 known->key == MetadataKey::publish_date || known->key == MetadataKey::published)) {
                 names_title_or_date = true;
             }
             lines.push_back({kv->first, kv->second});

@@ -23,7 +23,7 @@ std::string problem_line(const ContentConfig& content, const Problem& problem) {
 }
 
 void log_problems(const ContentConfig& content, const std::vector<Problem>& problems) {
-    for (const auto& problem : problems) {
+    for (const auto& problem : collapse_repeated(problems)) {
         if (problem.severity == Severity::error) {
             log::error(problem_line(content, problem));
         } else {

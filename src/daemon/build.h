@@ -31,7 +31,8 @@ Seconds now_seconds();
 
 // "CONTENT_DIR/path:line: message": a problem names its file as the operator finds it on disk.
 std::string problem_line(const ContentConfig& content, const Problem& problem);
-// Errors as error lines, warnings as warning lines.
+// Errors as error lines, warnings as warning lines; a repeated problem (an unknown key in many
+// files) once (collapse_repeated).
 void log_problems(const ContentConfig& content, const std::vector<Problem>& problems);
 
 }  // namespace feedd

@@ -55,8 +55,9 @@ void log_build(const Config& config, const OneShot& once) {
     const auto problems = once.store.problems();
     log_problems(config.content, problems);
     std::ostringstream summary;
-    summary << "built " << build.snapshot->info.articles << " articles, " << problems.size()
-            << " problems in " << build.snapshot->info.duration.count() / 1000.0 << " ms";
+    summary << "built " << build.snapshot->info.articles << " articles, "
+            << collapse_repeated(problems).size() << " problems in "
+            << build.snapshot->info.duration.count() / 1000.0 << " ms";
     log::info(summary.str());
     for (const auto& message : build.invalid) log::error("built feed is invalid: " + message);
 }
@@ -156,11 +157,17 @@ int check(const Config& config) {
         std::cout << once.ledger_error << '\n';
         return kExitProblems;
     }
-    const auto problems = once.store.problems();
-    for (const auto& problem : problems) std::cout << problem_line(config.content, problem) << '\n';
+    // An unknown key that a generator's site has in every file is one line, not one per file.
+    const auto problems = collapse_repeated(once.store.problems());
+    std::size_t errors = 0;
+    for (const auto& problem : problems) {
+        std::cout << problem_line(config.content, problem) << '\n';
+        if (problem.severity == Severity::error) ++errors;
+    }
     for (const auto& message : once.build.invalid) std::cout << "built feed is invalid: " << message << '\n';
     std::cerr << once.build.snapshot->info.articles << " articles published, " << problems.size()
-              << " problems\n";
+              << " problems (" << errors << " errors, " << problems.size() - errors
+              << " warnings)\n";
     // Where the dates came from that no metadata gave (docs/content.md): a site whose file names
     // carry them sees it here; the mtime ones are problems above.
     std::size_t from[static_cast<int>(DateSource::mtime) + 1] = {};
@@ -173,7 +180,9 @@ int check(const Config& config) {
                   << " from urls, " << from[static_cast<int>(DateSource::mtime)]
                   << " from modification times\n";
     }
-    return problems.empty() && once.build.invalid.empty() ? kExitOk : kExitProblems;
+    // Warnings (an article published anyway: no date, an unknown key) are reported but do not
+    // fail the check; a file that could not be read as the article it was meant to be does.
+    return errors == 0 && once.build.invalid.empty() ? kExitOk : kExitProblems;
 }
 
 int adopt(const Config& config, const std::string& source) {

@@ -10,7 +10,7 @@ namespace feedd {
 // Exit codes, documented in README.md.
 enum ExitCode : int {
     kExitOk = 0,
-    kExitProblems = 1,  // check: some articles have problems; serve/build: a runtime failure
+    kExitProblems = 1,  // check: some files have errors; serve/build: a runtime failure
     kExitConfig = 2,    // the config (or the command line) is invalid
 };
 
@@ -24,7 +24,9 @@ int build_to_directory(const Config& config, const std::filesystem::path& out_di
 // kExitProblems when any failed.
 int ping_all(const Config& config);
 
-// Prints one line per problem ("path:line: message") to stdout; kExitProblems when there is any.
+// Prints one line per problem ("path:line: message") to stdout, a repeated one (the same unknown
+// key in many files) once; kExitProblems when there is an error (a file skipped) or an invalid
+// feed, kExitOk when there are only warnings (articles published anyway).
 int check(const Config& config);
 
 // `feedd adopt` (docs/identity.md): reads the feed the site publishes today (`source`: a file, or

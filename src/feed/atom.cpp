@@ -39,6 +39,7 @@ void add_entry(pugi::xml_node root, const Entry& e, const std::string& feed_lang
     add_text(entry, "published", detail::rfc3339(e.published));
     add_text(entry, "updated", detail::rfc3339(e.updated));
     if (!e.author.empty()) add_person(entry, "author", e.author);
+    for (const Person& co_author : e.co_authors) add_person(entry, "author", co_author);
     for (const std::string& category : e.categories) {
         entry.append_child("category").append_attribute("term") = category.c_str();
     }

@@ -6,6 +6,7 @@
 #include "content/scan.h"
 #include "feed/html_links.h"
 #include "feed/permalink.h"
+#include "feed/smart_titles.h"
 #include "feed/url.h"
 
 namespace feedd {
@@ -77,10 +78,11 @@ Entry make_entry(const Article& a, const Config& config) {
         std::string own = own_link(config, a.url);
         if (!own.empty()) e.link = std::move(own);
     }
-    e.title = a.title;
+    e.title = config.feeds.smart_titles ? smart_title(a.title) : a.title;
     e.published = a.date;
     e.updated = a.updated.value_or(a.date);
     e.author = a.author.empty() ? config.site.author : a.author;
+    if (!a.author.empty()) e.co_authors = a.co_authors;
     std::set<std::string_view> seen;
     for (const auto* list : {&a.tags, &a.categories}) {
         for (const std::string& name : *list) {
@@ -113,7 +115,8 @@ std::string site_url(const Config& config, std::string_view relative) {
 }
 
 bool is_published(const Article& article, Seconds now) {
-    return !article.draft && article.date <= now && !(article.expires && *article.expires <= now);
+    return !article.draft && publication_time(article) <= now &&
+           !(article.expires && *article.expires <= now);
 }
 
 std::vector<const Article*> select_published(const std::vector<const Article*>& articles,
@@ -188,8 +191,8 @@ std::optional<Seconds> next_publication(const std::vector<const Article*>& artic
     };
     for (const Article* a : articles) {
         if (a->draft) continue;
-        if (a->date > now) {
-            consider(a->date);
+        if (publication_time(*a) > now) {
+            consider(publication_time(*a));
         } else if (a->expires && *a->expires > now) {
             consider(*a->expires);
         }

@@ -27,6 +27,7 @@ struct Entry {
     Seconds published{};
     Seconds updated{};                    // == published when the article has no `updated`
     Person author;                        // the article's, else the site's (may be empty)
+    std::vector<Person> co_authors;       // the article's other authors (Atom, JSON Feed)
     std::vector<std::string> categories;  // tags then categories, duplicates removed
     std::string summary;                  // plain text
     // Relative href/src/srcset made absolute against `link` (a web page's: against its canonical
@@ -99,8 +100,13 @@ std::vector<std::string> advertised_hubs(const Config& config);
 Feed make_feed(const std::vector<Article>& articles, const Config& config, Seconds now);
 Feed make_feed(const std::vector<const Article*>& articles, const Config& config, Seconds now);
 
-// Not a draft, not dated after `now`, and not expired at `now` (Article::expires: Hugo's
-// expiryDate, the second the article leaves every feed).
+// When an article is published: Article::publish_at (Hugo's publishDate) when set, else its date.
+inline Seconds publication_time(const Article& article) {
+    return article.publish_at.value_or(article.date);
+}
+
+// Not a draft, not to be published after `now` (publication_time), and not expired at `now`
+// (Article::expires: Hugo's expiryDate, the second the article leaves every feed).
 bool is_published(const Article& article, Seconds now);
 
 // The articles a feed shows: published ones, newest first (ties by path), at most `limit`.

@@ -16,12 +16,17 @@ void set_if(Json& object, const char* key, const std::string& value) {
 }
 
 // JSON Feed authors have no email field; a mailto: URL is how feeds commonly carry one.
-Json authors(const Person& person) {
+Json author_object(const Person& person) {
     Json author = Json::object();
     set_if(author, "name", person.name);
     if (!person.email.empty()) author["url"] = "mailto:" + person.email;
+    return author;
+}
+
+Json authors(const Person& person, const std::vector<Person>& others = {}) {
     Json list = Json::array();
-    list.push_back(std::move(author));
+    list.push_back(author_object(person));
+    for (const Person& other : others) list.push_back(author_object(other));
     return list;
 }
 
@@ -41,7 +46,7 @@ Json item(const Entry& e) {
     set_if(j, "image", e.image);
     j["date_published"] = detail::rfc3339(e.published);
     j["date_modified"] = detail::rfc3339(e.updated);
-    if (!e.author.empty()) j["authors"] = authors(e.author);
+    if (!e.author.empty()) j["authors"] = authors(e.author, e.co_authors);
     if (!e.categories.empty()) j["tags"] = e.categories;
     set_if(j, "language", detail::language_tag(e.lang));
     if (e.enclosure && !e.enclosure->url.empty()) {

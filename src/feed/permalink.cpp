@@ -100,6 +100,8 @@ std::string expand_permalink(std::string_view pattern, const Article& article,
                                          : article.slug;
         } else if (name == "title") {
             value = title_slug(article.title);
+        } else if (name == "title:hugo") {
+            value = hugo_title_slug(article.title);
         } else if (name == "year") {
             value = padded(static_cast<int>(local().year()), 4);
         } else if (name == "month") {

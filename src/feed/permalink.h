@@ -19,6 +19,7 @@ namespace feedd {
 //   {slug}       Article::slug, else the last segment of `base` without a leading "YYYY-MM-DD-"
 //                (or "YYYY-MM-DD_")
 //   {title}      title_slug(Article::title) (slug.h)
+//   {title:hugo} hugo_title_slug(Article::title) (slug.h): Hugo's `:title`, which keeps '/'
 //   {year} {month} {day}   of Article::date in `timezone`, zero-padded ("2024", "04", "09")
 //   {categories} Article::categories lowercased, duplicates dropped, joined with '/' (Jekyll)
 // Deterministic: no clock, and the tz database only for a date placeholder outside UTC.

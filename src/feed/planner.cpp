@@ -133,7 +133,7 @@ void SitePlanner::remove(const Article* a) {
         incoming_.erase(it);
         return;
     }
-    for (auto [it, end] = scheduled_.equal_range(a->date); it != end; ++it) {
+    for (auto [it, end] = scheduled_.equal_range(publication_time(*a)); it != end; ++it) {
         if (it->second == a) {
             scheduled_.erase(it);
             return;
@@ -238,10 +238,10 @@ void SitePlanner::settle_dates() {
 SitePlan SitePlanner::plan(Seconds now) {
     std::vector<const Article*> due;
     for (const Article* a : incoming_) {
-        if (a->date <= now) {
+        if (publication_time(*a) <= now) {
             due.push_back(a);
         } else {
-            scheduled_.emplace(a->date, a);
+            scheduled_.emplace(publication_time(*a), a);
         }
     }
     incoming_.clear();
@@ -310,8 +310,8 @@ std::optional<Seconds> SitePlanner::next_publication(Seconds now) const {
         if (!next || at < *next) next = at;
     };
     for (const Article* a : incoming_) {
-        if (a->date > now) {
-            consider(a->date);
+        if (publication_time(*a) > now) {
+            consider(publication_time(*a));
         } else if (a->expires && *a->expires > now) {
             consider(*a->expires);
         }

@@ -135,6 +135,7 @@ struct Fingerprint {
         bytes(c.content.timezone);  // the permalink's {year}, {month}, {day}
         number(static_cast<std::uint64_t>(c.feeds.limit));
         number(c.feeds.full_content);
+        number(c.feeds.smart_titles);
         number(c.ping.enabled);
         for (const auto& hub : c.ping.websub) bytes(hub.url);
         number(topics.limit);

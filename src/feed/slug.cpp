@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
+#include <string_view>
 
 #include "feed/url.h"
 
@@ -141,6 +143,61 @@ std::string title_slug(std::string_view title) {
     return out;
 }
 
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Go's url.QueryUnescape, which Hugo applies to a title before urlizing it: "%XX" → the byte,
+// '+' → ' '; nothing when a '%' does not start an escape (Hugo then keeps the title as it is).
+std::optional<std::string> query_unescaped(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%') {
+            if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0)
+                return std::nullopt;
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i] == '+' ? ' ' : s[i];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+// Hand-written after Hugo 0.111's helpers.PathSpec.UnicodeSanitize and checked against the
+// hugo binary (tests/feed/slug_test.cpp has the titles); there is no Go to call here.
+std::string hugo_title_slug(std::string_view title) {
+    const auto unescaped = query_unescaped(title);
+    const std::string_view source = unescaped ? std::string_view(*unescaped) : title;
+    std::string out;
+    bool prepend_hyphen = false;
+    bool was_hyphen = false;
+    for (std::size_t i = 0; i < source.size();) {
+        const char32_t cp = decode(source, i);
+        const bool allowed =
+            std::u32string_view(U"./\\_#~-@").find(cp) != std::u32string_view::npos ||
+            (cp >= 0x300 && cp <= 0x36F) ||  // combining marks (Unicode's Mn)
+            is_word_character(cp);
+        if (allowed) {
+            was_hyphen = cp == '-';
+            if (prepend_hyphen && !was_hyphen) out += '-';
+            prepend_hyphen = false;
+            encode_utf8(out, lowercase(cp));
+        } else if (!out.empty() && !was_hyphen && is_space(cp)) {
+            prepend_hyphen = true;
+        }
+    }
+    return out;
+}
+
 std::string lower_case(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -157,5 +214,14 @@ std::string lower_case(std::string_view text) {
 }
 
 std::string slug_url(std::string_view slug) { return detail::encode_path(slug); }
+
+namespace detail {
+char32_t decode_utf8(std::string_view text, std::size_t& i) {
+    return decode(text, i);
+}
+bool is_letter_or_digit(char32_t cp) {
+    return is_word_character(cp);
+}
+}  // namespace detail
 
 }  // namespace feedd

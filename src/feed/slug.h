@@ -26,7 +26,22 @@ inline constexpr std::size_t kMaxSlugBytes = 80;
 // "Café, C++ & Rust --  don't stop!" → "café-c-rust-dont-stop".
 std::string title_slug(std::string_view title);
 
+// A title as Hugo 0.111 puts it in a URL for `:title` (urlize), for the permalink's
+// {title:hugo}: like title_slug, but '/' is kept (so are '.', '\\', '#', '~', '@' and a '-' of
+// the title: "Rust -- don't" → "rust--dont", "yes/no" → "yes/no"), whitespace becomes one '-'
+// only where no '-' is already, and the title is first URL-unescaped when every '%' in it
+// starts an escape ("A%2Fb" → "a/b", "C++" → "c"). Checked against `hugo` 0.111.3 (Debian 12).
+std::string hugo_title_slug(std::string_view title);
+
 // `text` with every letter lowercased (Unicode simple lowercase); invalid UTF-8 bytes kept.
 std::string lower_case(std::string_view text);
+
+namespace detail {
+// The UTF-8 character at `i` (advanced past it); 0xFFFFFFFF for an invalid sequence (one byte
+// consumed). Strict: no overlongs, no surrogates, nothing above U+10FFFF.
+char32_t decode_utf8(std::string_view text, std::size_t& i);
+// A letter or digit of any script (glibc's classes in C.UTF-8, whatever the process locale).
+bool is_letter_or_digit(char32_t cp);
+}  // namespace detail
 
 }  // namespace feedd

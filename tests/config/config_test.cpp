@@ -65,6 +65,7 @@ TEST(Config, MinimalFileGetsDocumentedDefaults) {
     EXPECT_EQ(config.feeds.limit, 50);
     EXPECT_TRUE(config.feeds.full_content);
     EXPECT_EQ(config.feeds.stylesheet, "");  // off
+    EXPECT_FALSE(config.feeds.smart_titles);  // titles as written
     EXPECT_EQ(config.server.host, "127.0.0.1");
     EXPECT_EQ(config.server.port, 8080);
 }
@@ -97,6 +98,7 @@ content:
 feeds:
   limit: 10
   full_content: false
+  smart_titles: true
   stylesheet: /feed.xsl
 server:
   listen: "[::1]:0"
@@ -119,6 +121,7 @@ state_dir: /var/lib/feedd
     EXPECT_EQ(config.content.max_file_bytes, 1000u);
     EXPECT_EQ(config.feeds.limit, 10);
     EXPECT_FALSE(config.feeds.full_content);
+    EXPECT_TRUE(config.feeds.smart_titles);
     EXPECT_EQ(config.feeds.stylesheet, "/feed.xsl");
     EXPECT_EQ(config.server.host, "::1");
     EXPECT_EQ(config.server.port, 0);
@@ -209,6 +212,8 @@ TEST(Config, WrongTypeNamesTheKeyAndItsPosition) {
     EXPECT_EQ(error, "/etc/feedd/feedd.yaml:7:10: 'feeds.limit' must be a whole number");
     const auto boolean = parse_error(std::string(kMinimal) + "feeds:\n  full_content: maybe\n");
     EXPECT_EQ(boolean, "/etc/feedd/feedd.yaml:7:17: 'feeds.full_content' must be true or false");
+    EXPECT_EQ(parse_error(std::string(kMinimal) + "feeds:\n  smart_titles: curly\n"),
+              "/etc/feedd/feedd.yaml:7:17: 'feeds.smart_titles' must be true or false");
     const auto mapping = parse_error("site: [a, b]\ncontent: {dir: c}\n");
     EXPECT_EQ(mapping, "/etc/feedd/feedd.yaml:1:7: 'site' must be a mapping");
 }
@@ -258,6 +263,7 @@ TEST(ConfigPermalink, PathIsNoLongerRequired) {
               "/{year}/{month}/{day}/{slug}.html");
     // Quoted: a plain YAML value starting with '{' is a mapping.
     EXPECT_EQ(parse_ok(with_permalink("'{title}.html'")).site.permalink, "{title}.html");
+    EXPECT_EQ(parse_ok(with_permalink("/{title:hugo}.html")).site.permalink, "/{title:hugo}.html");
     EXPECT_EQ(parse_ok(with_permalink("/a}b/{slug}/")).site.permalink,
               "/a}b/{slug}/");  // a lone '}' is text
 }
@@ -277,7 +283,8 @@ TEST(ConfigPermalink, UnknownPlaceholderIsAnErrorAtItsColumn) {
     EXPECT_EQ(
         parse_error(with_permalink("/in/{date}/{slug}/")),
         "/etc/feedd/feedd.yaml:4:18: 'site.permalink': unknown placeholder '{date}' (expected "
-        "one of: {path}, {section}, {slug}, {title}, {year}, {month}, {day}, {categories})");
+        "one of: {path}, {section}, {slug}, {title}, {title:hugo}, {year}, {month}, {day}, "
+        "{categories})");
     // Quoted: the mark is the quote, one column before the text.
     EXPECT_TRUE(
         parse_error(with_permalink("\"/{path}/{Slug}/\""))

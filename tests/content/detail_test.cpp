@@ -34,6 +34,7 @@ void expect_same_except_html(const ParseOutcome& full, const ParseOutcome& meta,
     EXPECT_EQ(a.date, expected.date) << what;
     EXPECT_EQ(a.updated, expected.updated) << what;
     EXPECT_EQ(a.author, expected.author) << what;
+    EXPECT_EQ(a.co_authors, expected.co_authors) << what;
     EXPECT_EQ(a.tags, expected.tags) << what;
     EXPECT_EQ(a.categories, expected.categories) << what;
     EXPECT_EQ(a.summary, expected.summary) << what;

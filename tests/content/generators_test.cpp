@@ -3,6 +3,8 @@
 // The fixtures are written here in each generator's format (issue 13).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "content/article.h"
 #include "content/digest.h"
 #include "content/metadata.h"
@@ -46,7 +48,10 @@ TEST(HugoFrontMatter, YamlWithPublishDateLastmodDraftAndExpiryDate) {
     ASSERT_TRUE(out.article) << problem_lines(out);
     const Article& a = *out.article;
     EXPECT_TRUE(out.problems.empty()) << problem_lines(out);
-    EXPECT_EQ(iso(a.date), "2021-04-05T11:20:00Z");  // publishDate outranks date
+    // As Hugo 0.111: the feeds show `date`, and publishDate holds the article back until then.
+    EXPECT_EQ(iso(a.date), "2021-03-01T00:00:00Z");
+    ASSERT_TRUE(a.publish_at);
+    EXPECT_EQ(iso(*a.publish_at), "2021-04-05T11:20:00Z");
     EXPECT_EQ(a.date_source, DateSource::metadata);
     ASSERT_TRUE(a.updated);
     EXPECT_EQ(iso(*a.updated), "2021-05-01T08:00:00Z");
@@ -56,6 +61,33 @@ TEST(HugoFrontMatter, YamlWithPublishDateLastmodDraftAndExpiryDate) {
     EXPECT_EQ(a.slug, "electric-ferries");
     EXPECT_EQ(a.summary, "The last diesel ferry retires.");
     EXPECT_EQ(a.image, "/img/ferry.jpg");
+}
+
+// Checked with hugo 0.111.3: its RSS shows .Date (`date`) and leaves a page out until its
+// publishDate (or pubdate); a publishDate alone is the date too.
+TEST(HugoFrontMatter, PublishDateHoldsBackButDateIsShown) {
+    const auto read = [](const std::string& front_matter) {
+        auto out = parse("posts/a.md", "---\ntitle: T\n" + front_matter + "---\nBody\n");
+        EXPECT_TRUE(out.article) << problem_lines(out);
+        Article a;
+        if (out.article) a = *out.article;
+        return a;
+    };
+    const Article both = read("date: 2021-01-01T10:00:00Z\npublishDate: 2021-02-01T10:00:00Z\n");
+    EXPECT_EQ(iso(both.date), "2021-01-01T10:00:00Z");
+    EXPECT_EQ(both.publish_at, utc(2021, 2, 1, 10));  // tests/feed/feed_test.cpp: held back
+
+    const Article future_date = read("date: 2099-01-01\npublishDate: 2021-03-01\n");
+    EXPECT_EQ(iso(future_date.date), "2099-01-01T00:00:00Z");
+    EXPECT_EQ(future_date.publish_at, utc(2021, 3, 1));
+
+    const Article alone = read("publishDate: 2021-04-01T10:00:00Z\n");
+    EXPECT_EQ(iso(alone.date), "2021-04-01T10:00:00Z");
+    EXPECT_FALSE(alone.publish_at);
+
+    const Article pubdate = read("date: 2021-01-05T10:00:00Z\npubdate: 2021-05-01T10:00:00Z\n");
+    EXPECT_EQ(iso(pubdate.date), "2021-01-05T10:00:00Z");
+    EXPECT_EQ(pubdate.publish_at, utc(2021, 5, 1, 10));
 }
 
 TEST(HugoFrontMatter, YamlDraftIsNeverPublished) {
@@ -275,6 +307,7 @@ TEST(ZolaFrontMatter, TaxonomiesAndAuthors) {
     EXPECT_EQ(iso(*a.updated), "2019-02-03T00:00:00Z");
     EXPECT_EQ(a.summary, "What Zola writes.");
     EXPECT_EQ(a.author.name, "Ann Author");  // the first of the authors
+    EXPECT_EQ(a.co_authors, (std::vector<Person>{{"Bob Second", ""}}));
     EXPECT_EQ(a.tags, (std::vector<std::string>{"rust", "web"}));
     EXPECT_EQ(a.categories, std::vector<std::string>{"programming"});
     ASSERT_EQ(out.problems.size(), 2u) << problem_lines(out);
@@ -351,6 +384,7 @@ TEST(PelicanMetadata, KeyBlockAtTheTop) {
     EXPECT_EQ(a.tags, (std::vector<std::string>{"pelican", "publishing"}));
     EXPECT_EQ(a.slug, "my-super-post");
     EXPECT_EQ(a.author.name, "Alexis Metaireau");
+    EXPECT_EQ(a.co_authors, (std::vector<Person>{{"Conan Doyle", ""}}));
     EXPECT_EQ(a.summary, "Short version for index and feeds, continued on a second line.");
     EXPECT_FALSE(a.draft);
     EXPECT_EQ(a.content_html, "<p>This is the content of my super blog post.</p>\n");
@@ -429,6 +463,32 @@ TEST(SiteKeys, UnknownKeysWarnOncePerKeyAndFile) {
     EXPECT_EQ(testing::count(problem_lines(out), "'resources'"), 1) << problem_lines(out);
 }
 
+// feedd check and the build log show an unknown key once per build (collapse_repeated), counting
+// the files that have it, however many times and in whichever front matter format.
+TEST(SiteKeys, UnknownKeysAreOneLinePerBuild) {
+    std::vector<Problem> all;
+    const auto read = [&](std::string path, std::string text) {
+        auto out = parse(path, text);
+        EXPECT_TRUE(out.article) << path;
+        all.insert(all.end(), out.problems.begin(), out.problems.end());
+    };
+    read("a.md", "---\ntitle: A\ndate: 2021-01-01\nweight: 1\nlayout: post\n---\nBody\n");
+    read("b.md", "+++\ntitle = \"B\"\ndate = 2021-01-02\nweight = 2\n+++\nBody\n");
+    read("c.md", "---\ntitle: C\ndate: 2021-01-03\nweight: 3\nauthor: {name: C, url: x}\n---\nx\n");
+    read("d.md", "---\ntitle: D\n---\nBody\n");  // no date: a warning of its own kind
+    std::sort(all.begin(), all.end(),
+              [](const Problem& x, const Problem& y) { return x.path < y.path; });
+    const auto lines = collapse_repeated(all);
+    std::vector<std::string> text;
+    for (const auto& p : lines) text.push_back(to_string(p));
+    EXPECT_EQ(text, (std::vector<std::string>{
+                        "a.md:4: unknown key 'weight' (ignored); 3 files have it",
+                        "a.md:5: unknown key 'layout' (ignored)",
+                        "c.md:5: unknown key 'author.url' (ignored)",
+                        "d.md: no date; using the file's modification time",
+                    }));
+}
+
 TEST(Sidecars, GeneratorKeysWorkInSidecars) {
     SourceFile source;
     source.path = "a.md";
@@ -501,6 +561,60 @@ TEST(ArticleDigest, CoversSlugExpiresAndDateSource) {
     b = a;
     b.date_source = DateSource::file_name;
     EXPECT_NE(article_digest(b), base);
+    b = a;
+    b.co_authors = {{"Bob", ""}};
+    EXPECT_NE(article_digest(b), base);
+}
+
+// authors: the first is the article's author (RSS, author feeds), every one goes to Atom and JSON
+// Feed (tests/feed/validation_test.cpp reads them back).
+TEST(Authors, EveryFormOfTheList) {
+    struct Case {
+        const char* what;
+        const char* front_matter;
+        std::vector<Person> all;
+    };
+    const Case cases[] = {
+        {"YAML list of names and mappings",
+         "authors:\n  - Ann Author <ann@example.org>\n  - {name: Bob Second, email: "
+         "bob@example.org}\n"
+         "  - Cy Third\n",
+         {{"Ann Author", "ann@example.org"}, {"Bob Second", "bob@example.org"}, {"Cy Third", ""}}},
+        {"comma-separated string",
+         "authors: Ann Author, Bob Second\n",
+         {{"Ann Author", ""}, {"Bob Second", ""}}},
+        {"one mapping", "authors: {name: Ann Author}\n", {{"Ann Author", ""}}},
+        {"the same person twice, and empty items",
+         "authors: [Ann, ~, Bob, Ann]\n",
+         {{"Ann", ""}, {"Bob", ""}}},
+        {"author outranks authors, wherever it is",
+         "authors: [Ann, Bob]\nauthor: Zed\n",
+         {{"Zed", ""}}},
+    };
+    for (const auto& c : cases) {
+        const auto out = parse("a.md", std::string("---\ntitle: T\ndate: 2021-01-01\n") +
+                                           c.front_matter + "---\nBody\n");
+        ASSERT_TRUE(out.article) << c.what << "\n" << problem_lines(out);
+        EXPECT_TRUE(out.problems.empty()) << c.what << "\n" << problem_lines(out);
+        std::vector<Person> all = {out.article->author};
+        all.insert(all.end(), out.article->co_authors.begin(), out.article->co_authors.end());
+        EXPECT_EQ(all, c.all) << c.what;
+    }
+    const auto empty = parse("a.md", "---\ntitle: T\ndate: 2021-01-01\nauthors: []\n---\nBody\n");
+    ASSERT_TRUE(empty.article);
+    EXPECT_TRUE(empty.article->author.empty());  // the site's author stands in
+    EXPECT_TRUE(empty.article->co_authors.empty());
+}
+
+TEST(Authors, ASidecarsAuthorReplacesTheWholeList) {
+    SourceFile source;
+    source.path = "a.md";
+    source.bytes = "---\ntitle: T\ndate: 2021-01-01\nauthors: [Ann, Bob]\n---\nBody\n";
+    source.sidecar = "author: Zed\n";
+    const auto out = parse_article(source, {});
+    ASSERT_TRUE(out.article) << problem_lines(out);
+    EXPECT_EQ(out.article->author, (Person{"Zed", ""}));
+    EXPECT_TRUE(out.article->co_authors.empty());
 }
 
 }  // namespace

@@ -54,6 +54,31 @@ TEST(Cli, CheckNamesEachBrokenFileWithLineAndReason) {
     EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 3) << result.out;
 }
 
+// A Hugo or Jekyll site has keys feedd ignores (weight, layout, version) in every file: check
+// names each once, with how many files have it, and passes (warnings: articles published anyway).
+TEST(Cli, CheckShowsAnUnknownKeyOnceAndPassesOnWarnings) {
+    const SiteFixture site;
+    for (int i = 1; i <= 30; ++i) {
+        write_file(site.content() / "posts" / ("p" + std::to_string(100 + i) + ".md"),
+                   "---\ntitle: Post " + std::to_string(i) +
+                       "\ndate: 2021-01-01\nweight: " + std::to_string(i) + "\n---\nBody\n");
+    }
+    auto result = feedd({"check", "-c", site.config().string()});
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    const auto content = site.content().string();
+    EXPECT_EQ(result.out,
+              content + "/posts/p101.md:4: unknown key 'weight' (ignored); 30 files have it\n");
+    EXPECT_NE(result.err.find("1 problems (0 errors, 1 warnings)"), std::string::npos)
+        << result.err;
+
+    // An error still fails the check, whatever the warnings.
+    write_file(site.content() / "posts" / "broken.md", "---\ntitle: x\ndate: someday\n---\nx\n");
+    result = feedd({"check", "-c", site.config().string()});
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find(content + "/posts/broken.md:3: 'date': "), std::string::npos)
+        << result.out;
+}
+
 TEST(Cli, InvalidConfigExitsTwoNamingFileLineAndColumn) {
     const SiteFixture site;
     write_file(site.config(), "site:\n  title: T\n  url: https://a.example/\n  colour: blue\ncontent: {dir: c}\n");

@@ -31,7 +31,9 @@ def read_xml(path):
     parsed = feedparser.parse(path)
     entries = []
     for e in parsed.entries:
-        detail = dict.get(e, "author_detail") or {}
+        # feedparser's author_detail is the last <author> (mixed with earlier ones' fields when
+        # an entry has several); the first of its authors list is the entry's author.
+        detail = (dict.get(e, "authors") or [None])[0] or dict.get(e, "author_detail") or {}
         content = dict.get(e, "content") or []
         links = [
             {"rel": l.get("rel"), "href": l.get("href"), "type": l.get("type"),
@@ -46,6 +48,7 @@ def read_xml(path):
             "updated": epoch(dict.get(e, "updated_parsed")),
             "author_name": detail.get("name"),
             "author_email": detail.get("email"),
+            "author_names": [a.get("name") for a in dict.get(e, "authors") or []],
             "categories": [t.get("term") for t in dict.get(e, "tags") or []],
             "summary": dict.get(e, "summary"),
             "content": content[0]["value"] if content else None,
@@ -91,6 +94,7 @@ def read_json_feed(path):
             "updated": epoch_rfc3339(item.get("date_modified")),
             "author_name": author.get("name"),
             "author_email": url[len("mailto:"):] if url.startswith("mailto:") else None,
+            "author_names": [a.get("name") for a in item.get("authors") or []],
             "categories": item.get("tags") or [],
             "summary": item.get("summary"),
             "content": item.get("content_html"),

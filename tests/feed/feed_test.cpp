@@ -37,6 +37,25 @@ TEST(MakeFeed, DropsDraftsAndFutureArticles) {
     EXPECT_EQ(feed.entries[1].title, "Old");
 }
 
+// Hugo 0.111 (checked): a page with a publishDate is left out until then, and its feed entry
+// shows its `date`, even when that is later than the publishDate.
+TEST(MakeFeed, PublishDateHoldsBackAndDateIsShown) {
+    Article held = article("held.md", "Held", at(2024, 4, 1));
+    held.publish_at = kNow + std::chrono::hours{2};
+    Article shown = article("shown.md", "Shown", at(2099, 1, 1));
+    shown.publish_at = at(2024, 4, 2);
+    const std::vector<Article> articles = {held, shown};
+    Feed feed = make_feed(articles, site_config(), kNow);
+    ASSERT_EQ(feed.entries.size(), 1u);
+    EXPECT_EQ(feed.entries[0].title, "Shown");
+    EXPECT_EQ(feed.entries[0].published, at(2099, 1, 1));
+    EXPECT_EQ(next_publication(articles, kNow), kNow + std::chrono::hours{2});
+    feed = make_feed(articles, site_config(), kNow + std::chrono::hours{2});
+    ASSERT_EQ(feed.entries.size(), 2u);
+    EXPECT_EQ(feed.entries[1].title, "Held");
+    EXPECT_EQ(feed.entries[1].published, at(2024, 4, 1));
+}
+
 TEST(MakeFeed, SortsNewestFirstWithPathBreakingTies) {
     const std::vector<Article> articles = {
         article("b.md", "B", at(2024, 4, 2)),

@@ -138,6 +138,61 @@ TEST(TitleSlug, Rules) {
     EXPECT_EQ(title_slug("2024: A Year"), "2024-a-year");
 }
 
+// {title:hugo}: every expected value is what `hugo` 0.111.3 (Debian 12) made of the title with
+// `permalinks: {posts: /:title/}` (its .RelPermalink, unescaped).
+TEST(HugoTitleSlug, MatchesHugo0111) {
+    struct Case {
+        const char* title;
+        const char* hugo;
+    };
+    const Case cases[] = {
+        {"Confirmation prompt yes/no in Bash", "confirmation-prompt-yes/no-in-bash"},
+        {"Caf\xC3\xA9, C++ & Rust -- don't_stop \xC3\x9Cn\xC3\xAF"
+         "code!",
+         "caf\xC3\xA9-c-rust--dont_stop-\xC3\xBCn\xC3\xAF"
+         "code"},
+        {"Rust -- don't", "rust--dont"},
+        {"  --Edge -- case--  ", "--edge--case--"},
+        {"a  -  - b", "a--b"},
+        {"- start", "-start"},
+        {"end -", "end-"},
+        {"x/y/z", "x/y/z"},
+        {"back\\slash and/slash // double", "back\\slash-and/slash-//-double"},  // "//": one later
+        {"Tab\there", "tab-here"},
+        {"a\xC2\xA0nbsp", "a-nbsp"},
+        {"100% done", "100-done"},
+        {"a & b = c? (yes) [no] {maybe} <tag>", "a-b-c-yes-no-maybe-tag"},
+        {"a.b.html", "a.b.html"},
+        {"x @y", "x-@y"},
+        {"Q?x=1", "qx1"},
+        {"a;b,c", "abc"},
+        {"under_score and-dash", "under_score-and-dash"},
+        {"emoji \xF0\x9F\x8E\x89 party", "emoji-party"},
+        {"\xCE\xA9 \xCE\x9D\xCE\xAD\xCE\xB1 \xE2\x80\x98q\xE2\x80\x99 \xE2\x80\xA6 \xE2\x80\x93",
+         "\xCF\x89-\xCE\xBD\xCE\xAD\xCE\xB1-q"},  // Ω Νέα ‘q’ … –
+        {"a\xCC\x81 mark", "a\xCC\x81-mark"},     // a combining accent is kept
+        // Unescaped as a URL query first, when every '%' starts an escape.
+        {"1 a+b", "1-a-b"},
+        {"5 C++ rocks", "5-c-rocks"},
+        {"A%2Fb", "a/b"},
+        {"a%41b", "aab"},
+        {"7 a%20b", "7-a-b"},
+        {"p%zzq", "pzzq"},  // not an escape: the title as it is, '%' dropped
+    };
+    for (const auto& c : cases) EXPECT_EQ(hugo_title_slug(c.title), c.hugo) << c.title;
+}
+
+TEST(Permalink, HugoTitleKeepsTheSlashOfTheTitle) {
+    const Article a = article("blog/a.md", "Confirmation prompt yes/no in Bash", at(2024, 4, 1));
+    EXPECT_EQ(link_for(a, "/{title:hugo}.html"),
+              "https://news.example.org/confirmation-prompt-yes/no-in-bash.html");
+    EXPECT_EQ(link_for(a, "/{title}.html"),
+              "https://news.example.org/confirmation-prompt-yesno-in-bash.html");
+    // Runs of '/' are one, as in Hugo's links.
+    EXPECT_EQ(link_for(article("a.md", "/leading and trailing/", at(2024, 4, 1)), "/{title:hugo}/"),
+              "https://news.example.org/leading-and-trailing/");
+}
+
 TEST(Permalink, EmptyTitleSlugCollapses) {
     EXPECT_EQ(link_for(article("news/a.md", "!!!", at(2024, 4, 1)), "/{section}/{title}/"),
               "https://news.example.org/news/");

@@ -64,6 +64,11 @@ Article random_article(std::mt19937& rng, int serial) {
     if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) a.categories.push_back(pick(kTags));
     a.author.name = pick(kAuthors);
     a.draft = std::uniform_int_distribution<int>(0, 9)(rng) == 0;
+    // Some are held back by a publishDate beside their date (Hugo), earlier or later than it.
+    if (std::uniform_int_distribution<int>(0, 4)(rng) == 0) {
+        a.publish_at =
+            a.date + std::chrono::hours(std::uniform_int_distribution<int>(-50, 100)(rng));
+    }
     // Some expire (Hugo's expiryDate): before they are due, while the clock runs, or much later.
     if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) {
         a.expires = a.date + std::chrono::hours(std::uniform_int_distribution<int>(-10, 200)(rng));
@@ -121,6 +126,17 @@ TEST(SitePlanner, EqualsPlanSiteAfterAnySequenceOfChanges) {
             if (HasFailure()) return;
         }
     }
+}
+
+TEST(SitePlanner, APublishDateHoldsAnArticleBackUntilThen) {
+    const Config config = test::site_config();
+    Article held = article("held.md", "Held", at(2024, 6, 1));
+    held.publish_at = at(2024, 6, 2, 8);  // Hugo's publishDate after its date
+    SitePlanner planner(config);
+    planner.add(&held);
+    EXPECT_TRUE(planner.plan(at(2024, 6, 2, 7)).main.empty());
+    EXPECT_EQ(planner.next_publication(at(2024, 6, 2, 7)), at(2024, 6, 2, 8));
+    EXPECT_EQ(paths(planner.plan(at(2024, 6, 2, 8)).main), std::vector<std::string>{"held.md"});
 }
 
 TEST(SitePlanner, AScheduledArticlePublishesWhenItsTimeComes) {

@@ -28,6 +28,7 @@ struct Expected {
     std::string author_name;
     std::string author_email;
     std::vector<std::string> categories;
+    std::vector<std::string> co_author_names;  // Atom and JSON Feed name them after the author
 };
 
 struct Fixture {
@@ -43,6 +44,7 @@ struct Fixture {
                     at(2024, 4, 5, 12, 20, 0));
         space.updated = at(2024, 4, 6, 9, 0, 0);
         space.author = {"Ada Lovelace", "ada@example.org"};
+        space.co_authors = {{"Charles Babbage", "charles@example.org"}, {"Mary Somerville", ""}};
         space.tags = {"space", "nasa"};
         space.categories = {"Science", "space"};
         space.content_html =
@@ -69,18 +71,21 @@ struct Fixture {
              "https://news.example.org/world/space/",
              "Ada Lovelace",
              "ada@example.org",
-             {"space", "nasa", "Science"}},
+             {"space", "nasa", "Science"},
+             {"Charles Babbage", "Mary Somerville"}},
             {&articles[1],
              "https://news.example.org/notes/plain/",
              "tag:news.example.org,2024:plain",
              "Grace Hopper",
              "",
+             {},
              {}},
             {&articles[2],
              "https://news.example.org/about/",
              "https://news.example.org/about/",
              "The Desk",
              "desk@example.org",
+             {},
              {}},
         };
     }
@@ -109,8 +114,9 @@ std::string str(const nlohmann::json& j) {
 }
 
 // Compares what the reader understood with the Article values, entry by entry.
+// `has_co_authors`: the format names every author (Atom, JSON Feed); RSS has only the first.
 void expect_entries(const nlohmann::json& parsed, const Fixture& f, bool has_updated,
-                    bool has_categories = true) {
+                    bool has_co_authors, bool has_categories = true) {
     ASSERT_FALSE(parsed.is_null());
     EXPECT_FALSE(parsed["bozo"].get<bool>()) << parsed["bozo_exception"];
     const auto& entries = parsed["entries"];
@@ -130,6 +136,11 @@ void expect_entries(const nlohmann::json& parsed, const Fixture& f, bool has_upd
         }
         EXPECT_EQ(str(got["author_name"]), want.author_name);
         EXPECT_EQ(str(got["author_email"]), want.author_email);
+        std::vector<std::string> names = {want.author_name};
+        if (has_co_authors) {
+            names.insert(names.end(), want.co_author_names.begin(), want.co_author_names.end());
+        }
+        EXPECT_EQ(got["author_names"].get<std::vector<std::string>>(), names);
         if (has_categories) {
             EXPECT_EQ(got["categories"].get<std::vector<std::string>>(), want.categories);
         }
@@ -181,7 +192,7 @@ TEST(FeedValidation, FeedparserReadsRssBack) {
     EXPECT_EQ(parsed["feed"]["updated"], at(2024, 4, 6, 9, 0, 0).time_since_epoch().count());
     // RSS items carry no modification date. (feedparser's guidislink is not compared: it is
     // false whenever the item also has a <link>, whatever isPermaLink says.)
-    expect_entries(parsed, f, /*has_updated=*/false);
+    expect_entries(parsed, f, /*has_updated=*/false, /*has_co_authors=*/false);
 }
 
 TEST(FeedValidation, FeedparserReadsAtomBack) {
@@ -192,7 +203,7 @@ TEST(FeedValidation, FeedparserReadsAtomBack) {
     EXPECT_EQ(parsed["feed"]["title"], f.config.site.title);
     EXPECT_EQ(parsed["feed"]["link"], f.config.site.url);
     EXPECT_EQ(parsed["feed"]["updated"], at(2024, 4, 6, 9, 0, 0).time_since_epoch().count());
-    expect_entries(parsed, f, /*has_updated=*/true);
+    expect_entries(parsed, f, /*has_updated=*/true, /*has_co_authors=*/true);
     // The relative links of the article body arrive absolute.
     const std::string content = str(parsed["entries"][0]["content"]);
     EXPECT_NE(content.find("https://news.example.org/world/moon/"), std::string::npos) << content;
@@ -225,7 +236,7 @@ TEST(FeedValidation, JsonFeedReadsBack) {
     EXPECT_EQ(parsed["version"], "https://jsonfeed.org/version/1.1");
     EXPECT_EQ(parsed["feed"]["title"], f.config.site.title);
     EXPECT_EQ(parsed["feed"]["link"], f.config.site.url);
-    expect_entries(parsed, f, /*has_updated=*/true);
+    expect_entries(parsed, f, /*has_updated=*/true, /*has_co_authors=*/true);
 }
 
 // Tag, section, author and archive documents of the Fixture's site.
@@ -283,7 +294,8 @@ TEST(FeedValidation, FeedparserReadsATagFeedBackWithItsEntries) {
         const std::string name = std::string(key).substr(std::string(key).rfind('/') + 1);
         const auto parsed = read_back(test::write_temp(name, site.body(key)));
         EXPECT_EQ(str(parsed["feed"]["title"]), "Example News \xE2\x80\x94 Tag: space");
-        expect_entries(parsed, only_space, /*has_updated=*/name != "feed.xml");
+        expect_entries(parsed, only_space, /*has_updated=*/name != "feed.xml",
+                       /*has_co_authors=*/name != "feed.xml");
     }
 }
 
@@ -295,7 +307,7 @@ TEST(FeedValidation, FeedparserReadsAnAuthorFeedBackWithItsEntries) {
     const auto parsed =
         read_back(test::write_temp("atom.xml", site.body("/authors/the-desk/atom.xml")));
     EXPECT_EQ(str(parsed["feed"]["link"]), "https://news.example.org/authors/the-desk/");
-    expect_entries(parsed, desk, /*has_updated=*/true);
+    expect_entries(parsed, desk, /*has_updated=*/true, /*has_co_authors=*/true);
 }
 
 TEST(FeedValidation, FeedparserReadsTheArchiveBackWithTheWholeHistory) {
@@ -303,9 +315,10 @@ TEST(FeedValidation, FeedparserReadsTheArchiveBackWithTheWholeHistory) {
     const SiteDocuments site;
     for (const char* key : {"/archive/1.xml", "/archive/1.atom"}) {
         SCOPED_TRACE(key);
-        const auto parsed = read_back(test::write_temp(
-            std::string(key).ends_with(".xml") ? "a.xml" : "a.atom", site.body(key)));
-        expect_entries(parsed, site.f, /*has_updated=*/std::string(key).ends_with(".atom"));
+        const auto parsed = read_back(test::write_temp(std::string(key).ends_with(".xml") ? "a.xml" : "a.atom",
+                                                       site.body(key)));
+        const bool atom = std::string(key).ends_with(".atom");
+        expect_entries(parsed, site.f, /*has_updated=*/atom, /*has_co_authors=*/atom);
         for (const auto& entry : parsed["entries"]) EXPECT_TRUE(entry["content"].is_null());
     }
 }

@@ -35,7 +35,11 @@ inline std::string metadata_text(const std::optional<Metadata>& m,
     text("title", m->title);
     time("date", m->date);
     time("updated", m->updated);
-    if (m->author) out << "author: [" << m->author->name << "] [" << m->author->email << "]\n";
+    if (m->authors) {
+        out << "authors:";
+        for (const auto& p : *m->authors) out << " [" << p.name << "] [" << p.email << "]";
+        out << "\n";
+    }
     list("tags", m->tags);
     list("categories", m->categories);
     text("summary", m->summary);
