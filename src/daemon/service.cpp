@@ -75,6 +75,7 @@ struct Service::Impl {
     std::unique_ptr<hub::Hub> hub;
     hub::HubStats hub_reported;
     asio::steady_timer hub_stats_timer{io};
+    std::uint64_t hub_reports = 0;
     std::unique_ptr<http::Server> server;
     std::unique_ptr<ping::Pinger> pinger;
     asio::steady_timer ping_stats_timer{io};
@@ -476,9 +477,9 @@ struct Service::Impl {
     // Before the first build is published (the state file is read here, before serving starts).
     bool start_hub() {
         try {
-            hub = std::make_unique<hub::Hub>(io, hub_options(config), [](hub::LogLevel level, const std::string& line) {
-                log_hub(level, line);
-            });
+            hub = std::make_unique<hub::Hub>(
+                io, hub_options(config),
+                [](hub::LogLevel level, const std::string& line) { log_hub(level, line); });
         } catch (const std::exception& error) {
             log::error(std::string("cannot start the WebSub hub: ") + error.what());
             return false;
@@ -491,6 +492,16 @@ struct Service::Impl {
     void report_hub_stats() {
         if (!hub || stopping) return;
         publish_hub_stats(hub->stats(), hub_reported, metrics);
+        // The hub's verified callbacks are readers too (docs/readers.md), by feed path; every
+        // 10 s, as the walk is over every subscription.
+        if (reader_stats && hub_reports++ % 10 == 0) {
+            std::map<std::string, std::uint64_t> per_feed;
+            for (const auto& [topic, n] : hub->subscribers_per_topic()) {
+                if (topic.starts_with(config.site.url))
+                    per_feed["/" + topic.substr(config.site.url.size())] += n;
+            }
+            reader_stats->counter().set_hub_subscribers(std::move(per_feed));
+        }
         hub_stats_timer.expires_after(std::chrono::seconds(1));
         hub_stats_timer.async_wait([this](const boost::system::error_code& ec) {
             if (!ec) report_hub_stats();

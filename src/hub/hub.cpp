@@ -356,6 +356,11 @@ HubStats Hub::stats() const {
     return out;
 }
 
+std::map<std::string, std::size_t> Hub::subscribers_per_topic() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->state.subscribers_per_topic();
+}
+
 void Hub::stop() {
     {
         std::lock_guard lock(impl_->mutex);

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +88,8 @@ class Hub {
     // Thread-safe; the worker applies the topics.
     void update_topics(std::vector<Topic> topics);
     HubStats stats() const;
+    // Verified subscriptions per topic URL. Thread-safe; walks every subscription.
+    std::map<std::string, std::size_t> subscribers_per_topic() const;
     // Abandons requests in flight (deliveries stay pending), saves the state, joins the worker.
     void stop();
 

@@ -503,6 +503,12 @@ std::vector<Subscription> HubState::subscriptions() const {
     return out;
 }
 
+std::map<std::string, std::size_t> HubState::subscribers_per_topic() const {
+    std::map<std::string, std::size_t> out;
+    for (const auto& [key, sub] : subscriptions_) ++out[sub.topic];
+    return out;
+}
+
 std::string HubState::serialize() const {
     json subs = json::array();
     for (const auto& [key, s] : subscriptions_) {

@@ -172,6 +172,8 @@ class HubState {
     std::size_t in_flight() const { return in_flight_; }
     const Subscription* find(const std::string& callback, const std::string& topic) const;
     std::vector<Subscription> subscriptions() const;
+    // Verified subscriptions per topic (for the reader counts' `hub` source).
+    std::map<std::string, std::size_t> subscribers_per_topic() const;
 
     // JSON: subscriptions (secrets included: the file must be readable by feedd's user only) with
     // their delivery state, and the topics' versions. Requests waiting for verification are not

@@ -223,6 +223,25 @@ TEST_F(Hub, Rocks103ResubscriptionRenewsTheLease) {
 }
 
 // websub.rocks hub test 104: an unsubscription is verified, then nothing more is delivered.
+// docs/readers.md: each verified callback is a reader of its feed, under the `hub` source.
+TEST_F(Hub, VerifiedSubscriptionsCountAsReaders) {
+    RunningFeedd feedd(site_.config());
+    subscribe(feedd, "reader-one", topic());
+    subscribe(feedd, "reader-two", topic());
+    subscribe(feedd, "atom-reader", topic("atom.xml"));
+    const auto hub_readers = [&](const std::string& feed) -> std::uint64_t {
+        const auto stats = json::parse(feedd.get("/stats.json").body, nullptr, false);
+        if (!stats.is_object()) return 0;
+        for (const auto& f : stats["feeds"])
+            if (f["feed"] == feed) return f["sources"].value("hub", std::uint64_t{0});
+        return 0;
+    };
+    // Taken from the hub every 10 s.
+    ASSERT_TRUE(wait_until(
+        [&] { return hub_readers("/feed.xml") == 2 && hub_readers("/atom.xml") == 1; }, 15s))
+        << feedd.get("/stats.json").body;
+}
+
 TEST_F(Hub, Rocks104Unsubscription) {
     RunningFeedd feedd(site_.config());
     subscribe(feedd, "leaving", topic());
