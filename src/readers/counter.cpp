@@ -18,7 +18,9 @@ std::uint64_t keyed_hash(const Key& key, const ClientPrefix& client, std::string
     unsigned char input[sizeof client.bytes + 512];
     user_agent = user_agent.substr(0, 512);
     std::memcpy(input, client.bytes.data(), client.bytes.size());
-    std::memcpy(input + client.bytes.size(), user_agent.data(), user_agent.size());
+    // An empty view may point nowhere (null), which memcpy may not be given even for 0 bytes.
+    if (!user_agent.empty())
+        std::memcpy(input + client.bytes.size(), user_agent.data(), user_agent.size());
     std::uint64_t out = 0;
     crypto_shorthash(reinterpret_cast<unsigned char*>(&out), input,
                      client.bytes.size() + user_agent.size(), key.data());
