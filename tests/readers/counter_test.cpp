@@ -118,6 +118,13 @@ TEST(ReaderCounter, BotsAreCountedApartAndAreNoReaders) {
     EXPECT_EQ(counts.front().readers, 1u);
 }
 
+TEST(ReaderCounter, ARequestWithoutUserAgentIsABot) {
+    auto c = counter();
+    c.record({"/feed.xml", std::string_view{}, v4(10, 0, 0, 1), at(1)});  // a view of nothing
+    c.record({"/feed.xml", "", v4(10, 0, 0, 2), at(1)});
+    EXPECT_EQ(count_of(c.counts(at(1)), "/feed.xml", "bots"), 1u);  // same /24, same (empty) agent
+}
+
 TEST(ReaderCounter, HubSubscriptionsAreASource) {
     auto c = counter();
     c.set_hub_subscribers({{"/feed.xml", 3}});
