@@ -123,8 +123,12 @@ void read_json_ld(std::string_view text, Found& found, std::string& site_from_ld
     for (std::string_view close : {"//]]>", "]]>"}) {
         if (text.ends_with(close)) text.remove_suffix(close.size());
     }
-    const json doc =
-        json::parse(text, nullptr, false);  // broken JSON-LD is ignored, as browsers do
+    json doc;
+    try {
+        doc = json::parse(text, nullptr, false);  // broken JSON-LD is ignored, as browsers do
+    } catch (const json::exception&) {
+        return;  // and so is JSON that nlohmann-json cannot hold (a number beyond a double)
+    }
     if (doc.is_discarded()) return;
     const json* article = nullptr;
     each_object(doc, [&](const json& o) {

@@ -423,6 +423,15 @@ std::optional<Metadata> parse_json_metadata(std::string_view json, const Metadat
                             source.first_line + count_lines_before(json, at),
                             "invalid JSON: " + message, Severity::error});
         return std::nullopt;
+    } catch (const OrderedJson::exception& error) {
+        // Well-formed but not representable, e.g. a number beyond a double ("1e400":
+        // out_of_range.406), which nlohmann-json throws without a position.
+        std::string message = error.what();
+        if (const auto bracket = message.find("] "); bracket != std::string::npos)
+            message = message.substr(bracket + 2);
+        problems.push_back(
+            {std::string(source.path), source.first_line, "invalid JSON: " + message, Severity::error});
+        return std::nullopt;
     }
     JsonLines lines(json);
     return parse_metadata_tree(from_json(root, 0, &lines), source, problems);

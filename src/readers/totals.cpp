@@ -46,10 +46,15 @@ std::string to_json(const DailyTotals& totals) {
 
 std::expected<DailyTotals, std::string> totals_from_json(std::string_view text,
                                                          std::string_view file) {
-    const auto document = nlohmann::json::parse(text, nullptr, false);
     const auto bad = [&](const std::string& why) {
         return std::unexpected(std::string(file) + ": " + why);
     };
+    nlohmann::json document;
+    try {
+        document = nlohmann::json::parse(text, nullptr, false);
+    } catch (const nlohmann::json::exception& error) {
+        return bad(std::string("not JSON feedd can read: ") + error.what());
+    }
     if (document.is_discarded()) return bad("not JSON");
     if (!document.is_object() || document.value("version", 0) != 1 || !document.contains("days") ||
         !document["days"].is_object())

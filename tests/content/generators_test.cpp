@@ -269,6 +269,18 @@ TEST(FrontMatterErrors, BrokenJsonNamesTheFileLine) {
     EXPECT_NE(e->message.find("invalid JSON"), std::string::npos) << e->message;
 }
 
+// Found by the front_matter fuzz target: nlohmann-json throws out_of_range (not parse_error) for
+// a number beyond a double, which must be a problem with the file, not an exception.
+TEST(FrontMatterErrors, AJsonNumberTooLargeForADoubleIsAProblem) {
+    const auto out = parse("posts/huge.md", "{\n  \"title\": 5209253e3333333333333\n}\nBody.\n");
+    EXPECT_FALSE(out.article);
+    const Problem* e = first_error(out);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->path, "posts/huge.md");
+    EXPECT_EQ(e->line, 1) << e->message;
+    EXPECT_NE(e->message.find("invalid JSON: number overflow"), std::string::npos) << e->message;
+}
+
 TEST(FrontMatterErrors, WrongTypesAndUnclosedFencesGiveTheLine) {
     auto out = parse("a.md", "+++\ntitle = \"x\"\n\ndate = [1, 2]\n+++\n");
     ASSERT_NE(first_error(out), nullptr);
