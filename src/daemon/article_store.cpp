@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <set>
-#include <unordered_map>
 
 #include "feed/feed.h"
 
@@ -63,7 +62,7 @@ ArticleStore::Entries::iterator ArticleStore::erase(Entries::iterator it, bool g
     problem_count_ -= it->second.problems.size();
     if (planner_ && it->second.article) planner_->remove(it->second.article.get());
     if (gone && it->second.article) {
-        gone_.push_back(it->second.article);
+        gone_.push_back({identity_fingerprint(*it->second.article), it->second.article});
         if (gone_.size() > kRecentlyGone) gone_.pop_front();
     }
     return entries_.erase(it);
@@ -85,25 +84,20 @@ std::vector<std::string> ArticleStore::keep_identities(
         arrived_.clear();
         return kept;
     }
-    std::unordered_multimap<std::uint64_t, std::size_t> gone_by_fingerprint;
-    for (std::size_t i = 0; i < gone_.size(); ++i)
-        if (gone_[i]) gone_by_fingerprint.emplace(identity_fingerprint(*gone_[i]), i);
     for (const auto& path : arrived_) {
         const auto found = entries_.find(path);
         if (found == entries_.end() || !found->second.article || !found->second.article->id.empty())
             continue;
         const Article& arrived = *found->second.article;
-        const auto [first, last] = gone_by_fingerprint.equal_range(identity_fingerprint(arrived));
-        // The most recent one that left: a file moved twice keeps the id it had last.
-        std::size_t best = gone_.size();
-        for (auto it = first; it != last; ++it) {
-            if (gone_[it->second] && gone_[it->second]->title == arrived.title &&
-                gone_[it->second]->date == arrived.date &&
-                (best == gone_.size() || it->second > best))
-                best = it->second;
-        }
-        if (best == gone_.size()) continue;
-        std::shared_ptr<const Article> old = std::exchange(gone_[best], nullptr);
+        const auto fingerprint = identity_fingerprint(arrived);
+        // The most recent one that left (a file moved twice keeps the id it had last): newest
+        // first, comparing fingerprints kept since it left, then what they stand for.
+        auto match = std::find_if(gone_.rbegin(), gone_.rend(), [&](const Gone& gone) {
+            return gone.article && gone.fingerprint == fingerprint &&
+                   gone.article->title == arrived.title && gone.article->date == arrived.date;
+        });
+        if (match == gone_.rend()) continue;
+        std::shared_ptr<const Article> old = std::exchange(match->article, nullptr);
         if (old->path == path) continue;  // back where it was: its own rule gives it its id again
         auto id = id_of(*old);
         ledger.forget(old->path);

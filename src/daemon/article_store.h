@@ -24,13 +24,13 @@
 namespace feedd {
 
 struct StoreUpdate {
-    std::size_t read = 0;     // files (re)read
-    std::size_t removed = 0;  // articles that left
+    std::size_t read = 0;               // files (re)read
+    std::size_t removed = 0;            // articles that left
     std::vector<Problem> new_problems;  // problems of the files read in this update (for the log)
 };
 
 class ArticleStore {
-public:
+  public:
     explicit ArticleStore(ContentConfig content);
 
     const ContentConfig& content() const { return content_; }
@@ -50,8 +50,8 @@ public:
     // last call, or before: the last kRecentlyGone that left while this store lived) keeps the id
     // that one had: `id_of` says what it was (its Entry::id), `ledger` records it for the new path
     // (and forgets the old path), and the held article takes it. Returns the paths that kept one.
-    std::vector<std::string> keep_identities(IdentityLedger& ledger,
-                                             const std::function<std::string(const Article&)>& id_of);
+    std::vector<std::string> keep_identities(
+        IdentityLedger& ledger, const std::function<std::string(const Article&)>& id_of);
     static constexpr std::size_t kRecentlyGone = 10000;
 
     // Every article held (drafts and future ones included), metadata only, in path order.
@@ -79,7 +79,7 @@ public:
     // changed (render_plan). Kept here because the store is what lives from one build to the next.
     RenderCache& render_cache() { return render_cache_; }
 
-private:
+  private:
     // A SourceStamp without its path, which is the entry's key: a site of 100k articles would
     // hold every path twice (three times with Article::path).
     struct FileVersion {
@@ -112,15 +112,19 @@ private:
 
     ContentConfig content_;
     Entries entries_;
-    std::size_t problem_count_ = 0;  // of all entries
+    std::size_t problem_count_ = 0;         // of all entries
     std::unique_ptr<SitePlanner> planner_;  // made by the first plan()
     Config planner_config_;
     std::map<std::string, Entry, std::less<>> bodies_;  // full reads of the articles feeds show
-    std::vector<Problem> directory_problems_;  // from the last full listing
+    std::vector<Problem> directory_problems_;           // from the last full listing
     RenderCache render_cache_;
     const IdentityLedger* ledger_ = nullptr;
-    std::vector<std::string> arrived_;                  // paths new to the store since keep_identities
-    std::deque<std::shared_ptr<const Article>> gone_;  // articles that left, newest last
+    std::vector<std::string> arrived_;  // paths new to the store since keep_identities
+    struct Gone {
+        std::uint64_t fingerprint = 0;           // identity_fingerprint, made once as it leaves
+        std::shared_ptr<const Article> article;  // null once another file took its id
+    };
+    std::deque<Gone> gone_;  // articles that left, newest last
 };
 
 }  // namespace feedd
