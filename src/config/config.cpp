@@ -311,6 +311,94 @@ void read_own_hub(const Reader& reader, const YAML::Node& node, const std::strin
     }
 }
 
+// podcast: the show's metadata and where its media is served. Apple's category list and the
+// artwork's size are checked by the feed stage (`feedd check`), which reads the files.
+void read_podcast(const Reader& reader, const YAML::Node& node, const std::string& where,
+                  PodcastConfig& podcast) {
+    podcast.enabled = true;
+    if (node.IsNull()) return;  // `podcast:` alone: a show with every default
+    const auto one_of = [&](const YAML::Node& n, const std::string& k,
+                            std::initializer_list<std::string_view> allowed) {
+        auto value = reader.non_empty_string(n, k);
+        std::string list;
+        for (const auto a : allowed) {
+            if (value == a) return value;
+            list += (list.empty() ? "" : ", ") + std::string(a);
+        }
+        reader.fail(n.Mark(), "'" + k + "' must be one of " + list + ", got '" + value + "'");
+    };
+    reader.read_map(
+        node, where,
+        {{"author", [&](auto& n, auto& k) { podcast.author = reader.string(n, k); }},
+         {"owner",
+          [&](const YAML::Node& owner, const std::string& k) {
+              reader.read_map(
+                  owner, k,
+                  {{"name", [&](auto& n, auto& kk) { podcast.owner.name = reader.string(n, kk); }},
+                   {"email",
+                    [&](auto& n, auto& kk) {
+                        auto email = reader.string(n, kk);
+                        if (!email.empty() && (email.find('@') == std::string::npos ||
+                                               email.find_first_of(" <>") != std::string::npos)) {
+                            reader.fail(n.Mark(), "'" + kk + "' must be an email address, got '" +
+                                                      email + "'");
+                        }
+                        podcast.owner.email = email;
+                    }}});
+          }},
+         {"image", [&](auto& n, auto& k) { podcast.image = reader.non_empty_string(n, k); }},
+         {"categories",
+          [&](auto& n, auto& k) { podcast.categories = reader.string_list(n, k); }},
+         {"explicit", [&](auto& n, auto& k) { podcast.explicit_content = reader.boolean(n, k); }},
+         {"type", [&](auto& n, auto& k) { podcast.type = one_of(n, k, {"episodic", "serial"}); }},
+         {"complete", [&](auto& n, auto& k) { podcast.complete = reader.boolean(n, k); }},
+         {"block", [&](auto& n, auto& k) { podcast.block = reader.boolean(n, k); }},
+         {"locked", [&](auto& n, auto& k) { podcast.locked = reader.boolean(n, k); }},
+         {"funding",
+          [&](const YAML::Node& list, const std::string& k) {
+              if (!list.IsSequence()) reader.fail(list.Mark(), "'" + k + "' must be a list of {url, text}");
+              for (const auto& item : list) {
+                  FundingLink link;
+                  reader.read_map(
+                      item, k,
+                      {{"url", [&](auto& n, auto& kk) { link.url = http_url(reader, n, kk); }},
+                       {"text", [&](auto& n, auto& kk) { link.text = reader.string(n, kk); }}});
+                  reader.require(item, k, "url");
+                  podcast.funding.push_back(std::move(link));
+              }
+          }},
+         {"new_feed_url", [&](auto& n, auto& k) { podcast.new_feed_url = http_url(reader, n, k); }},
+         {"medium",
+          [&](auto& n, auto& k) {
+              podcast.medium = one_of(n, k, {"podcast", "music", "video", "film", "audiobook",
+                                              "newsletter", "blog"});
+          }},
+         {"media_path",
+          [&](auto& n, auto& k) {
+              auto path = reader.non_empty_string(n, k);
+              const bool plain = std::all_of(path.begin(), path.end(), [](unsigned char c) {
+                  return std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~';
+              });
+              if (!path.starts_with('/') || path.size() < 2 || !plain || path.find("//") != std::string::npos ||
+                  path.find("/../") != std::string::npos || path.find("/./") != std::string::npos) {
+                  reader.fail(n.Mark(), "'" + k +
+                                            "' must be a path such as /media/ (letters, digits, "
+                                            "'/', '-', '_', '.', '~'), got '" + path + "'");
+              }
+              if (!path.ends_with('/')) path += '/';
+              podcast.media_path = path;
+          }},
+         {"media_url", [&](auto& n, auto& k) {
+              auto url = http_url(reader, n, k);
+              if (!url.ends_with('/')) url += '/';
+              podcast.media_url = url;
+          }}});
+    if (podcast.locked && podcast.owner.email.empty()) {
+        reader.fail(node.Mark(), "'" + where + ".locked' needs '" + where +
+                                     ".owner.email' (the address that may move the show)");
+    }
+}
+
 // content.keys: {feedd key: a name or a list of names}; a name (in any case) may stand for one
 // feedd key only.
 MetadataKeyNames read_metadata_keys(const Reader& reader, const YAML::Node& node,
@@ -519,6 +607,8 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
           }},
          {"hub", [&](const YAML::Node& hub,
                      const std::string& where) { read_own_hub(reader, hub, where, config.hub); }},
+         {"podcast", [&](const YAML::Node& podcast,
+                         const std::string& where) { read_podcast(reader, podcast, where, config.podcast); }},
          {"state_dir",
           [&](auto& n, auto& k) { config.state_dir = resolve(reader.non_empty_string(n, k)); }}});
 

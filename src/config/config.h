@@ -6,6 +6,7 @@
 #include <expected>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,6 +109,38 @@ struct OwnHubConfig {
     bool operator==(const OwnHubConfig&) const = default;
 };
 
+// podcast: the site's feeds are a show (docs/podcasts.md). Present in the file → `enabled`.
+struct FundingLink {
+    std::string url;   // absolute http(s)
+    std::string text;  // what the app shows on the link
+    bool operator==(const FundingLink&) const = default;
+};
+
+struct PodcastConfig {
+    bool enabled = false;  // the file has a `podcast:` block
+    std::string author;    // itunes:author; empty: site.author's name
+    Person owner;          // itunes:owner; directories want the email
+    // The show's artwork: a path relative to content.dir or an absolute http(s) URL, as written.
+    std::string image;
+    // Apple Podcasts categories as written: "News" or "News/Tech News" (category/subcategory).
+    std::vector<std::string> categories;
+    std::optional<bool> explicit_content;  // unset: not stated (`feedd check` reports it)
+    std::string type = "episodic";         // episodic | serial
+    bool complete = false;
+    bool block = false;
+    bool locked = false;  // podcast:locked; owner.email names who may move the show
+    std::vector<FundingLink> funding;
+    std::string new_feed_url;       // itunes:new-feed-url, for a show that moves
+    std::string medium = "podcast";  // podcast:medium
+    // Media files are served under this URL path, which maps to content.dir: with the default,
+    // content/episodes/042.mp3 is /media/episodes/042.mp3. Always starts and ends with '/'.
+    std::string media_path = "/media/";
+    // When set (absolute http(s), ends with '/'), enclosures point there instead (a CDN holding
+    // the same files under the same relative paths) and feedd serves no media.
+    std::string media_url;
+    bool operator==(const PodcastConfig&) const = default;
+};
+
 struct Config {
     std::filesystem::path file;  // the file it was loaded from (absolute)
     SiteConfig site;
@@ -116,6 +149,7 @@ struct Config {
     ServerConfig server;
     PingConfig ping;
     OwnHubConfig hub;
+    PodcastConfig podcast;
     std::filesystem::path state_dir;  // absolute after loading
 };
 

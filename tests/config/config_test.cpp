@@ -396,6 +396,63 @@ TEST(Config, HubErrorsNameTheirPlace) {
               std::string::npos);
 }
 
+TEST(Config, NoPodcastBlockIsNoShow) {
+    const auto podcast = parse_ok(kMinimal).podcast;
+    EXPECT_FALSE(podcast.enabled);
+    EXPECT_EQ(podcast.media_path, "/media/");
+    EXPECT_EQ(podcast.media_url, "");
+    EXPECT_FALSE(podcast.explicit_content.has_value());
+    EXPECT_TRUE(parse_ok(std::string(kMinimal) + "podcast:\n").podcast.enabled);
+}
+
+TEST(Config, PodcastKeysAreRead) {
+    const auto podcast =
+        parse_ok(std::string(kMinimal) +
+                 "podcast:\n  author: Ada\n  owner: {name: Ada L, email: ada@example.org}\n"
+                 "  image: art/show.png\n  categories: [News/Tech News, Comedy]\n"
+                 "  explicit: false\n  type: serial\n  complete: true\n  block: true\n"
+                 "  locked: true\n  funding:\n    - {url: https://pay.example.org/x, text: Support}\n"
+                 "  new_feed_url: https://new.example.org/feed.xml\n  medium: music\n"
+                 "  media_path: /audio\n  media_url: https://cdn.example.org/show\n")
+            .podcast;
+    EXPECT_TRUE(podcast.enabled);
+    EXPECT_EQ(podcast.author, "Ada");
+    EXPECT_EQ(podcast.owner, (Person{"Ada L", "ada@example.org"}));
+    EXPECT_EQ(podcast.image, "art/show.png");
+    EXPECT_EQ(podcast.categories, (std::vector<std::string>{"News/Tech News", "Comedy"}));
+    EXPECT_EQ(podcast.explicit_content, std::optional<bool>(false));
+    EXPECT_EQ(podcast.type, "serial");
+    EXPECT_TRUE(podcast.complete && podcast.block && podcast.locked);
+    ASSERT_EQ(podcast.funding.size(), 1u);
+    EXPECT_EQ(podcast.funding[0], (FundingLink{"https://pay.example.org/x", "Support"}));
+    EXPECT_EQ(podcast.new_feed_url, "https://new.example.org/feed.xml");
+    EXPECT_EQ(podcast.medium, "music");
+    EXPECT_EQ(podcast.media_path, "/audio/");
+    EXPECT_EQ(podcast.media_url, "https://cdn.example.org/show/");
+}
+
+TEST(Config, PodcastErrorsNameTheirPlace) {
+    const std::string base = std::string(kMinimal) + "podcast:\n";
+    EXPECT_EQ(parse_error(base + "  type: weekly\n"),
+              "/etc/feedd/feedd.yaml:7:9: 'podcast.type' must be one of episodic, serial, got 'weekly'");
+    EXPECT_EQ(parse_error(base + "  media_path: media\n").substr(0, 64),
+              "/etc/feedd/feedd.yaml:7:15: 'podcast.media_path' must be a path ");
+    EXPECT_NE(parse_error(base + "  media_path: /a/../b/\n"), "");
+    EXPECT_NE(parse_error(base + "  media_path: /\n"), "");
+    EXPECT_EQ(parse_error(base + "  owner: {email: not-an-address}\n"),
+              "/etc/feedd/feedd.yaml:7:18: 'podcast.owner.email' must be an email address, got "
+              "'not-an-address'");
+    EXPECT_EQ(parse_error(base + "  locked: true\n"),
+              "/etc/feedd/feedd.yaml:7:3: 'podcast.locked' needs 'podcast.owner.email' (the "
+              "address that may move the show)");
+    EXPECT_NE(parse_error(base + "  media_url: ftp://cdn.example.org/\n").find("'podcast.media_url'"),
+              std::string::npos);
+    EXPECT_NE(parse_error(base + "  funding: [{text: no url}]\n").find("podcast.funding"),
+              std::string::npos);
+    EXPECT_NE(parse_error(base + "  explicit: yes please\n").find("true or false"),
+              std::string::npos);
+}
+
 TEST(Config, EmptyFileIsAnError) {
     EXPECT_EQ(parse_error(""), "/etc/feedd/feedd.yaml: the file is empty");
 }
