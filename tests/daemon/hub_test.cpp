@@ -275,6 +275,42 @@ TEST_F(Hub, EachFeedFormatIsDeliveredAsServed) {
         deliveries_with("json", "News in every format").at(0)["body"].get<std::string>()));
 }
 
+// The websub.rocks publisher check, on loopback, with feedd's own hub and no outside one: a
+// subscriber that knows only the feed's URL discovers the hub and the topic from what feedd serves
+// (tests/peers/subscriber.py --discover: the Link header and the document must agree), subscribes,
+// is verified, and is sent the new document, signed, when an article is added.
+TEST_F(Hub, PublisherCheckDiscoverSubscribeVerifyNotify) {
+    RunningFeedd feedd(site_.config());
+    for (const std::string path : {"feed.xml", "atom.xml", "feed.json"}) {
+        Peer subscriber("subscriber.py", {"--discover", topic(path), "--secret", "publisher-check"});
+        // The hub's log line names the callback and the topic the subscriber discovered.
+        ASSERT_NE(feedd.process().wait_for_line(
+                      " " + subscriber.url("/callback") + " (" + topic(path) + ") for ", 10s),
+                  "")
+            << path << "\n"
+            << feedd.process().stderr_text();
+        const auto title = "Published for the check of " + path;
+        add_article("check-" + path.substr(0, path.find('.')) + "-" + path.substr(path.find('.') + 1),
+                    title);
+        json delivery;
+        ASSERT_TRUE(wait_until(
+            [&] {
+                for (const auto& d : subscriber.get_json("/_test/received")) {
+                    if (d["body"].get<std::string>().find(title) != std::string::npos) {
+                        delivery = d;
+                        return true;
+                    }
+                }
+                return false;
+            },
+            15s))
+            << path << "\n"
+            << feedd.process().stderr_text();
+        EXPECT_EQ(delivery["signature"], "ok") << path;
+        EXPECT_EQ(delivery["body"], feedd.get("/" + path).body) << path;
+    }
+}
+
 TEST_F(Hub, ATopicFeeddDoesNotServeIsDenied) {
     RunningFeedd feedd(site_.config());
     ASSERT_EQ(request("subscribe", "stranger", "https://elsewhere.example/feed.xml").status, 202);
