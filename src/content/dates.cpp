@@ -768,6 +768,35 @@ std::optional<DateFields> parse_date_fields(std::string_view text) {
     return std::nullopt;
 }
 
+std::optional<std::string_view> find_date(std::string_view text) {
+    constexpr std::size_t kMaxWords = 64, kMaxDateWords = 10;
+    struct Word {
+        std::size_t begin, end;
+    };
+    std::vector<Word> words;
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    for (std::size_t i = 0; i < text.size() && words.size() < kMaxWords;) {
+        while (i < text.size() && space(text[i])) ++i;
+        const std::size_t begin = i;
+        while (i < text.size() && !space(text[i])) ++i;
+        if (i > begin) words.push_back({begin, i});
+    }
+    for (std::size_t first = 0; first < words.size(); ++first) {
+        const std::size_t most = std::min(kMaxDateWords, words.size() - first);
+        for (std::size_t n = most; n >= 1; --n) {
+            auto candidate =
+                text.substr(words[first].begin, words[first + n - 1].end - words[first].begin);
+            while (!candidate.empty() &&
+                   std::string_view(",;:| \t\r\n").find(candidate.back()) != std::string_view::npos)
+                candidate.remove_suffix(1);
+            if (candidate.empty()) continue;
+            const auto fields = parse_date_fields(candidate);
+            if (fields && fields->year) return candidate;
+        }
+    }
+    return std::nullopt;
+}
+
 std::expected<sys_seconds, std::string> resolve_date(const DateFields& f, std::string_view text,
                                                      std::string_view timezone,
                                                      sys_seconds reference) {
