@@ -754,11 +754,15 @@ std::optional<DateFields> parse_date_fields(std::string_view text) {
     // (a scraped title is tried word by word from its end), and this check alone turns them away
     // instead of each of the four parsers below.
     if (!is_digit(text.front())) {
-        Cursor day = c;
-        Cursor month = c;
-        Cursor lead = c;
-        skip_lead_word(lead);
-        if (!day.day_name() && !month.month() && !is_digit(lead.peek())) return std::nullopt;
+        // The first word, folded once for the three tables it may be in.
+        Cursor::WordBuffer buf;
+        std::size_t bytes = 0;
+        const auto w = c.fold_word(buf, bytes);
+        const bool day = w.size() >= 3 && std::any_of(kDays.begin(), kDays.end(), [&](auto d) {
+                             return w == d || w == d.substr(0, 3);
+                         });
+        if (!day && (w.size() < 2 || !find_month(w)) && !is_one_of(w, kLeadWords))
+            return std::nullopt;
     }
     if (auto f = parse_iso(c)) return f;
     if (auto f = parse_numeric_dotted(c)) return f;

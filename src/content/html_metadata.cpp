@@ -561,6 +561,11 @@ PageMetadata read_page_metadata(const GumboNode* root, const MetadataSource& sou
         for (const auto& c : list) {
             const auto when = parse_date(c.value, source.timezone, source.reference);
             if (when) return *when;
+            // A value with words around its date ("Published: 5 April 2021").
+            if (const auto inner = find_date(c.value); inner && inner->size() < c.value.size()) {
+                const auto again = parse_date(*inner, source.timezone, source.reference);
+                if (again) return *again;
+            }
             problems.push_back({std::string(source.path), 0,
                                 "date '" + c.value + "' of " + c.from + " not understood (" +
                                     when.error() + "); ignored",

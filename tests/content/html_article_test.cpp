@@ -400,6 +400,9 @@ TEST(HtmlDates, MetaAndMicrodataDatesInWords) {
     EXPECT_EQ(page_date("<article>" + kStory + "</article>",
                         "<meta name=\"date\" content=\"3 marzo 2020, 14:05\">"),
               "2020-03-03T14:05:00Z");
+    EXPECT_EQ(page_date("<article>" + kStory + "</article>",
+                        "<meta name=\"pubdate\" content=\"Publicado: 21 de dezembro de 2018\">"),
+              "2018-12-21T00:00:00Z");
     EXPECT_EQ(page_date("<article><span itemprop=\"datePublished\">Veröffentlicht am 5. April "
                         "2021</span>" +
                         kStory + "</article>"),
