@@ -171,6 +171,7 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
                                      &content.keys, jekyll};
     std::optional<ParsedBody> body;
     std::string_view markdown_body;
+    std::string page_title;  // a web page's own title, before front matter and sidecar
     if (kind == Kind::markdown) {
         // The body comes after the sidecar here: what the metadata already has (a title, a
         // summary) need not be looked for in it. Problems keep their order: a Markdown body
@@ -188,6 +189,7 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
         if (!front) return std::nullopt;
         body = parse_html(front->body, meta_source, content.cut_markers, problems, detail);
         if (!body) return std::nullopt;
+        page_title = body->meta.title.value_or(std::string{});
         body->meta.overlay(std::move(front->meta));
     } else {
         body = parse_plain_text(text->view(), meta_source, content.cut_markers, problems, detail);
@@ -239,6 +241,10 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
     if (has_title) {
         a.title = std::move(*meta.title);
         a.content_html = std::move(body->heading_html) + body->html;
+        const auto& suffix = body->title_site_suffix;
+        if (!suffix.empty() && a.title == page_title && a.title.size() > suffix.size() &&
+            a.title.ends_with(suffix))
+            a.title_site_suffix = suffix;
     } else if (!body->derived_title.empty()) {
         a.title = std::move(body->derived_title);  // its heading is left out of the body
         a.content_html = std::move(body->html);
@@ -292,8 +298,8 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
             a.date = source.mtime;
             problems.push_back({source.path, 0,
                                 kind == Kind::html
-                                    ? "no date found (no JSON-LD, <meta> or <time> date in the "
-                                      "page); using the file's modification time"
+                                    ? "no date found (no JSON-LD, <meta>, <time> or dateline "
+                                      "date in the page); using the file's modification time"
                                     : "no date; using the file's modification time",
                                 Severity::warning});
         }
@@ -328,6 +334,8 @@ std::uint64_t article_digest(const Article& a) {
     };
     h.field(a.path);
     h.field(a.title);
+    h.field(a.title_site_suffix);
+    h.number(a.site_suffix_removed);
     time(a.date);
     h.number(static_cast<std::uint64_t>(a.date_source));
     h.number(a.publish_at.has_value());
@@ -363,6 +371,24 @@ std::uint64_t article_digest(const Article& a) {
     h.number(a.expires.has_value());
     if (a.expires) time(*a.expires);
     return h.value();
+}
+
+std::string title_as_read(const Article& article) {
+    return article.site_suffix_removed ? article.title + article.title_site_suffix : article.title;
+}
+
+Article with_site_suffix(const Article& article, bool removed) {
+    Article out = article;
+    if (!out.title_site_suffix.empty() && removed != out.site_suffix_removed) {
+        if (removed) {
+            out.title.resize(out.title.size() - out.title_site_suffix.size());
+        } else {
+            out.title += out.title_site_suffix;
+        }
+        out.site_suffix_removed = removed;
+    }
+    out.digest = article_digest(out);
+    return out;
 }
 
 std::string to_string(const Problem& problem) {

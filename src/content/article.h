@@ -33,6 +33,12 @@ enum class DateSource { metadata, file_name, path, url, mtime };
 struct Article : std::enable_shared_from_this<Article> {
     std::string path;  // relative to content.dir, '/'-separated, with extension: "world/space.txt"
     std::string title;
+    // A web page's <title> ending that may be the site's name (" | The Ledger"; docs/content.md,
+    // "The site's name in <title>"), as read: `title` ends with it unless site_suffix_removed.
+    // The article store removes it when two or more pages of the folder end with it
+    // (with_site_suffix). Empty for other articles and other titles.
+    std::string title_site_suffix;
+    bool site_suffix_removed = false;
     Seconds date{};  // publication time; see date_source
     DateSource date_source = DateSource::metadata;
     // Hugo's publishDate beside a `date`: not published before it (the feeds still show `date`,
@@ -66,6 +72,13 @@ struct Article : std::enable_shared_from_this<Article> {
 
 // A fingerprint (content/digest.h) of every field of the article except `digest`.
 std::uint64_t article_digest(const Article& article);
+
+// The title as its file gives it: with Article::title_site_suffix when the store removed it.
+std::string title_as_read(const Article& article);
+
+// A copy of `article` with its title_site_suffix removed from the title (`removed`) or kept as
+// read, and its digest made again.
+Article with_site_suffix(const Article& article, bool removed);
 
 enum class Severity { warning, error };
 

@@ -24,6 +24,13 @@ struct DateFields {
 // Recognises the syntax only (digit counts, month names, separators); values are not checked.
 std::optional<DateFields> parse_date_fields(std::string_view text);
 
+// The first date with a year in a line of running text, such as a page's byline ("Published 5
+// April 2021 at 14:05 by Jane", "Опубликовано: 5 апреля 2021, 14:05"): from the earliest word
+// where one starts, the longest run of words that reads as one (a trailing ",", ";", ":" or "|"
+// left out). Only the first 64 words are looked at, each with at most 10 after it, so the cost
+// is bounded whatever the text.
+std::optional<std::string_view> find_date(std::string_view text);
+
 // Checks the values and turns them into an instant. `text` is only used in messages.
 std::expected<std::chrono::sys_seconds, std::string> resolve_date(
     const DateFields& fields, std::string_view text, std::string_view timezone,

@@ -10,10 +10,12 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "content/date_fields.h"
 #include "content/dates.h"
@@ -22,6 +24,7 @@ namespace feedd {
 namespace {
 
 using std::chrono::sys_seconds;
+using namespace std::string_view_literals;
 
 constexpr std::array<std::string_view, 12> kMonths = {
     "january", "february", "march",     "april",   "may",      "june",
@@ -29,6 +32,177 @@ constexpr std::array<std::string_view, 12> kMonths = {
 constexpr std::array<std::string_view, 7> kDays = {"monday", "tuesday",  "wednesday", "thursday",
                                                    "friday", "saturday", "sunday"};
 
+// Month names as pages in languages of the Latin and Cyrillic scripts write them: full names,
+// the declined (genitive) forms dates use ("5 апреля", "5 kwietnia", "5. dubna"), and the common
+// abbreviations. Latin names are written as fold_word() reads them: lower case, without their
+// accents ("décembre" and "decembre" are both "decembre", "März" is "marz"); Cyrillic ones in
+// lower case. A name of several languages is listed once per month it means; a name that would
+// mean two months is a programming error (month_table throws). Abbreviations that are also
+// common words ("out", "set", "lis") are read only between a day and a 4-digit year or a time.
+struct MonthName {
+    std::string_view name;
+    int month;
+};
+// clang-format off
+constexpr MonthName kMonthNames[] = {
+    // English first: the only names a 2-digit year may follow (RFC 822); kEnglishMonthNames.
+    {"january", 1}, {"february", 2}, {"march", 3}, {"april", 4}, {"may", 5}, {"june", 6},
+    {"july", 7}, {"august", 8}, {"september", 9}, {"october", 10}, {"november", 11},
+    {"december", 12}, {"jan", 1}, {"feb", 2}, {"mar", 3}, {"apr", 4}, {"jun", 6}, {"jul", 7},
+    {"aug", 8}, {"sep", 9}, {"sept", 9}, {"oct", 10}, {"nov", 11}, {"dec", 12},
+    // French
+    {"janvier", 1}, {"janv", 1}, {"fevrier", 2}, {"fevr", 2}, {"fev", 2}, {"mars", 3},
+    {"avril", 4}, {"avr", 4}, {"mai", 5}, {"juin", 6}, {"juillet", 7}, {"juil", 7}, {"juill", 7},
+    {"aout", 8}, {"septembre", 9}, {"octobre", 10}, {"novembre", 11}, {"decembre", 12},
+    // German (Austrian "Jänner", "Feber")
+    {"januar", 1}, {"janner", 1}, {"februar", 2}, {"feber", 2}, {"marz", 3}, {"maerz", 3},
+    {"mrz", 3}, {"juni", 6}, {"juli", 7}, {"oktober", 10}, {"okt", 10}, {"dezember", 12},
+    {"dez", 12},
+    // Spanish
+    {"enero", 1}, {"ene", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4}, {"abr", 4}, {"mayo", 5},
+    {"junio", 6}, {"julio", 7}, {"agosto", 8}, {"ago", 8}, {"septiembre", 9}, {"setiembre", 9},
+    {"set", 9}, {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12}, {"dic", 12},
+    // Portuguese
+    {"janeiro", 1}, {"fevereiro", 2}, {"marco", 3}, {"maio", 5}, {"junho", 6}, {"julho", 7},
+    {"setembro", 9}, {"outubro", 10}, {"out", 10}, {"novembro", 11}, {"dezembro", 12},
+    // Italian
+    {"gennaio", 1}, {"gen", 1}, {"febbraio", 2}, {"aprile", 4}, {"maggio", 5}, {"mag", 5},
+    {"giugno", 6}, {"giu", 6}, {"luglio", 7}, {"lug", 7}, {"settembre", 9}, {"ottobre", 10},
+    {"ott", 10}, {"novembre", 11}, {"dicembre", 12},
+    // Dutch
+    {"januari", 1}, {"februari", 2}, {"maart", 3}, {"mrt", 3}, {"mei", 5}, {"augustus", 8},
+    {"december", 12},
+    // Polish
+    {"styczen", 1}, {"stycznia", 1}, {"sty", 1}, {"luty", 2}, {"lutego", 2}, {"lut", 2},
+    {"marzec", 3}, {"marca", 3}, {"kwiecien", 4}, {"kwietnia", 4}, {"kwi", 4}, {"maj", 5},
+    {"maja", 5}, {"czerwiec", 6}, {"czerwca", 6}, {"cze", 6}, {"lipiec", 7}, {"lipca", 7},
+    {"lip", 7}, {"sierpien", 8}, {"sierpnia", 8}, {"sie", 8}, {"wrzesien", 9}, {"wrzesnia", 9},
+    {"wrz", 9}, {"pazdziernik", 10}, {"pazdziernika", 10}, {"paz", 10}, {"listopad", 11},
+    {"listopada", 11}, {"lis", 11}, {"grudzien", 12}, {"grudnia", 12}, {"gru", 12},
+    // Czech
+    {"leden", 1}, {"ledna", 1}, {"unor", 2}, {"unora", 2}, {"brezen", 3}, {"brezna", 3},
+    {"duben", 4}, {"dubna", 4}, {"kveten", 5}, {"kvetna", 5}, {"cerven", 6}, {"cervna", 6},
+    {"cervenec", 7}, {"cervence", 7}, {"srpen", 8}, {"srpna", 8}, {"zari", 9}, {"rijen", 10},
+    {"rijna", 10}, {"listopadu", 11}, {"prosinec", 12}, {"prosince", 12},
+    // Swedish, Danish, Norwegian
+    {"mars", 3}, {"marts", 3}, {"augusti", 8}, {"desember", 12}, {"des", 12},
+    // Turkish
+    {"ocak", 1}, {"oca", 1}, {"subat", 2}, {"sub", 2}, {"mart", 3}, {"nisan", 4}, {"nis", 4},
+    {"mayis", 5}, {"haziran", 6}, {"haz", 6}, {"temmuz", 7}, {"tem", 7}, {"agustos", 8},
+    {"agu", 8}, {"eylul", 9}, {"eyl", 9}, {"ekim", 10}, {"eki", 10}, {"kasim", 11}, {"kas", 11},
+    {"aralik", 12}, {"ara", 12},
+    // Romanian
+    {"ianuarie", 1}, {"ian", 1}, {"februarie", 2}, {"martie", 3}, {"aprilie", 4}, {"iunie", 6},
+    {"iun", 6}, {"iulie", 7}, {"iul", 7}, {"septembrie", 9}, {"octombrie", 10}, {"noiembrie", 11},
+    {"noi", 11}, {"decembrie", 12},
+    // Hungarian
+    {"marcius", 3}, {"marc", 3}, {"febr", 2}, {"aprilis", 4}, {"majus", 5}, {"junius", 6},
+    {"julius", 7}, {"augusztus", 8}, {"szeptember", 9}, {"szept", 9},
+    // Serbian (Latin), nominative and genitive
+    {"avgust", 8}, {"septembar", 9}, {"oktobar", 10}, {"novembar", 11}, {"decembar", 12},
+    {"januara", 1}, {"februara", 2}, {"marta", 3}, {"aprila", 4}, {"juna", 6}, {"jula", 7},
+    {"avgusta", 8}, {"septembra", 9}, {"oktobra", 10}, {"novembra", 11}, {"decembra", 12},
+    // Russian
+    {"январь", 1}, {"января", 1}, {"янв", 1}, {"февраль", 2}, {"февраля", 2}, {"фев", 2},
+    {"февр", 2}, {"март", 3}, {"марта", 3}, {"мар", 3}, {"апрель", 4}, {"апреля", 4}, {"апр", 4},
+    {"май", 5}, {"мая", 5}, {"июнь", 6}, {"июня", 6}, {"июн", 6}, {"июль", 7}, {"июля", 7},
+    {"июл", 7}, {"август", 8}, {"августа", 8}, {"авг", 8}, {"сентябрь", 9}, {"сентября", 9},
+    {"сен", 9}, {"сент", 9}, {"октябрь", 10}, {"октября", 10}, {"окт", 10}, {"ноябрь", 11},
+    {"ноября", 11}, {"ноя", 11}, {"нояб", 11}, {"декабрь", 12}, {"декабря", 12}, {"дек", 12},
+    // Ukrainian
+    {"січень", 1}, {"січня", 1}, {"січ", 1}, {"лютий", 2}, {"лютого", 2}, {"лют", 2},
+    {"березень", 3}, {"березня", 3}, {"бер", 3}, {"квітень", 4}, {"квітня", 4}, {"квіт", 4},
+    {"травень", 5}, {"травня", 5}, {"трав", 5}, {"червень", 6}, {"червня", 6}, {"черв", 6},
+    {"липень", 7}, {"липня", 7}, {"лип", 7}, {"серпень", 8}, {"серпня", 8}, {"серп", 8},
+    {"вересень", 9}, {"вересня", 9}, {"вер", 9}, {"жовтень", 10}, {"жовтня", 10}, {"жовт", 10},
+    {"листопад", 11}, {"листопада", 11}, {"лист", 11}, {"грудень", 12}, {"грудня", 12},
+    {"груд", 12},
+    // Bulgarian
+    {"януари", 1}, {"яну", 1}, {"февруари", 2}, {"април", 4}, {"юни", 6}, {"юли", 7},
+    {"септември", 9}, {"сеп", 9}, {"септ", 9}, {"октомври", 10}, {"ноември", 11}, {"ное", 11},
+    {"декември", 12},
+    // Serbian (Cyrillic), nominative and genitive
+    {"јануар", 1}, {"фебруар", 2}, {"мај", 5}, {"јун", 6}, {"јул", 7}, {"септембар", 9},
+    {"октобар", 10}, {"новембар", 11}, {"децембар", 12}, {"јануара", 1}, {"фебруара", 2},
+    {"априла", 4}, {"маја", 5}, {"јуна", 6}, {"јула", 7}, {"септембра", 9}, {"октобра", 10},
+    {"новембра", 11}, {"децембра", 12},
+};
+// clang-format on
+// The first entries of kMonthNames, up to "dec".
+constexpr std::size_t kEnglishMonthNames = 24;
+
+struct MonthEntry {
+    std::string_view name;
+    int month;
+    bool english;
+};
+
+// kMonthNames sorted for binary search, repeats merged.
+const std::vector<MonthEntry>& month_table() {
+    static const std::vector<MonthEntry> table = [] {
+        std::vector<MonthEntry> t;
+        for (std::size_t i = 0; i < std::size(kMonthNames); ++i)
+            t.push_back({kMonthNames[i].name, kMonthNames[i].month, i < kEnglishMonthNames});
+        std::stable_sort(t.begin(), t.end(),
+                         [](const auto& a, const auto& b) { return a.name < b.name; });
+        std::vector<MonthEntry> merged;
+        for (const auto& e : t) {
+            if (!merged.empty() && merged.back().name == e.name) {
+                if (merged.back().month != e.month)
+                    throw std::logic_error("month name '" + std::string(e.name) +
+                                           "' names two months");
+                continue;  // the English entry, listed first, stays
+            }
+            merged.push_back(e);
+        }
+        return merged;
+    }();
+    return table;
+}
+
+const MonthEntry* find_month(std::string_view folded) {
+    const auto& t = month_table();
+    const auto it =
+        std::lower_bound(t.begin(), t.end(), folded,
+                         [](const MonthEntry& e, std::string_view w) { return e.name < w; });
+    return it != t.end() && it->name == folded ? &*it : nullptr;
+}
+
+// Small words around a date, folded as fold_word() reads them.
+// Before the day: "le 3 mars", "am 5. April", "den 5 april", "el 3 de marzo", "dne 5. dubna".
+constexpr std::array<std::string_view, 7> kLeadWords = {"le", "el", "il", "am", "den", "dne", "on"};
+// Between the day and the month, and the month and the year: "21 de dezembro de 2018".
+constexpr std::array<std::string_view, 3> kLinkWords = {"de", "del", "of"};
+// After the year: "2021 г.", "2021 года", "2021 р.", "2021 roku", "2021. godine".
+constexpr std::array<std::string_view, 10> kYearWords = {
+    "г", "года", "година", "године", "р", "року", "r", "roku", "god", "godine"};
+// Before the time: "at 9:00", "à 14h05", "às 14h", "a las 14:05", "alle ore 14:05", "um 14:05",
+// "om 14:05", "kl. 14:05", "o 14:05", "godz. 14:05", "saat 14:05", "u 14:05", "в 14:05",
+// "о 14:05".
+constexpr std::array<std::string_view, 22> kTimeWords = {
+    "at",  "in",    "a", "as",   "la",   "las", "alle", "ore", "um", "om", "kl",
+    "klo", "kello", "o", "godz", "saat", "v",   "u",    "в",   "во", "у",  "о"};
+// After the time: "14:05 Uhr", "14:05 ч.", "14:05h".
+constexpr std::array<std::string_view, 3> kClockWords = {"uhr", "ч", "h"};
+
+bool is_one_of(std::string_view w, const auto& words) {
+    return !w.empty() && std::find(words.begin(), words.end(), w) != words.end();
+}
+
+// Latin letters of U+00C0..U+017F without their accents, lower case (an ASCII letter for each
+// code point; '\0': not a letter, × and ÷).
+constexpr std::string_view kLatinFold =
+    "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"
+    "aaaaaaaceeeeiiiidnooooo\0ouuuuyty"
+    "aaaaaaccccccccdd"
+    "ddeeeeeeeeeegggg"
+    "gggghhhhiiiiiiii"
+    "iiiijjkkklllllll"
+    "lllnnnnnnnnnoooo"
+    "oooorrrrrrssssss"
+    "ssttttttuuuuuuuu"
+    "uuuuwwyyyzzzzzzs"sv;
+static_assert(kLatinFold.size() == 0x180 - 0xC0);
 // ASCII only, as the "C" locale feedd runs in has it, without a locale lookup per character: a
 // scraped title is tried as a date from each of its last eight words.
 char lower(char c) {
@@ -48,10 +222,40 @@ class Cursor {
     bool done() const { return i_ == s_.size(); }
     char peek() const { return done() ? '\0' : s_[i_]; }
 
+    // Spaces, tabs, and the no-break spaces French dates put between their parts (U+00A0,
+    // U+202F).
     bool spaces() {
         const auto start = i_;
-        while (!done() && (s_[i_] == ' ' || s_[i_] == '\t')) ++i_;
+        while (!done()) {
+            if (s_[i_] == ' ' || s_[i_] == '\t') {
+                ++i_;
+            } else if (s_.substr(i_).starts_with("\xC2\xA0")) {
+                i_ += 2;
+            } else if (s_.substr(i_).starts_with("\xE2\x80\xAF")) {
+                i_ += 3;
+            } else {
+                break;
+            }
+        }
         return i_ > start;
+    }
+    // One of " - ", " – ", " — ", " | ", " · " between a date and its time; nothing consumed
+    // otherwise.
+    bool dash() {
+        Cursor c = *this;
+        if (!c.spaces()) return false;
+        bool found = false;
+        for (std::string_view d :
+             {"-"sv, "|"sv, "\xE2\x80\x93"sv, "\xE2\x80\x94"sv, "\xC2\xB7"sv}) {
+            if (c.s_.substr(c.i_).starts_with(d)) {
+                c.i_ += d.size();
+                found = true;
+                break;
+            }
+        }
+        if (!found || !c.spaces()) return false;
+        *this = c;
+        return true;
     }
     bool lit(char c) {
         if (peek() != c) return false;
@@ -97,18 +301,72 @@ class Cursor {
         i_ += w.size();
         return true;
     }
-    // "Apr", "April", "apr." is left to the caller's separator; "Sept" is accepted too.
-    std::optional<int> month() {
-        char buf[9];
-        const auto w = short_word(buf, 3);
-        if (w.empty()) return std::nullopt;
-        for (std::size_t m = 0; m < kMonths.size(); ++m) {
-            if (w == kMonths[m] || w == kMonths[m].substr(0, 3) || (m == 8 && w == "sept")) {
-                i_ += w.size();
-                return static_cast<int>(m) + 1;
+    // The word here (letters of the Latin and Cyrillic scripts) as the tables of this file
+    // write words: Latin letters in lower case without their accents, Cyrillic ones in lower
+    // case. Empty when it has more than kMaxWordLetters letters. `bytes` is its length in the
+    // text. Hand-written rather than ICU's case folding: month names need only these two small
+    // blocks of code points, whose simple case mapping is an offset (Cyrillic) or a table
+    // (Latin), and this runs on every word a title is tried from.
+    static constexpr std::size_t kMaxWordLetters = 12;
+    using WordBuffer = char[2 * kMaxWordLetters];
+    std::string_view fold_word(WordBuffer& buf, std::size_t& bytes) const {
+        std::size_t n = 0, j = i_, letters = 0;
+        while (j < s_.size()) {
+            const auto c = static_cast<unsigned char>(s_[j]);
+            char out[2];
+            std::size_t out_n = 0, len = 1;
+            if (is_alpha(static_cast<char>(c))) {
+                out[out_n++] = lower(static_cast<char>(c));
+            } else if (c >= 0xC2 && c <= 0xDF && j + 1 < s_.size() &&
+                       (static_cast<unsigned char>(s_[j + 1]) & 0xC0) == 0x80) {
+                len = 2;
+                unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s_[j + 1]) & 0x3Fu);
+                if (cp >= 0xC0 && cp < 0x180) {
+                    const char base = kLatinFold[cp - 0xC0];
+                    if (base == '\0') break;
+                    out[out_n++] = base;
+                } else if (cp >= 0x218 && cp <= 0x21B) {  // Romanian ș, ț
+                    out[out_n++] = cp < 0x21A ? 's' : 't';
+                } else if (cp >= 0x400 && cp <= 0x4FF) {
+                    if (cp < 0x410)
+                        cp += 0x50;  // Ѐ..Џ → ѐ..џ
+                    else if (cp < 0x430)
+                        cp += 0x20;  // А..Я → а..я
+                    out[out_n++] = static_cast<char>(0xC0 | (cp >> 6));
+                    out[out_n++] = static_cast<char>(0x80 | (cp & 0x3F));
+                } else {
+                    break;
+                }
+            } else {
+                break;
             }
+            if (++letters > kMaxWordLetters) return {};
+            for (std::size_t k = 0; k < out_n; ++k) buf[n++] = out[k];
+            j += len;
         }
-        return std::nullopt;
+        bytes = j - i_;
+        return {buf, n};
+    }
+    // The folded word here when it is one of `words`; consumed.
+    bool folded_keyword(const auto& words) {
+        WordBuffer buf;
+        std::size_t bytes = 0;
+        if (!is_one_of(fold_word(buf, bytes), words)) return false;
+        i_ += bytes;
+        return true;
+    }
+    // A month name of kMonthNames (a following abbreviation dot is left to the caller).
+    // `english`: an English name, after which a 2-digit year may come.
+    std::optional<int> month(bool* english = nullptr) {
+        WordBuffer buf;
+        std::size_t bytes = 0;
+        const auto w = fold_word(buf, bytes);
+        if (w.size() < 2) return std::nullopt;
+        const MonthEntry* m = find_month(w);
+        if (!m) return std::nullopt;
+        i_ += bytes;
+        if (english) *english = m->english;
+        return m->month;
     }
     bool day_name() {
         char buf[9];
@@ -129,10 +387,22 @@ class Cursor {
 };
 
 // "HH:MM[:SS[.fraction]][ am|pm]"
-bool parse_time(Cursor& c, DateFields& f) {
+// With `hours_h`, also "14h05" and "14h" (French, Portuguese).
+bool parse_time(Cursor& c, DateFields& f, bool hours_h = false) {
     Cursor save = c;
     const auto h = c.number(1, 2);
-    if (!h || !c.lit(':')) return (c = save), false;
+    if (!h) return false;
+    if (hours_h && (c.peek() == 'h' || c.peek() == 'H')) {
+        c.skip(1);
+        const auto m = c.number(2, 2);
+        if (!m && (is_digit(c.peek()) || is_alpha(c.peek()))) return (c = save), false;
+        f.hour = *h;
+        f.minute = m.value_or(0);
+        f.second = 0;
+        f.has_time = true;
+        return true;
+    }
+    if (!c.lit(':')) return (c = save), false;
     const auto m = c.number(2, 2);
     if (!m) return (c = save), false;
     f.hour = *h;
@@ -218,19 +488,37 @@ bool parse_zone(Cursor& c, DateFields& f) {
     return false;
 }
 
-// Optional "[sep] time [zone]" after a date, then the end of the text. The separator is one of
-// spaces, a comma, or "in"/"at" ("5 Apr in 12:20", "April 5, 2021 at 9:00").
+// Optional "[sep] time [zone]" after a date, then the end of the text. The separator is spaces,
+// a comma, a dash or bar between spaces, each optionally followed by a word or two of
+// kTimeWords ("5 Apr in 12:20", "April 5, 2021 at 9:00", "3 de marzo de 2020 a las 14:05",
+// "le 3 mars 2020 à 14h05"). The time may be followed by "Uhr", "ч." or "h".
 bool parse_tail(Cursor c, DateFields& f) {
+    Cursor dashed = c;
     const bool had_space = c.spaces();
     if (c.done()) return true;
-    if (c.lit(',')) {
+    if (dashed.dash()) {
+        c = dashed;
+    } else if (c.lit(',')) {
         c.spaces();
-    } else if (had_space && (c.keyword("in") || c.keyword("at"))) {
-        if (!c.spaces()) return false;
     } else if (!had_space) {
         return false;
     }
-    if (!parse_time(c, f)) return false;
+    for (int words = 0; words < 2; ++words) {
+        Cursor w = c;
+        if (!w.folded_keyword(kTimeWords)) break;
+        w.lit('.');  // "kl. 14:05", "godz. 14:05"
+        if (!w.spaces()) break;
+        c = w;
+    }
+    if (!parse_time(c, f, /*hours_h=*/true)) return false;
+    {
+        Cursor w = c;
+        w.spaces();
+        if (w.folded_keyword(kClockWords)) {
+            w.lit('.');
+            c = w;
+        }
+    }
     c.spaces();
     if (!c.done() && !parse_zone(c, f)) return false;
     c.spaces();
@@ -274,18 +562,40 @@ std::optional<DateFields> parse_iso(Cursor c) {
     return c.done() ? std::optional(f) : std::nullopt;
 }
 
+// "5th", "1st", "1er" (French), "1º" (Spanish, Portuguese).
 void skip_ordinal(Cursor& c) {
     const auto w = c.word();
-    if (w == "st" || w == "nd" || w == "rd" || w == "th") c.skip(2);
+    if (w == "st" || w == "nd" || w == "rd" || w == "th" || w == "er") {
+        c.skip(2);
+    } else if (w.empty()) {
+        for (std::string_view mark : {"\xC2\xBA"sv, "\xC2\xB0"sv}) {
+            Cursor m = c;
+            if (m.lit(mark[0]) && m.lit(mark[1])) {
+                c = m;
+                break;
+            }
+        }
+    }
 }
 
-// A year after a month: 4 digits, or 2 (RFC 822) — but not the hour of a following time.
-bool parse_year(Cursor& c, DateFields& f) {
+// A year after a month: 4 digits, or 2 (RFC 822, after an English month name) — but not the
+// hour of a following time. Then what some languages write after it: "2021 г.", "2021 roku",
+// "2021." (Serbian, Croatian).
+bool parse_year(Cursor& c, DateFields& f, bool two_digits) {
     Cursor save = c;
     int digits = 0;
     const auto y = c.number(2, 4, &digits);
-    if (!y || digits == 3 || c.peek() == ':') return (c = save), false;
+    if (!y || digits == 3 || (digits == 2 && !two_digits) || c.peek() == ':')
+        return (c = save), false;
     f.year = expand_year(*y, digits);
+    Cursor after = c;
+    if (after.lit('.') && !is_digit(after.peek()) && !is_alpha(after.peek()))
+        c = after;  // "5. april 2021."
+    after = c;
+    if (after.spaces() && after.folded_keyword(kYearWords)) {
+        after.lit('.');
+        c = after;
+    }
     return true;
 }
 
@@ -302,34 +612,51 @@ void skip_day_name(Cursor& c) {
     c.spaces();
 }
 
-// "5 Apr 2021", "Mon, 05 Apr 2021 12:20:00 +0000", "09.Jan.2026", "5 Apr in 12:20", "5th April"
+// "le 3 mars", "am 5. April": a kLeadWords word followed by spaces and a digit.
+void skip_lead_word(Cursor& c) {
+    Cursor w = c;
+    if (w.folded_keyword(kLeadWords) && w.spaces() && is_digit(w.peek())) c = w;
+}
+
+// "de", "del", "of" between spaces ("21 de dezembro de 2018", "5th of April").
+void skip_link_word(Cursor& c) {
+    Cursor w = c;
+    if (w.folded_keyword(kLinkWords) && w.spaces()) c = w;
+}
+
+// "5 Apr 2021", "Mon, 05 Apr 2021 12:20:00 +0000", "09.Jan.2026", "5 Apr in 12:20", "5th April",
+// "5. April 2021", "5 апреля 2021 г.", "21 de dezembro de 2018 às 14h05", "le 3 mars 2020 à 14h05"
 std::optional<DateFields> parse_day_first(Cursor c) {
     DateFields f;
     skip_day_name(c);
+    skip_lead_word(c);
     const auto d = c.number(1, 2);
     if (!d) return std::nullopt;
     f.day = *d;
     skip_ordinal(c);
-    const char sep = c.peek();
+    char sep = c.peek();
     if (sep == '.' || sep == '-') {
         c.skip(1);
+        if (sep == '.' && c.spaces()) sep = ' ';  // "5. April 2021"
     } else {
         c.spaces();
-        if (c.keyword("of")) c.spaces();  // "5th of April"
+        skip_link_word(c);
     }
-    const auto m = c.month();
+    bool english = false;
+    const auto m = c.month(&english);
     if (!m) return std::nullopt;
     f.month = *m;
     if (sep == '.' || sep == '-') {
         if (!c.lit(sep)) return std::nullopt;
-        if (!parse_year(c, f)) return std::nullopt;
+        if (!parse_year(c, f, english)) return std::nullopt;
     } else {
         c.lit('.');  // "5 Apr. 2021"
         Cursor y = c;
         y.spaces();
         if (y.lit(',')) y.spaces();
+        skip_link_word(y);
         // Without a year, a comma stays for parse_tail: "5 Apr, 12:20".
-        if (parse_year(y, f)) c = y;
+        if (parse_year(y, f, english)) c = y;
     }
     if (!parse_tail(c, f)) return std::nullopt;
     return f;
@@ -339,7 +666,8 @@ std::optional<DateFields> parse_day_first(Cursor c) {
 std::optional<DateFields> parse_month_first(Cursor c) {
     DateFields f;
     skip_day_name(c);
-    const auto m = c.month();
+    bool english = false;
+    const auto m = c.month(&english);
     if (!m) return std::nullopt;
     f.month = *m;
     c.lit('.');
@@ -351,7 +679,26 @@ std::optional<DateFields> parse_month_first(Cursor c) {
     Cursor y = c;
     y.lit(',');
     y.spaces();
-    if (parse_year(y, f)) c = y;
+    if (parse_year(y, f, english)) c = y;
+    if (!parse_tail(c, f)) return std::nullopt;
+    return f;
+}
+
+// "2021. április 5.", "2021. ápr. 5. 14:05" (Hungarian: year, month, day)
+std::optional<DateFields> parse_year_first(Cursor c) {
+    DateFields f;
+    const auto y = c.number(4, 4);
+    if (!y || !c.lit('.') || !c.spaces()) return std::nullopt;
+    const auto m = c.month();
+    if (!m) return std::nullopt;
+    c.lit('.');
+    if (!c.spaces()) return std::nullopt;
+    const auto d = c.number(1, 2);
+    if (!d) return std::nullopt;
+    c.lit('.');
+    f.year = *y;
+    f.month = *m;
+    f.day = *d;
     if (!parse_tail(c, f)) return std::nullopt;
     return f;
 }
@@ -407,14 +754,50 @@ std::optional<DateFields> parse_date_fields(std::string_view text) {
     // (a scraped title is tried word by word from its end), and this check alone turns them away
     // instead of each of the four parsers below.
     if (!is_digit(text.front())) {
-        Cursor day = c;
-        Cursor month = c;
-        if (!day.day_name() && !month.month()) return std::nullopt;
+        // The first word, folded once for the three tables it may be in.
+        Cursor::WordBuffer buf;
+        std::size_t bytes = 0;
+        const auto w = c.fold_word(buf, bytes);
+        const bool day = w.size() >= 3 && std::any_of(kDays.begin(), kDays.end(), [&](auto d) {
+                             return w == d || w == d.substr(0, 3);
+                         });
+        if (!day && (w.size() < 2 || !find_month(w)) && !is_one_of(w, kLeadWords))
+            return std::nullopt;
     }
     if (auto f = parse_iso(c)) return f;
     if (auto f = parse_numeric_dotted(c)) return f;
+    if (auto f = parse_year_first(c)) return f;
     if (auto f = parse_day_first(c)) return f;
     if (auto f = parse_month_first(c)) return f;
+    return std::nullopt;
+}
+
+std::optional<std::string_view> find_date(std::string_view text) {
+    constexpr std::size_t kMaxWords = 64, kMaxDateWords = 10;
+    struct Word {
+        std::size_t begin, end;
+    };
+    std::vector<Word> words;
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    for (std::size_t i = 0; i < text.size() && words.size() < kMaxWords;) {
+        while (i < text.size() && space(text[i])) ++i;
+        const std::size_t begin = i;
+        while (i < text.size() && !space(text[i])) ++i;
+        if (i > begin) words.push_back({begin, i});
+    }
+    for (std::size_t first = 0; first < words.size(); ++first) {
+        const std::size_t most = std::min(kMaxDateWords, words.size() - first);
+        for (std::size_t n = most; n >= 1; --n) {
+            auto candidate =
+                text.substr(words[first].begin, words[first + n - 1].end - words[first].begin);
+            while (!candidate.empty() &&
+                   std::string_view(",;:| \t\r\n").find(candidate.back()) != std::string_view::npos)
+                candidate.remove_suffix(1);
+            if (candidate.empty()) continue;
+            const auto fields = parse_date_fields(candidate);
+            if (fields && fields->year) return candidate;
+        }
+    }
     return std::nullopt;
 }
 

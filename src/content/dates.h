@@ -1,6 +1,8 @@
 // Dates as articles write them: RFC 3339/ISO 8601, RFC 822/1123, and the forms news sites print,
 // including ones without a year ("5 Apr in 12:20"), which take the latest year not after
-// `reference`.
+// `reference`, with month names in the languages of the Latin and Cyrillic scripts that
+// docs/content.md lists ("5 апреля 2021", "21 de dezembro de 2018", "le 3 mars 2020 à 14h05",
+// "5. April 2021", "2021. április 5.").
 #pragma once
 
 #include <chrono>

@@ -83,6 +83,7 @@ std::optional<ParsedBody> parse_html(std::string_view html, const MetadataSource
     out.html = std::move(text.html);
     out.derived_summary = std::move(text.first_paragraph);
     out.related_url = std::move(page.canonical);
+    out.title_site_suffix = std::move(page.title_site_suffix);
     out.reference = source.reference;
     return out;
 }

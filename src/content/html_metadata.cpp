@@ -6,6 +6,7 @@
 #include <array>
 #include <map>
 
+#include "content/date_fields.h"
 #include "content/dates.h"
 #include "content/text_clean.h"
 
@@ -264,12 +265,50 @@ const GumboNode* find_class(const GumboNode* root, std::string_view token) {
     return found;
 }
 
-// A dt-* property's value: its datetime, or value/title attribute, or its text.
+// A date as a page shows it to its readers ("Published 5 April 2021", "5 апреля 2021, 14:05"):
+// the date in the element's text, else the text (whose warning then says what it was).
+std::string visible_date(const GumboNode* n) {
+    std::string text = text_of(n, 300, 100);
+    if (const auto found = find_date(text)) return std::string(*found);
+    return text;
+}
+
+// A dt-* property's value: its datetime, or value/title attribute, or the date in its text.
 std::string dt_value(const GumboNode* n) {
     for (const char* a : {"datetime", "value", "title", "content"}) {
         if (const auto v = attr(n, a); !v.empty()) return std::string(v);
     }
-    return text_of(n, 200, 200);
+    return visible_date(n);
+}
+
+// Whether `token` holds `word` (lower case), in any case.
+bool contains_word(std::string_view token, std::string_view word) {
+    for (std::size_t i = 0; i + word.size() <= token.size(); ++i) {
+        std::size_t k = 0;
+        while (k < word.size() && (token[i + k] | 0x20) == word[k]) ++k;
+        if (k == word.size()) return true;
+    }
+    return false;
+}
+
+// Whether the element's class or id says it holds the page's date or byline ("date",
+// "post-date", "published", "byline", "posted-on", "timestamp"), not its last update. Looked at
+// for every element, so without copying the attribute.
+bool is_dateline(const GumboNode* n) {
+    for (const char* name : {"class", "id"}) {
+        const std::string_view value = attr(n, name);
+        std::size_t i = 0;
+        while (i < value.size()) {
+            const auto end = std::min(value.find_first_of(" \t\n\r\f", i), value.size());
+            const std::string_view token = value.substr(i, end - i);
+            i = end + 1;
+            if (contains_word(token, "update") || contains_word(token, "modif")) continue;
+            for (std::string_view word : {"date", "byline", "publish", "posted", "timestamp"}) {
+                if (contains_word(token, word)) return true;
+            }
+        }
+    }
+    return false;
 }
 
 void read_hentry(const GumboNode* entry, Found& found, PageMetadata& out) {
@@ -363,6 +402,26 @@ std::string title_without_site(std::string_view title, std::string_view site_nam
     return std::string(title);
 }
 
+std::string site_suffix_candidate(std::string_view title) {
+    static constexpr std::array<std::string_view, 6> kSeparators = {
+        " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " \xC2\xB7 ", " :: "};
+    std::size_t at = std::string_view::npos;
+    for (const auto sep : kSeparators) {
+        const auto found = title.rfind(sep);
+        if (found != std::string_view::npos && (at == std::string_view::npos || found > at))
+            at = found;
+    }
+    if (at == std::string_view::npos || trim(title.substr(0, at)).empty()) return {};
+    const std::string_view suffix = title.substr(at);
+    std::size_t sep_end = 1;  // past the separator: its first space, then to the next space
+    while (sep_end < suffix.size() && suffix[sep_end] != ' ') ++sep_end;
+    const std::string_view name = trim(suffix.substr(sep_end));
+    if (name.empty() || name.size() > 60) return {};
+    const auto words = 1 + std::count(name.begin(), name.end(), ' ');
+    if (words > 6) return {};
+    return std::string(suffix);
+}
+
 PageMetadata read_page_metadata(const GumboNode* root, const MetadataSource& source,
                                 std::vector<Problem>& problems) {
     PageMetadata out;
@@ -372,6 +431,10 @@ PageMetadata read_page_metadata(const GumboNode* root, const MetadataSource& sou
     std::string title_text, html_lang, canonical, ld_site, byline;
     const GumboNode* hentry = nullptr;
     std::string first_time;  // the first <time datetime> inside an <article>, h-entry or <main>
+    std::string time_text;   // the date in the first such <time> without datetime
+    // The date in the text of the first dateline (is_dateline) that has one: inside an
+    // <article>, h-entry or <main>, and anywhere.
+    std::string marked_dateline, any_dateline;
     std::vector<const GumboNode*> marked;  // open <article>/<main>/h-entry ancestors, by depth
     walk(
         root,
@@ -408,8 +471,14 @@ PageMetadata read_page_metadata(const GumboNode* root, const MetadataSource& sou
                     if (out.h1.empty()) out.h1 = text_of(n, 1000, 1000);
                     break;
                 case GUMBO_TAG_TIME:
-                    if (first_time.empty() && !marked.empty()) {
-                        if (auto v = attr(n, "datetime"); !v.empty()) first_time = v;
+                    if (!marked.empty()) {
+                        if (auto v = attr(n, "datetime"); !v.empty()) {
+                            if (first_time.empty()) first_time = v;
+                        } else if (time_text.empty()) {
+                            // "3 hours ago" is no date, and not worth a warning.
+                            const std::string text = text_of(n, 300, 100);
+                            if (const auto found = find_date(text)) time_text = *found;
+                        }
                     }
                     break;
                 case GUMBO_TAG_ARTICLE:
@@ -435,6 +504,14 @@ PageMetadata read_page_metadata(const GumboNode* root, const MetadataSource& sou
             }
             if (byline.empty() && lowered(attr(n, "rel")) == "author")
                 byline = text_of(n, 200, 200);
+            if (marked_dateline.empty() && (!marked.empty() || any_dateline.empty()) &&
+                is_dateline(n)) {
+                const std::string text = text_of(n, 300, 100);
+                if (const auto found = find_date(text)) {
+                    if (!marked.empty()) marked_dateline = *found;
+                    if (any_dateline.empty()) any_dateline = *found;
+                }
+            }
             return true;
         },
         [&](const GumboNode* n) {
@@ -460,6 +537,9 @@ PageMetadata read_page_metadata(const GumboNode* root, const MetadataSource& sou
     if (hentry) read_hentry(hentry, found, out);
     read_metas(kLaterMetaNames);
     add(found.date, first_time, "<time datetime>");
+    add(found.date, time_text, "<time>");
+    add(found.date, marked_dateline, "dateline");
+    if (any_dateline != marked_dateline) add(found.date, any_dateline, "dateline");
     add(found.author, byline, "rel=author");
     add(found.lang, html_lang, "<html lang>");
     add(found.site_name, ld_site, "JSON-LD WebSite");
@@ -471,7 +551,9 @@ PageMetadata read_page_metadata(const GumboNode* root, const MetadataSource& sou
     if (!found.title.empty()) {
         out.meta.title = title_without_site(found.title.front().value, out.site_name, out.h1);
     } else if (!title_text.empty()) {
-        out.meta.title = title_without_site(collapse_spaces(title_text), out.site_name, out.h1);
+        const std::string whole = collapse_spaces(title_text);
+        out.meta.title = title_without_site(whole, out.site_name, out.h1);
+        if (*out.meta.title == whole) out.title_site_suffix = site_suffix_candidate(whole);
     } else if (!out.h1.empty()) {
         out.meta.title = out.h1;
     }
@@ -479,6 +561,11 @@ PageMetadata read_page_metadata(const GumboNode* root, const MetadataSource& sou
         for (const auto& c : list) {
             const auto when = parse_date(c.value, source.timezone, source.reference);
             if (when) return *when;
+            // A value with words around its date ("Published: 5 April 2021").
+            if (const auto inner = find_date(c.value); inner && inner->size() < c.value.size()) {
+                const auto again = parse_date(*inner, source.timezone, source.reference);
+                if (again) return *again;
+            }
             problems.push_back({std::string(source.path), 0,
                                 "date '" + c.value + "' of " + c.from + " not understood (" +
                                     when.error() + "); ignored",

@@ -86,13 +86,14 @@ std::optional<Metadata> parse_metadata_with_libyaml(std::string_view yaml,
 
 // What a body parser found besides the metadata.
 struct ParsedBody {
-    Metadata meta;                // from front matter (Markdown) or the title line (text)
-    std::string html;             // the body (without heading_html)
-    std::string heading_html;     // a leading level-1 heading; dropped when it became the title
-    std::string derived_title;    // first heading (Markdown); empty when none
-    std::string derived_summary;  // first paragraph, plain, already shortened
-    Seconds reference{};          // for yearless dates in a sidecar: footer date or mtime
-    std::string related_url;      // a web page's canonical URL (rel=canonical, og:url)
+    Metadata meta;                  // from front matter (Markdown) or the title line (text)
+    std::string html;               // the body (without heading_html)
+    std::string heading_html;       // a leading level-1 heading; dropped when it became the title
+    std::string derived_title;      // first heading (Markdown); empty when none
+    std::string derived_summary;    // first paragraph, plain, already shortened
+    Seconds reference{};            // for yearless dates in a sidecar: footer date or mtime
+    std::string related_url;        // a web page's canonical URL (rel=canonical, og:url)
+    std::string title_site_suffix;  // Article::title_site_suffix of a web page's <title>
 };
 
 // Summary length when it is taken from the body.

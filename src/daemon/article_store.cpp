@@ -33,13 +33,43 @@ std::shared_ptr<const Article> held(Article article) {
     return std::make_shared<const Article>(std::move(article));
 }
 
+std::string folder_of(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return std::string(slash == std::string_view::npos ? std::string_view{}
+                                                       : path.substr(0, slash));
+}
+
+bool same_site_suffix(const std::shared_ptr<const Article>& a,
+                      const std::shared_ptr<const Article>& b) {
+    return a && b && !a->title_site_suffix.empty() && a->title_site_suffix == b->title_site_suffix;
+}
+
 }  // namespace
 
 ArticleStore::ArticleStore(ContentConfig content) : content_(std::move(content)) {}
 
-// Every change of entries_ goes through put and erase, which keep the planner and the problem
-// count in step.
+// Every change of entries_ goes through put and erase, which keep the planner, the problem
+// count and the site suffixes in step.
 void ArticleStore::put(const std::string& path, Entry entry) {
+    // The version it replaces leaves first. A new version with the same site suffix keeps its
+    // place in the count (the folder's other pages keep their titles).
+    bool replaced = false, same_suffix = false;
+    if (!entries_.empty() && !(entries_.rbegin()->first < path)) {
+        if (const auto old = entries_.find(path); old != entries_.end()) {
+            same_suffix = same_site_suffix(old->second.article, entry.article);
+            erase(old, /*gone=*/false, /*uncount=*/!same_suffix);
+            replaced = true;
+        }
+    }
+    if (same_suffix) {
+        const auto& paths = site_suffixes_[{folder_of(path), entry.article->title_site_suffix}];
+        const bool removed = paths.size() >= 2;
+        if (entry.article->site_suffix_removed != removed)
+            entry.article =
+                std::make_shared<const Article>(with_site_suffix(*entry.article, removed));
+    } else if (entry.article && !entry.article->title_site_suffix.empty()) {
+        entry.article = count_site_suffix(path, std::move(entry.article));
+    }
     problem_count_ += entry.problems.size();
     if (planner_ && entry.article) planner_->add(entry.article.get());
     // A first scan puts paths in order: after the last one, with no search of 100k keys. Renames
@@ -49,18 +79,53 @@ void ArticleStore::put(const std::string& path, Entry entry) {
         entries_.emplace_hint(entries_.end(), path, std::move(entry));
         return;
     }
-    auto at = entries_.lower_bound(path);
-    if (at != entries_.end() && at->first == path) {
-        at = erase(at, /*gone=*/false);
-    } else if (!gone_.empty() && entry.article) {
-        arrived_.push_back(path);
-    }
+    const auto at = entries_.lower_bound(path);
+    if (!replaced && !gone_.empty() && entry.article) arrived_.push_back(path);
     entries_.emplace_hint(at, path, std::move(entry));
 }
 
-ArticleStore::Entries::iterator ArticleStore::erase(Entries::iterator it, bool gone) {
+std::shared_ptr<const Article> ArticleStore::count_site_suffix(
+    const std::string& path, std::shared_ptr<const Article> article) {
+    auto& paths = site_suffixes_[{folder_of(path), article->title_site_suffix}];
+    paths.insert(path);
+    if (paths.size() < 2) return article;
+    if (paths.size() == 2) {
+        for (const auto& other : paths) {
+            if (other != path) set_site_suffix(other, true);
+        }
+    }
+    if (article->site_suffix_removed) return article;
+    return std::make_shared<const Article>(with_site_suffix(*article, true));
+}
+
+void ArticleStore::uncount_site_suffix(const std::string& path, const Article& article) {
+    const auto found = site_suffixes_.find({folder_of(path), article.title_site_suffix});
+    if (found == site_suffixes_.end()) return;
+    found->second.erase(path);
+    if (found->second.size() == 1) {
+        set_site_suffix(*found->second.begin(), false);
+    } else if (found->second.empty()) {
+        site_suffixes_.erase(found);
+    }
+}
+
+void ArticleStore::set_site_suffix(const std::string& path, bool removed) {
+    const auto found = entries_.find(path);
+    if (found == entries_.end() || !found->second.article ||
+        found->second.article->site_suffix_removed == removed)
+        return;
+    auto changed =
+        std::make_shared<const Article>(with_site_suffix(*found->second.article, removed));
+    if (planner_) planner_->remove(found->second.article.get());
+    found->second.article = std::move(changed);
+    if (planner_) planner_->add(found->second.article.get());
+}
+
+ArticleStore::Entries::iterator ArticleStore::erase(Entries::iterator it, bool gone, bool uncount) {
     problem_count_ -= it->second.problems.size();
     if (planner_ && it->second.article) planner_->remove(it->second.article.get());
+    if (uncount && it->second.article && !it->second.article->title_site_suffix.empty())
+        uncount_site_suffix(it->first, *it->second.article);
     if (gone && it->second.article) {
         gone_.push_back({identity_fingerprint(*it->second.article), it->second.article});
         if (gone_.size() > kRecentlyGone) gone_.pop_front();
@@ -94,7 +159,8 @@ std::vector<std::string> ArticleStore::keep_identities(
         // first, comparing fingerprints kept since it left, then what they stand for.
         auto match = std::find_if(gone_.rbegin(), gone_.rend(), [&](const Gone& gone) {
             return gone.article && gone.fingerprint == fingerprint &&
-                   gone.article->title == arrived.title && gone.article->date == arrived.date;
+                   title_as_read(*gone.article) == title_as_read(arrived) &&
+                   gone.article->date == arrived.date;
         });
         if (match == gone_.rend()) continue;
         std::shared_ptr<const Article> old = std::exchange(match->article, nullptr);
@@ -340,6 +406,12 @@ std::vector<const Article*> ArticleStore::with_bodies(const std::vector<const Ar
             !(cached->second.version == found->second.version)) {
             out.push_back(article);
             continue;
+        }
+        // The title the folder's site suffix count gives it now (its body was read before).
+        const Article& held_now = *found->second.article;
+        if (cached->second.article->site_suffix_removed != held_now.site_suffix_removed) {
+            cached->second.article = std::make_shared<const Article>(
+                with_site_suffix(*cached->second.article, held_now.site_suffix_removed));
         }
         out.push_back(cached->second.article.get());
         kept.insert(bodies_.extract(cached));

@@ -3,6 +3,10 @@
 // Every article is held as metadata only (no body HTML); full bodies are read for, and kept for,
 // just the articles the subscription feeds show (the main feed and every tag, section and author
 // feed), so memory grows with the number of feeds, not with the size of the site.
+// Web pages whose <title>s end with the same site name (Article::title_site_suffix, " | The
+// Ledger") in two or more pages of one folder lose it here, where the folder is known: counted
+// per folder as pages come and go, so one page's change re-reads no other file, and only when
+// the count crosses two do the folder's other pages with that ending get a new title.
 // Not thread-safe: the daemon touches a store from its build thread only.
 #pragma once
 
@@ -11,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,10 +110,20 @@ class ArticleStore {
     // Each outcome becomes its path's entry; its problems are reported in `update`.
     void put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& update);
     void put(const std::string& path, Entry entry);
-    // `gone`: the article left the site (not replaced by a newer read of its file).
-    Entries::iterator erase(Entries::iterator it, bool gone = true);
+    // `gone`: the article left the site (not replaced by a newer read of its file). `uncount`:
+    // its site suffix leaves its folder's count.
+    Entries::iterator erase(Entries::iterator it, bool gone = true, bool uncount = true);
     // The article as the ledger has it.
     std::shared_ptr<Article> with_ledger_id(std::shared_ptr<Article> article) const;
+    // Counts the site suffix of the article about to be put at `path` in its folder and returns
+    // the article with it removed when the folder has two or more pages ending with it (the
+    // page that makes two removes it from the other page too).
+    std::shared_ptr<const Article> count_site_suffix(const std::string& path,
+                                                     std::shared_ptr<const Article> article);
+    // The article at `path` leaves its folder's count; the page left alone gets its suffix back.
+    void uncount_site_suffix(const std::string& path, const Article& article);
+    // The held article at `path` with its site suffix removed or kept (the planner follows).
+    void set_site_suffix(const std::string& path, bool removed);
 
     ContentConfig content_;
     Entries entries_;
@@ -125,6 +140,8 @@ class ArticleStore {
         std::shared_ptr<const Article> article;  // null once another file took its id
     };
     std::deque<Gone> gone_;  // articles that left, newest last
+    // (folder, title_site_suffix) → the paths of the pages in that folder whose title ends with it.
+    std::map<std::pair<std::string, std::string>, std::set<std::string>> site_suffixes_;
 };
 
 }  // namespace feedd

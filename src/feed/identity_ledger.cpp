@@ -142,7 +142,7 @@ std::string format_ledger(const IdentityLedger& ledger) {
 
 std::uint64_t identity_fingerprint(const Article& article) {
     Hasher hasher;
-    hasher.field(article.title);
+    hasher.field(title_as_read(article));  // not what its folder's other pages make of it
     hasher.number(static_cast<std::uint64_t>(article.date.time_since_epoch().count()));
     return hasher.value();
 }

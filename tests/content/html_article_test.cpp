@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "content/charset.h"
+#include "content/date_fields.h"
 #include "content/html_dom.h"
 #include "content/html_metadata.h"
 #include "content/test_util.h"
@@ -325,6 +326,119 @@ TEST(HtmlDom, LimitNestingLeavesOrdinaryPagesAlone) {
     EXPECT_EQ(html::limit_nesting("<div><div><div>x</div></div></div>", 2, dropped),
               "<div><div>x</div></div></div>");
     EXPECT_EQ(dropped, 1u);
+}
+
+// Dates a page shows its readers, in its language (docs/content.md, "Dates"): read with the
+// date reader of every article, in content.timezone (Lisbon: UTC+1 in summer, UTC in winter).
+std::string page_date(const std::string& body, const std::string& head = {}) {
+    const auto out = parse("news/page.html",
+                           "<!doctype html><html><head><title>A ferry for the island</title>" +
+                               head + "</head><body>" + body + "</body></html>",
+                           lisbon());
+    if (!out.article) return "no article";
+    if (out.article->date_source != DateSource::metadata) return "no date";
+    return iso(out.article->date);
+}
+
+const std::string kStory =
+    "<p>The council voted on Tuesday to run a ferry to the island twice a day, starting in the "
+    "spring, after three years of petitions from the people who live there.</p>";
+
+TEST(HtmlDates, TimeWithoutDatetimeIsReadInThePagesLanguage) {
+    EXPECT_EQ(page_date("<article><h1>Паром</h1><time>5 апреля 2021, 14:05</time>" + kStory +
+                        "</article>"),
+              "2021-04-05T13:05:00Z");
+    EXPECT_EQ(
+        page_date("<article><time>Publié le 3 mars 2020 à 14h05</time>" + kStory + "</article>"),
+        "2020-03-03T14:05:00Z");
+    // A <time> that holds no date is no date, and no warning either.
+    const auto out =
+        parse("news/page.html",
+              "<html><body><article><time>3 hours ago</time>" + kStory + "</article></body></html>",
+              lisbon());
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->date_source, DateSource::mtime);
+    EXPECT_FALSE(find_problem(out.problems, "of <time>"));
+    EXPECT_TRUE(find_problem(out.problems, "no date found"));
+}
+
+TEST(HtmlDates, BylineDateIsRead) {
+    EXPECT_EQ(page_date("<article><p class=\"byline\">Por Ana Silva, 21 de dezembro de 2018 às "
+                        "14h05</p>" +
+                        kStory + "</article>"),
+              "2018-12-21T14:05:00Z");
+    EXPECT_EQ(page_date("<main><div class=\"post-meta entry-date\">Opublikowano: 5 kwietnia 2021 "
+                        "r., godz. 9:30</div>" +
+                        kStory + "</main>"),
+              "2021-04-05T08:30:00Z");
+    // Outside the article when the article has none.
+    EXPECT_EQ(page_date("<div id=\"dateline\">Berlin, 5. April 2021</div><article>" + kStory +
+                        "</article>"),
+              "2021-04-04T23:00:00Z");
+    // The article's own dateline before a list of other stories' dates that comes first.
+    EXPECT_EQ(page_date("<aside><span class=\"date\">1 May 2020</span></aside><article><span "
+                        "class=\"date\">2 June 2020</span>" +
+                        kStory + "</article>"),
+              "2020-06-01T23:00:00Z");
+    // "Updated" is not when it was published.
+    EXPECT_EQ(page_date("<article><p class=\"updated\">7 June 2020</p>" + kStory + "</article>"),
+              "no date");
+}
+
+TEST(HtmlDates, MachineReadableDatesOutrankVisibleOnes) {
+    EXPECT_EQ(page_date("<article><time datetime=\"2021-04-06T10:00:00Z\">5 апреля 2021</time>" +
+                            kStory + "</article>",
+                        "<meta property=\"article:published_time\" content=\"2021-04-07\">"),
+              "2021-04-06T23:00:00Z");
+    EXPECT_EQ(page_date("<article><p class=\"byline\">5 April 2021</p><time "
+                        "datetime=\"2021-04-06T10:00:00Z\">x</time>" +
+                        kStory + "</article>"),
+              "2021-04-06T10:00:00Z");
+}
+
+TEST(HtmlDates, MetaAndMicrodataDatesInWords) {
+    EXPECT_EQ(page_date("<article>" + kStory + "</article>",
+                        "<meta name=\"date\" content=\"3 marzo 2020, 14:05\">"),
+              "2020-03-03T14:05:00Z");
+    EXPECT_EQ(page_date("<article>" + kStory + "</article>",
+                        "<meta name=\"pubdate\" content=\"Publicado: 21 de dezembro de 2018\">"),
+              "2018-12-21T00:00:00Z");
+    EXPECT_EQ(page_date("<article><span itemprop=\"datePublished\">Veröffentlicht am 5. April "
+                        "2021</span>" +
+                        kStory + "</article>"),
+              "2021-04-04T23:00:00Z");
+    EXPECT_EQ(page_date("<div class=\"h-entry\"><span class=\"dt-published\">2021. április 5. "
+                        "14:05</span><div class=\"e-content\">" +
+                        kStory + "</div></div>"),
+              "2021-04-05T13:05:00Z");
+    // One that cannot be read is a warning naming its source; the next source is tried.
+    const auto out = parse("news/page.html",
+                           "<html><head><meta name=\"date\" content=\"le lendemain\"></head><body>"
+                           "<article><time>8 luglio 2019</time>" +
+                               kStory + "</article></body></html>",
+                           lisbon());
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(iso(out.article->date), "2019-07-07T23:00:00Z");
+    EXPECT_TRUE(find_problem(out.problems, "date 'le lendemain' of <meta date> not understood"));
+}
+
+TEST(FindDate, FindsTheFirstDateInRunningText) {
+    const auto found = [](std::string_view text) {
+        const auto d = find_date(text);
+        return d ? std::string(*d) : std::string("none");
+    };
+    EXPECT_EQ(found("Published 5 April 2021 at 14:05 by Jane Doe"), "5 April 2021 at 14:05");
+    EXPECT_EQ(found("Опубликовано: 5 апреля 2021, 14:05 — Москва"), "5 апреля 2021, 14:05");
+    EXPECT_EQ(found("Publié le 3 mars 2020 à 14h05, mis à jour le 4 mars"),
+              "le 3 mars 2020 à 14h05");
+    EXPECT_EQ(found("Jane Doe | 2021-04-05 | 3 min read"), "2021-04-05");
+    EXPECT_EQ(found("5 April, a spring day"), "none");  // no year: too weak in running text
+    EXPECT_EQ(found("3 hours ago"), "none");
+    EXPECT_EQ(found(""), "none");
+    // Only the first 64 words are looked at.
+    std::string far;
+    for (int i = 0; i < 70; ++i) far += "word ";
+    EXPECT_EQ(found(far + "5 April 2021"), "none");
 }
 
 TEST(HtmlTitle, SiteSuffixGoesOnlyWhenSomethingNamesTheSite) {

@@ -143,6 +143,34 @@ TEST(PlainText, TitleDateForms) {
     }
 }
 
+TEST(PlainText, TitleDatesInOtherLanguages) {
+    struct Case {
+        const char* line;
+        const char* title;
+        const char* date;
+    };
+    const Case cases[] = {
+        {"Паром до острова снова ходит 5 апреля в 12:20", "Паром до острова снова ходит",
+         "2025-04-05T12:20:00Z"},  // no year: the latest before the reference (2026-02-01)
+        {"Le conseil vote le budget | le 3 mars 2020 à 14h05", "Le conseil vote le budget",
+         "2020-03-03T14:05:00Z"},
+        {"Novo ferry para a ilha \xE2\x80\x94 21 de dezembro de 2018", "Novo ferry para a ilha",
+         "2018-12-21T00:00:00Z"},
+        {"Neue Fähre zur Insel, 5. April 2021", "Neue Fähre zur Insel", "2021-04-05T00:00:00Z"},
+        {"Nowy prom na wyspę 5 kwietnia 2021 r.", "Nowy prom na wyspę", "2021-04-05T00:00:00Z"},
+    };
+    for (const auto& c : cases) {
+        const auto out = parse("t.txt", std::string(c.line) + "\nBody.\n", {}, utc(2026, 2, 1));
+        ASSERT_TRUE(out.article) << c.line;
+        EXPECT_EQ(out.article->title, c.title) << c.line;
+        EXPECT_EQ(iso(out.article->date), c.date) << c.line;
+    }
+    // A headline word that is a month abbreviation elsewhere is no date without a year or time.
+    const auto out = parse("t.txt", "Top 5 set pieces of 2021\nBody.\n", {}, utc(2026, 2, 1, 8));
+    ASSERT_TRUE(out.article);
+    EXPECT_EQ(out.article->title, "Top 5 set pieces of 2021");
+}
+
 TEST(PlainText, NumbersInTitleAreNotDates) {
     const char* titles[] = {
         "Apollo 11 crew meets 2000 students",

@@ -15,17 +15,20 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::string md(const std::string& title, const std::string& date, const std::string& body = "Body text.") {
+std::string md(const std::string& title, const std::string& date,
+               const std::string& body = "Body text.") {
     return "---\ntitle: " + title + "\ndate: " + date + "\n---\n" + body + "\n";
 }
 
 class ArticleStoreTest : public ::testing::Test {
-protected:
+  protected:
     ArticleStoreTest() {
         content_.dir = dir_.path() / "content";
         fs::create_directories(content_.dir);
     }
-    void write(const std::string& rel, const std::string& text) { test::write_file(content_.dir / rel, text); }
+    void write(const std::string& rel, const std::string& text) {
+        test::write_file(content_.dir / rel, text);
+    }
     // A later mtime than anything written before, so the stamp surely changes.
     void rewrite(const std::string& rel, const std::string& text) {
         write(rel, text);
@@ -109,6 +112,70 @@ TEST_F(ArticleStoreTest, UpdatesFollowBundlesAssetFoldersAndSectionPages) {
     EXPECT_EQ(titles(store), (std::vector<std::string>{"Log", "Day", "More", "Notes", "Y"}));
 }
 
+// A saved web page whose <title> is `title` (and nothing else names the site).
+std::string page(const std::string& title, const std::string& date) {
+    return "<!doctype html><html><head><title>" + title + "</title><meta name=\"date\" content=\"" +
+           date + "\"></head><body><article><p>The council met on " + date +
+           " and talked about the ferry, the school roof, and the budget for next year.</p>"
+           "</article></body></html>";
+}
+
+TEST_F(ArticleStoreTest, SiteSuffixRepeatedAcrossAFolderIsRemoved) {
+    write("news/ferry.html", page("Ferry vote | The Ledger", "2024-01-01"));
+    write("blog/roof.html", page("Roof repairs | The Ledger", "2024-01-02"));
+    write("blog/part.html", page("Budget - Part two", "2024-01-03"));
+    ArticleStore store(content_);
+    store.rescan();
+    // Alone in their folders: kept (nothing says what the ending is).
+    EXPECT_EQ(titles(store),
+              (std::vector<std::string>{"Budget - Part two", "Roof repairs | The Ledger",
+                                        "Ferry vote | The Ledger"}));
+
+    // A second page of news/ with the same ending: both lose it, and no other file is read.
+    write("news/school.html", page("School roof | The Ledger", "2024-01-04"));
+    auto update = store.update({"news/school.html"});
+    EXPECT_EQ(update.read, 1u);
+    EXPECT_EQ(titles(store),
+              (std::vector<std::string>{"Budget - Part two", "Roof repairs | The Ledger",
+                                        "Ferry vote", "School roof"}));
+    // The feeds' full reads agree with the count.
+    for (const auto* a : store.with_bodies(store.articles())) {
+        if (a->path.starts_with("news/")) {
+            EXPECT_EQ(a->title.find('|'), std::string::npos) << a->title;
+        }
+    }
+
+    // An edit that keeps the ending keeps it removed; one that changes it leaves the other page
+    // alone with its ending, which it gets back.
+    rewrite("news/ferry.html", page("Ferry vote again | The Ledger", "2024-01-01"));
+    store.update({"news/ferry.html"});
+    EXPECT_EQ(titles(store)[2], "Ferry vote again");
+    EXPECT_EQ(titles(store)[3], "School roof");
+    rewrite("news/ferry.html", page("Ferry vote again", "2024-01-01"));
+    store.update({"news/ferry.html"});
+    EXPECT_EQ(titles(store)[2], "Ferry vote again");
+    EXPECT_EQ(titles(store)[3], "School roof | The Ledger");
+
+    // A page added later gets it removed, as the one already there; a deletion gives it back.
+    write("news/tide.html", page("Tide tables | The Ledger", "2024-01-05"));
+    store.update({"news/tide.html"});
+    EXPECT_EQ(titles(store)[3], "School roof");
+    EXPECT_EQ(titles(store)[4], "Tide tables");
+    fs::remove(content_.dir / "news/tide.html");
+    store.update({"news/tide.html"});
+    EXPECT_EQ(titles(store)[3], "School roof | The Ledger");
+
+    // A full rescan of a fresh store agrees with the updates.
+    write("news/tide.html", page("Tide tables | The Ledger", "2024-01-05"));
+    ArticleStore fresh(content_);
+    fresh.rescan();
+    EXPECT_EQ(titles(fresh),
+              (std::vector<std::string>{"Budget - Part two", "Roof repairs | The Ledger",
+                                        "Ferry vote again", "School roof", "Tide tables"}));
+    // The id does not follow the title: the default permalink is the path.
+    for (const auto* a : fresh.articles()) EXPECT_TRUE(a->id.empty());
+}
+
 TEST_F(ArticleStoreTest, KeepsProblemsPerFile) {
     write("bad.md", "---\ntitle: [oops\n---\n");
     write("good.md", md("Good", "2024-01-01"));
@@ -125,7 +192,8 @@ TEST_F(ArticleStoreTest, KeepsProblemsPerFile) {
 TEST_F(ArticleStoreTest, HoldsBodiesOnlyForTheArticlesFeedsShow) {
     for (int day = 1; day <= 5; ++day) {
         write("d" + std::to_string(day) + ".md",
-              md("D" + std::to_string(day), "2024-01-0" + std::to_string(day), "Body of day " + std::to_string(day)));
+              md("D" + std::to_string(day), "2024-01-0" + std::to_string(day),
+                 "Body of day " + std::to_string(day)));
     }
     ArticleStore store(content_);
     store.rescan();
@@ -139,7 +207,8 @@ TEST_F(ArticleStoreTest, HoldsBodiesOnlyForTheArticlesFeedsShow) {
 
     rewrite("d5.md", md("D5", "2024-01-05", "A new body"));
     store.update({"d5.md"});
-    EXPECT_NE(store.feed_articles(2, now_, true)[0]->content_html.find("A new body"), std::string::npos);
+    EXPECT_NE(store.feed_articles(2, now_, true)[0]->content_html.find("A new body"),
+              std::string::npos);
 }
 
 TEST_F(ArticleStoreTest, AFileReplacedByAFolderLeavesAndTheFolderIsRead) {

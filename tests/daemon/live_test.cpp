@@ -173,6 +173,31 @@ TEST_F(Live, SavedWebPagesAndTheirFilesFolders) {
     EXPECT_TRUE(feedd.wait_for("/atom.xml", contains("term=\"from-the-sidecar\"")));
 }
 
+TEST_F(Live, ASiteNameRepeatedAcrossAFolderLeavesEveryTitleOfIt) {
+    RunningFeedd feedd(site_.config());
+    // Nothing but the folder says that " | Pier Notes" is the site's name.
+    const auto page = [](const std::string& title, const std::string& day) {
+        return "<html><head><title>" + title +
+               " | Pier Notes</title><meta name='date' content='2026-01-" + day +
+               "T10:00:00Z'></head><body><article><p>The page's own text, long enough to be "
+               "the article, about the pier.</p></article></body></html>";
+    };
+    save_atomically(content() / "pier" / "nets.html", page("Mending nets", "05"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", contains("Mending nets | Pier Notes</title>")));
+    // A second page with the same ending: both lose it, the first without being touched.
+    save_atomically(content() / "pier" / "gulls.html", page("Counting gulls", "06"));
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", [](const std::string& body) {
+        return body.find("<title>Counting gulls</title>") != std::string::npos &&
+               body.find("<title>Mending nets</title>") != std::string::npos;
+    }));
+    // The other one gone, the page left alone gets its whole <title> back.
+    fs::remove(content() / "pier" / "gulls.html");
+    EXPECT_TRUE(feedd.wait_for("/feed.xml", [](const std::string& body) {
+        return body.find("Counting gulls") == std::string::npos &&
+               body.find("Mending nets | Pier Notes</title>") != std::string::npos;
+    }));
+}
+
 TEST_F(Live, SectionPagesNeverBecomeEntries) {
     RunningFeedd feedd(site_.config());
     write_file(content() / "news" / "_index.md", markdown("The news section", "2026-01-06"));

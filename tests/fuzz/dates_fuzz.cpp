@@ -1,7 +1,8 @@
 // The date parser. Input: byte 0 picks the time zone, byte 1 the reference instant, byte 2 the UTC
 // offset of the round trip; the rest is the date text.
 // Invariants: a parsed date written back as RFC 3339 (in UTC and with an offset) parses to the
-// same instant; a date without a year is never after the reference.
+// same instant; a date without a year is never after the reference; what find_date finds in the
+// text is part of it and a date with a year.
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -74,6 +75,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // -12:00 … +14:00 in quarter hours.
     const minutes offset{(data[2] % 105 - 48) * 15};
     const std::string_view text(reinterpret_cast<const char*>(data) + 3, size - 3);
+
+    // A date found in running text is a part of it that reads as a date with a year.
+    if (const auto found = feedd::find_date(text)) {
+        FEEDD_FUZZ_CHECK(found->data() >= text.data() &&
+                             found->data() + found->size() <= text.data() + text.size(),
+                         "find_date gave text from outside its input");
+        const auto found_fields = feedd::parse_date_fields(*found);
+        FEEDD_FUZZ_CHECK(found_fields && found_fields->year, "find_date found no date with a year");
+    }
 
     const auto parsed = feedd::parse_date(text, zone, reference);
     if (!parsed) {

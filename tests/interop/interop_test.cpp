@@ -107,6 +107,74 @@ std::vector<Expected> fixture_table() {
          "2024-04-05T12:20:00" + kZone,
          "",
          {"Türkiye", "Азербайджан"}},
+        // Web pages (docs/content.md, "Web pages"). A news page: JSON-LD in @graph (headline,
+        // dates, keywords) outranks OpenGraph; the page's chrome stays out.
+        {"web/harbour-news.html",
+         "Night buses return to the harbour line",
+         kSite + "web/harbour-news/",
+         kSite + "web/harbour-news/",
+         "2024-05-14T07:10:00+03:00",
+         "2024-05-14T09:00:00+03:00",
+         {"Transport", "Night buses"}},
+        // A blog post with microformats: h-entry p-name, dt-published without an offset
+        // (content.timezone), tags from <meta keywords>.
+        {"web/blog-hentry.html",
+         "Repairing a 1970s radio, part one",
+         kSite + "web/blog-hentry/",
+         kSite + "web/blog-hentry/",
+         "2024-04-28T18:30:00" + kZone,
+         "",
+         {"radio", "repair"}},
+        // windows-1251 (<meta charset>): the date is only in a <time> without datetime, in
+        // Russian ("12 апреля 2024, 16:40").
+        {"web/legacy-cp1251.html",
+         "Новый паром до острова",
+         kSite + "web/legacy-cp1251/",
+         kSite + "web/legacy-cp1251/",
+         "2024-04-12T16:40:00" + kZone,
+         "",
+         {"паром", "остров"}},
+        // ISO-8859-2 (http-equiv): the date is a Polish byline ("3 maja 2024 r., godz. 11:15").
+        {"web/legacy-latin2.html",
+         "Żółta linia tramwajowa wraca na Wolę",
+         kSite + "web/legacy-latin2/",
+         kSite + "web/legacy-latin2/",
+         "2024-05-03T11:15:00" + kZone,
+         "",
+         {}},
+        // No metadata at all: <title>, and the date of its file name (local midnight).
+        {"web/2024-04-12-no-metadata.html",
+         "A walk along the old city walls",
+         kSite + "web/2024-04-12-no-metadata/",
+         kSite + "web/2024-04-12-no-metadata/",
+         "2024-04-12T00:00:00" + kZone,
+         "",
+         {}},
+        // A canonical URL: relative href/src/srcset resolve against it, and it is the entry's
+        // related link; og:site_name names the " — The Harbour Times" in <title>.
+        {"web/relative-links.html",
+         "The lighthouse keeper's last winter",
+         kSite + "web/relative-links/",
+         kSite + "web/relative-links/",
+         "2024-05-01T12:00:00Z",
+         "",
+         {}},
+        // Two pages of one folder whose <title>s end in " | Harbour Notes": the site's name,
+        // removed from both (nothing else names it).
+        {"notes/2024-03-20-tide-tables.html",
+         "Reading the tide tables",
+         kSite + "notes/2024-03-20-tide-tables/",
+         kSite + "notes/2024-03-20-tide-tables/",
+         "2024-03-20T00:00:00" + kZone,
+         "",
+         {}},
+        {"notes/2024-03-22-harbour-cats.html",
+         "The cats of the harbour",
+         kSite + "notes/2024-03-22-harbour-cats/",
+         kSite + "notes/2024-03-22-harbour-cats/",
+         "2024-03-22T00:00:00" + kZone,
+         "",
+         {}},
     };
 }
 
@@ -288,7 +356,8 @@ TEST(InteropFixture, TableNamesEveryArticleFileAndTheBuildSkipsOnlyTheBrokenOnes
     std::set<std::string> files;
     for (const auto& item : fs::recursive_directory_iterator(s.content())) {
         const auto extension = item.path().extension();
-        if (item.is_regular_file() && (extension == ".md" || extension == ".txt")) {
+        if (item.is_regular_file() && (extension == ".md" || extension == ".txt" ||
+                                       extension == ".html" || extension == ".htm")) {
             files.insert(item.path().lexically_relative(s.content()).generic_string());
         }
     }
@@ -372,6 +441,32 @@ void expect_relative_links_resolved(const std::string& reader, const json& doc) 
     ADD_FAILURE() << "no entry " << base;
 }
 
+// web/relative-links.html was written for https://harbourtimes.example.net/features/lighthouse/
+// (its rel=canonical): its relative references resolve against that, not against feedd's link.
+const std::string kCanonical = "https://harbourtimes.example.net/features/lighthouse/";
+void expect_page_links_resolved(const std::string& reader, const json& doc) {
+    SCOPED_TRACE(reader);
+    const std::string id = kSite + "web/relative-links/";
+    for (const auto& entry : doc["entries"]) {
+        if (entry["id"] != id) continue;
+        const auto html = text_or_empty(entry["content"]);
+        for (const auto& attribute :
+             {std::string("href=\"https://harbourtimes.example.net/features/archive/\""),
+              "src=\"" + kCanonical + "images/lamp.jpg\"",
+              std::string("href=\"https://harbourtimes.example.net/about/keepers\""),
+              std::string("href=\"https://elsewhere.example.com/lights\"")}) {
+            EXPECT_NE(html.find(attribute), std::string::npos) << attribute << " in " << html;
+        }
+        for (const auto* relative : {"=\"../", "=\"/", "=\"images/"}) {
+            EXPECT_EQ(html.find(relative), std::string::npos) << relative << " in " << html;
+        }
+        // Nothing of the page's chrome.
+        EXPECT_EQ(html.find("Front page"), std::string::npos) << html;
+        return;
+    }
+    ADD_FAILURE() << "no entry " << id;
+}
+
 TEST(Feedparser, ReadsEveryArticleFromRss) {
     const auto doc = feedparser_read("feed.xml");
     expect_feedparser_clean(doc);
@@ -379,6 +474,7 @@ TEST(Feedparser, ReadsEveryArticleFromRss) {
     expect_lists_every_article("feedparser rss", doc, {.updated = false, .categories = true});
     expect_feedparser_enclosure(doc);
     expect_relative_links_resolved("feedparser rss", doc);
+    expect_page_links_resolved("feedparser rss", doc);
 }
 
 TEST(Feedparser, ReadsEveryArticleFromAtom) {
@@ -388,6 +484,16 @@ TEST(Feedparser, ReadsEveryArticleFromAtom) {
     expect_lists_every_article("feedparser atom", doc, {.updated = true, .categories = true});
     expect_feedparser_enclosure(doc);
     expect_relative_links_resolved("feedparser atom", doc);
+    expect_page_links_resolved("feedparser atom", doc);
+    // The page's canonical URL is the entry's related link.
+    bool related = false;
+    for (const auto& entry : doc["entries"]) {
+        if (entry["id"] != kSite + "web/relative-links/") continue;
+        for (const auto& link : entry["links"]) {
+            if (link["rel"] == "related") related = text_or_empty(link["href"]) == kCanonical;
+        }
+    }
+    EXPECT_TRUE(related) << "no <link rel=\"related\" href=\"" << kCanonical << "\">";
 }
 
 // feedparser 6 has no JSON Feed reader: feed_reader.py reads .json with the json module and checks
@@ -397,10 +503,20 @@ TEST(JsonFeed, ListsEveryArticleWithRequiredFields) {
     expect_feedparser_clean(doc);
     expect_lists_every_article("json feed", doc, {.updated = true, .categories = true});
     expect_relative_links_resolved("json feed", doc);
+    expect_page_links_resolved("json feed", doc);
     // feedparser's sanitizer drops srcset, so only the JSON Feed shows that it is resolved too.
     const auto json_feed = json::parse(read_file(site().out() / "feed.json"));
-    bool found = false;
+    bool found = false, found_page = false;
     for (const auto& item : json_feed["items"]) {
+        if (item["id"] == kSite + "web/relative-links/") {
+            found_page = true;
+            EXPECT_EQ(text_or_empty(item["external_url"]), kCanonical);
+            EXPECT_NE(text_or_empty(item["content_html"])
+                          .find("srcset=\"" + kCanonical + "images/lamp-2x.jpg 2x, " + kCanonical +
+                                "images/lamp-800.jpg 800w\""),
+                      std::string::npos)
+                << item["content_html"];
+        }
         if (item["id"] != kSite + "markdown/relative-links/") continue;
         found = true;
         EXPECT_NE(text_or_empty(item["content_html"])
@@ -409,6 +525,7 @@ TEST(JsonFeed, ListsEveryArticleWithRequiredFields) {
             << item["content_html"];
     }
     EXPECT_TRUE(found);
+    EXPECT_TRUE(found_page);
 }
 
 // newsboat needs URLs, so a real `feedd serve` serves the site; one cache per feed, because
