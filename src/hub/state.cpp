@@ -516,10 +516,12 @@ std::optional<TimePoint> HubState::next_due() const {
     const auto consider = [&](TimePoint t) {
         if (!next || t < *next) next = t;
     };
-    for (const auto& intent : intents_) {
-        if (!intent.in_flight) consider(TimePoint::min());
-    }
     if (!expiries_.empty()) consider(expiries_.begin()->first);
+    // At the bound nothing more can be taken before a request ends (which wakes the worker):
+    // answering "now" would make it spin through a whole fan-out.
+    if (in_flight_ >= limits_.max_in_flight) return next;
+    if (std::any_of(intents_.begin(), intents_.end(), [](const Intent& i) { return !i.in_flight; }))
+        consider(TimePoint::min());
     if (!due_.empty()) consider(due_.begin()->first);
     return next;
 }

@@ -181,6 +181,7 @@ class HubState {
     void abandon_in_flight();
 
     // When take_due or expire next has something to do; nullopt: nothing until a request comes.
+    // With limits.max_in_flight requests in flight, only expire() (take_due waits for one to end).
     std::optional<TimePoint> next_due() const;
 
     std::size_t size() const { return subscriptions_.size(); }

@@ -429,11 +429,17 @@ TEST_F(State, ConcurrencyIsBounded) {
     bounded.set_topics({{kTopic, "v1"}}, kT0);
     for (int i = 0; i < 5; ++i)
         bounded.admit(request(Mode::subscribe, "https://r.example/" + std::to_string(i)), kT0);
+    EXPECT_EQ(bounded.next_due(), TimePoint::min());  // requests wait
     auto first = bounded.take_due(kT0);
     EXPECT_EQ(first.size(), 3u);
     EXPECT_TRUE(bounded.take_due(kT0).empty());
+    // Two requests still wait, but nothing can be taken before one of the three ends: the worker
+    // sleeps until then (an answer woke it), rather than asking again and again.
+    EXPECT_EQ(bounded.next_due(), std::nullopt);
     bounded.complete(first[0], {200, "c", ""}, kT0);
+    EXPECT_EQ(bounded.next_due(), TimePoint::min());
     EXPECT_EQ(bounded.take_due(kT0).size(), 1u);
+    EXPECT_EQ(bounded.next_due(), kT0 + limits().lease_default);  // only the lease remains
 }
 
 }  // namespace
