@@ -229,7 +229,40 @@ void HubState::count_host(const std::string& callback, int delta) {
     if (n == 0) per_host_.erase(host);
 }
 
-void HubState::erase(std::map<Key, Subscription>::iterator it) {
+void HubState::index(Subscriptions::iterator it) {
+    Subscription& sub = it->second;
+    if (sub.indexed) return;
+    sub.indexed = true;
+    expiries_.emplace(sub.expires, it);
+    if (sub.pending) {
+        ++pending_;
+        if (!sub.in_flight) due_.emplace(sub.next_attempt, it);
+    }
+}
+
+void HubState::unindex(Subscriptions::iterator it) {
+    Subscription& sub = it->second;
+    if (!sub.indexed) return;
+    sub.indexed = false;
+    expiries_.erase({sub.expires, it});
+    if (sub.pending) {
+        --pending_;
+        if (!sub.in_flight) due_.erase({sub.next_attempt, it});
+    }
+}
+
+void HubState::reindex_all() {
+    due_.clear();
+    expiries_.clear();
+    pending_ = 0;
+    for (auto it = subscriptions_.begin(); it != subscriptions_.end(); ++it) {
+        it->second.indexed = false;
+        index(it);
+    }
+}
+
+void HubState::erase(Subscriptions::iterator it) {
+    unindex(it);
     count_host(it->second.callback, -1);
     if (auto t = per_topic_.find(it->second.topic); t != per_topic_.end() && --t->second == 0) {
         per_topic_.erase(t);
@@ -276,13 +309,17 @@ std::vector<std::string> HubState::set_topics(const std::map<std::string, std::s
         if (per_topic_.contains(url)) changed.insert(url);
     }
     topics_ = versions;
-    for (auto& [key, sub] : subscriptions_) {
+    if (changed.empty()) return {};
+    for (auto it = subscriptions_.begin(); it != subscriptions_.end(); ++it) {
+        Subscription& sub = it->second;
         if (!changed.contains(sub.topic)) continue;
         sub.pending_seq = next_seq_++;
         if (!sub.pending) {
+            unindex(it);
             sub.pending = true;
             // A failing callback keeps its schedule: a change does not make it tried faster.
             if (!sub.failing_since) sub.next_attempt = now;
+            index(it);
         }
     }
     return {changed.begin(), changed.end()};
@@ -290,13 +327,12 @@ std::vector<std::string> HubState::set_topics(const std::map<std::string, std::s
 
 std::vector<Subscription> HubState::expire(TimePoint now) {
     std::vector<Subscription> out;
-    for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
-        if (it->second.expires <= now && !it->second.in_flight) {
-            out.push_back(it->second);
-            erase(it++);
-        } else {
-            ++it;
-        }
+    for (auto e = expiries_.begin(); e != expiries_.end() && e->first <= now;) {
+        const auto it = e->second;
+        ++e;  // erase() takes `it`'s entry out of expiries_
+        if (it->second.in_flight) continue;
+        out.push_back(it->second);
+        erase(it);
     }
     return out;
 }
@@ -326,16 +362,15 @@ std::vector<Action> HubState::take_due(TimePoint now) {
         ++in_flight_;
         out.push_back(std::move(a));
     }
-    std::vector<Subscription*> due;
-    for (auto& [key, sub] : subscriptions_) {
-        if (sub.pending && !sub.in_flight && sub.next_attempt <= now && sub.expires > now)
-            due.push_back(&sub);
-    }
-    std::stable_sort(due.begin(), due.end(), [](const Subscription* a, const Subscription* b) {
-        return a->next_attempt < b->next_attempt;
-    });
-    for (Subscription* sub : due) {
+    for (auto d = due_.begin(); d != due_.end() && d->first <= now;) {
         if (in_flight_ >= limits_.max_in_flight) break;
+        const auto it = d->second;
+        ++d;  // unindex() takes `it`'s entry out of due_
+        Subscription* sub = &it->second;
+        if (sub->expires <= now) continue;  // expire() ends it
+        unindex(it);
+        sub->in_flight = true;
+        index(it);
         Action a;
         a.kind = Action::Kind::deliver;
         a.id = next_id_++;
@@ -344,7 +379,6 @@ std::vector<Action> HubState::take_due(TimePoint now) {
         a.secret = sub->secret;
         a.seq = sub->pending_seq;
         a.subscribers = subscribers(sub->topic);
-        sub->in_flight = true;
         ++in_flight_;
         out.push_back(std::move(a));
     }
@@ -387,8 +421,10 @@ Event HubState::complete(const Action& action, const Response& response, TimePoi
             return {Event::Kind::unsubscribed, "unsubscribed " + who, {}};
         }
         if (existing != subscriptions_.end()) {
+            unindex(existing);
             existing->second.expires = now + action.lease;
             existing->second.secret = action.secret;
+            index(existing);
             return {Event::Kind::renewed,
                     "renewed " + who + " for " + std::to_string(action.lease.count()) + " s",
                     {}};
@@ -398,7 +434,9 @@ Event HubState::complete(const Action& action, const Response& response, TimePoi
         sub.topic = action.topic;
         sub.secret = action.secret;
         sub.expires = now + action.lease;
-        subscriptions_.emplace(key, std::move(sub));  // the request's host count carries over
+        const auto added =
+            subscriptions_.emplace(key, std::move(sub)).first;  // the host count carries over
+        index(added);
         ++per_topic_[action.topic];
         return {Event::Kind::subscribed,
                 "subscribed " + who + " for " + std::to_string(action.lease.count()) + " s",
@@ -408,6 +446,7 @@ Event HubState::complete(const Action& action, const Response& response, TimePoi
     auto it = subscriptions_.find({action.callback, action.topic});
     if (it == subscriptions_.end() || !it->second.in_flight) return {Event::Kind::ignored, who, {}};
     Subscription& sub = it->second;
+    unindex(it);  // index()ed again below unless it ends
     sub.in_flight = false;
     if (in_flight_ > 0) --in_flight_;
     if (ok) {
@@ -415,6 +454,7 @@ Event HubState::complete(const Action& action, const Response& response, TimePoi
         sub.failures = 0;
         sub.failing_since.reset();
         sub.next_attempt = now;  // a newer document pending meanwhile goes out at once
+        index(it);
         return {Event::Kind::delivered, "delivered " + who + ": " + answer, {}};
     }
     if (response.status == 410) {
@@ -447,6 +487,7 @@ Event HubState::complete(const Action& action, const Response& response, TimePoi
     auto delay = limits_.retry_min * (std::int64_t{1} << exponent);
     delay = std::min<Seconds>(delay, limits_.retry_max);
     sub.next_attempt = now + delay;
+    index(it);
     return {Event::Kind::retry,
             "delivery to " + who + " failed (" + answer + "); try " +
                 std::to_string(sub.failures + 1) + " in " + std::to_string(delay.count()) + " s",
@@ -456,15 +497,18 @@ Event HubState::complete(const Action& action, const Response& response, TimePoi
 void HubState::cancel_delivery(const Action& action) {
     auto it = subscriptions_.find({action.callback, action.topic});
     if (it == subscriptions_.end() || !it->second.in_flight) return;
+    unindex(it);
     it->second.in_flight = false;
     if (in_flight_ > 0) --in_flight_;
     if (it->second.pending_seq == action.seq) it->second.pending = false;
+    index(it);
 }
 
 void HubState::abandon_in_flight() {
     for (auto& intent : intents_) intent.in_flight = false;
     for (auto& [key, sub] : subscriptions_) sub.in_flight = false;
     in_flight_ = 0;
+    reindex_all();
 }
 
 std::optional<TimePoint> HubState::next_due() const {
@@ -472,24 +516,19 @@ std::optional<TimePoint> HubState::next_due() const {
     const auto consider = [&](TimePoint t) {
         if (!next || t < *next) next = t;
     };
-    for (const auto& intent : intents_) {
-        if (!intent.in_flight) consider(TimePoint::min());
-    }
-    for (const auto& [key, sub] : subscriptions_) {
-        consider(sub.expires);
-        if (sub.pending && !sub.in_flight) consider(sub.next_attempt);
-    }
+    if (!expiries_.empty()) consider(expiries_.begin()->first);
+    // At the bound nothing more can be taken before a request ends (which wakes the worker):
+    // answering "now" would make it spin through a whole fan-out.
+    if (in_flight_ >= limits_.max_in_flight) return next;
+    if (std::any_of(intents_.begin(), intents_.end(), [](const Intent& i) { return !i.in_flight; }))
+        consider(TimePoint::min());
+    if (!due_.empty()) consider(due_.begin()->first);
     return next;
 }
 
 std::size_t HubState::subscribers(const std::string& topic) const {
     const auto it = per_topic_.find(topic);
     return it == per_topic_.end() ? 0 : it->second;
-}
-
-std::size_t HubState::pending_deliveries() const {
-    return static_cast<std::size_t>(std::count_if(subscriptions_.begin(), subscriptions_.end(),
-                                                  [](const auto& s) { return s.second.pending; }));
 }
 
 const Subscription* HubState::find(const std::string& callback, const std::string& topic) const {
@@ -499,19 +538,22 @@ const Subscription* HubState::find(const std::string& callback, const std::strin
 
 std::vector<Subscription> HubState::subscriptions() const {
     std::vector<Subscription> out;
+    out.reserve(subscriptions_.size());
     for (const auto& [key, sub] : subscriptions_) out.push_back(sub);
     return out;
 }
 
 std::map<std::string, std::size_t> HubState::subscribers_per_topic() const {
-    std::map<std::string, std::size_t> out;
-    for (const auto& [key, sub] : subscriptions_) ++out[sub.topic];
-    return out;
+    return per_topic_;
 }
 
-std::string HubState::serialize() const {
+SavedState HubState::saved() const {
+    return {topics_, subscriptions()};
+}
+
+std::string serialize(const SavedState& saved) {
     json subs = json::array();
-    for (const auto& [key, s] : subscriptions_) {
+    for (const auto& s : saved.subscriptions) {
         json j = {{"callback", s.callback},
                   {"topic", s.topic},
                   {"secret", s.secret},
@@ -522,7 +564,7 @@ std::string HubState::serialize() const {
         if (s.failing_since) j["failing_since_ms"] = to_ms(*s.failing_since);
         subs.push_back(std::move(j));
     }
-    return json{{"version", 1}, {"topics", topics_}, {"subscriptions", std::move(subs)}}.dump(
+    return json{{"version", 1}, {"topics", saved.topics}, {"subscriptions", std::move(subs)}}.dump(
                1, ' ', false, json::error_handler_t::replace) +
            "\n";
 }
@@ -552,6 +594,7 @@ std::expected<void, std::string> HubState::restore(std::string_view text) {
             next.subscriptions_.emplace(std::move(key), std::move(sub));
         }
         *this = std::move(next);
+        reindex_all();
         return {};
     } catch (const std::exception& error) {
         return std::unexpected(std::string(error.what()));

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace feedd::hub {
 namespace {
@@ -342,6 +343,85 @@ TEST_F(State, SurvivesSerialization) {
     EXPECT_EQ(restored.size(), 1u);  // a failed restore changes nothing
 }
 
+// The worker's per-turn operations work from indexes kept beside the subscriptions (state.h): a
+// fan-out to many subscribers, with failures, retries, leases ending and a restore on the way,
+// must be scheduled exactly as a walk over every subscription would schedule it.
+TEST_F(State, AFanOutToManySubscribersIsScheduledByNextAttemptThroughRetriesAndRestores) {
+    constexpr int kSubscribers = 300;
+    std::vector<std::string> callbacks;
+    for (int i = 0; i < kSubscribers; ++i) {
+        callbacks.push_back("https://r" + std::to_string(i % 7) + ".example/cb/" +
+                            std::to_string(i));
+        auto r = request(Mode::subscribe, callbacks.back());
+        r.lease_seconds = i < 10 ? 3600 : 7200;  // ten leases end first
+        subscribe(r, kT0);
+    }
+    EXPECT_EQ(state.next_due(), kT0 + 3600s);
+    EXPECT_EQ(state.pending_deliveries(), 0u);
+    state.set_topics({{kTopic, "v2"}, {kOther, "a1"}}, kT0 + 10s);
+    EXPECT_EQ(state.pending_deliveries(), static_cast<std::size_t>(kSubscribers));
+    EXPECT_EQ(state.next_due(), kT0 + 10s);
+
+    // First turn: every delivery fails, so each gets a retry in 60 s.
+    auto now = kT0 + 10s;
+    std::set<std::string> tried;
+    for (auto batch = state.take_due(now); !batch.empty(); batch = state.take_due(now)) {
+        EXPECT_LE(batch.size(), limits().max_in_flight);
+        EXPECT_EQ(state.in_flight(), batch.size());
+        for (const auto& a : batch) {
+            EXPECT_TRUE(tried.insert(a.callback).second) << a.callback << " taken twice";
+            EXPECT_EQ(state.complete(a, {503, "", ""}, now).kind, Event::Kind::retry);
+        }
+        now += 1s;  // later failures are retried later
+    }
+    EXPECT_EQ(tried.size(), static_cast<std::size_t>(kSubscribers));
+    EXPECT_EQ(state.pending_deliveries(), static_cast<std::size_t>(kSubscribers));
+    EXPECT_EQ(state.next_due(), kT0 + 10s + 60s);  // the first batch's retries
+    EXPECT_TRUE(state.take_due(kT0 + 69s).empty());
+
+    // What a restart reads back schedules the same.
+    HubState restored(limits(), [] { return std::string("x"); });
+    ASSERT_TRUE(restored.restore(state.serialize()).has_value());
+    EXPECT_EQ(restored.pending_deliveries(), static_cast<std::size_t>(kSubscribers));
+    EXPECT_EQ(restored.next_due(), state.next_due());
+
+    // Retries go out oldest first: all of the first batch before any of the second.
+    const auto first_batch = state.take_due(kT0 + 70s);
+    ASSERT_EQ(first_batch.size(), limits().max_in_flight);
+    const auto restored_batch = restored.take_due(kT0 + 70s);
+    ASSERT_EQ(restored_batch.size(), first_batch.size());
+    for (std::size_t i = 0; i < first_batch.size(); ++i) {
+        EXPECT_EQ(restored_batch[i].callback, first_batch[i].callback);
+    }
+    EXPECT_TRUE(state.take_due(kT0 + 70s).empty());  // at the bound
+    for (const auto& a : first_batch) {
+        EXPECT_EQ(state.complete(a, {204, "", ""}, kT0 + 70s).kind, Event::Kind::delivered);
+    }
+    EXPECT_EQ(state.pending_deliveries(), kSubscribers - first_batch.size());
+
+    // Everything else is delivered before the first leases end; a 410 ends one subscription.
+    now = kT0 + 3599s;
+    std::size_t delivered = first_batch.size();
+    for (auto batch = state.take_due(now); !batch.empty(); batch = state.take_due(now)) {
+        for (const auto& a : batch) {
+            const int status = a.callback == callbacks.back() ? 410 : 200;
+            const auto kind = state.complete(a, {status, "", ""}, now).kind;
+            EXPECT_EQ(kind, status == 410 ? Event::Kind::gone : Event::Kind::delivered);
+            if (status != 410) ++delivered;
+        }
+    }
+    EXPECT_EQ(delivered, static_cast<std::size_t>(kSubscribers - 1));
+    EXPECT_EQ(state.pending_deliveries(), 0u);
+    EXPECT_EQ(state.size(), static_cast<std::size_t>(kSubscribers - 1));
+    // The ten shorter leases end at kT0 + 1 h, the others at kT0 + 2 h.
+    EXPECT_EQ(state.next_due(), kT0 + 3600s);
+    EXPECT_EQ(state.expire(kT0 + 3600s).size(), 10u);
+    EXPECT_EQ(state.next_due(), kT0 + 7200s);
+    EXPECT_EQ(state.expire(kT0 + 7200s).size(), static_cast<std::size_t>(kSubscribers - 11));
+    EXPECT_EQ(state.size(), 0u);
+    EXPECT_EQ(state.next_due(), std::nullopt);
+}
+
 TEST_F(State, ConcurrencyIsBounded) {
     auto small = limits();
     small.max_in_flight = 3;
@@ -349,11 +429,17 @@ TEST_F(State, ConcurrencyIsBounded) {
     bounded.set_topics({{kTopic, "v1"}}, kT0);
     for (int i = 0; i < 5; ++i)
         bounded.admit(request(Mode::subscribe, "https://r.example/" + std::to_string(i)), kT0);
+    EXPECT_EQ(bounded.next_due(), TimePoint::min());  // requests wait
     auto first = bounded.take_due(kT0);
     EXPECT_EQ(first.size(), 3u);
     EXPECT_TRUE(bounded.take_due(kT0).empty());
+    // Two requests still wait, but nothing can be taken before one of the three ends: the worker
+    // sleeps until then (an answer woke it), rather than asking again and again.
+    EXPECT_EQ(bounded.next_due(), std::nullopt);
     bounded.complete(first[0], {200, "c", ""}, kT0);
+    EXPECT_EQ(bounded.next_due(), TimePoint::min());
     EXPECT_EQ(bounded.take_due(kT0).size(), 1u);
+    EXPECT_EQ(bounded.next_due(), kT0 + limits().lease_default);  // only the lease remains
 }
 
 }  // namespace
