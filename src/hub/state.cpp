@@ -274,11 +274,8 @@ void HubState::erase(Subscriptions::iterator it) {
 Admission HubState::admit(SubscriptionRequest request, TimePoint) {
     const Key key{request.callback, request.topic};
     // A newer request for the same pair replaces one still waiting (not one being verified).
-    const auto waiting = std::find_if(intents_.begin(), intents_.end(), [&](const Intent& i) {
-        return !i.in_flight && i.request.callback == key.first && i.request.topic == key.second;
-    });
-    if (waiting != intents_.end()) {
-        waiting->request = std::move(request);
+    if (const auto waiting = waiting_.find(key); waiting != waiting_.end()) {
+        intents_.at(waiting->second).request = std::move(request);
         return {202, "Accepted: the request replaces one waiting for verification."};
     }
     // A renewal or an unsubscription adds nothing; a new pair counts against the limits, and so
@@ -296,7 +293,9 @@ Admission HubState::admit(SubscriptionRequest request, TimePoint) {
         return {429, "Too many requests waiting for verification."};
     }
     if (!known) count_host(request.callback, +1);
-    intents_.push_back({next_id_++, std::move(request), false});
+    const auto id = next_id_++;
+    intents_.emplace(id, Intent{id, std::move(request), false});
+    waiting_[key] = id;
     return {202, "Accepted: the callback will be asked to verify the request."};
 }
 
@@ -339,10 +338,15 @@ std::vector<Subscription> HubState::expire(TimePoint now) {
 
 std::vector<Action> HubState::take_due(TimePoint now) {
     std::vector<Action> out;
-    for (auto& intent : intents_) {
+    // Requests in flight are skipped here; there are at most max_in_flight of them.
+    for (auto& [id, intent] : intents_) {
         if (in_flight_ >= limits_.max_in_flight) return out;
         if (intent.in_flight) continue;
         const auto& r = intent.request;
+        if (const auto w = waiting_.find({r.callback, r.topic});
+            w != waiting_.end() && w->second == id) {
+            waiting_.erase(w);
+        }
         Action a;
         a.id = intent.id;
         a.callback = r.callback;
@@ -391,9 +395,12 @@ Event HubState::complete(const Action& action, const Response& response, TimePoi
     const std::string answer =
         response.status == 0 ? response.error : "HTTP " + std::to_string(response.status);
     if (action.kind != Action::Kind::deliver) {
-        const auto intent = std::find_if(intents_.begin(), intents_.end(),
-                                         [&](const Intent& i) { return i.id == action.id; });
+        const auto intent = intents_.find(action.id);
         if (intent == intents_.end()) return {Event::Kind::ignored, who, {}};
+        if (const auto w = waiting_.find({action.callback, action.topic});
+            w != waiting_.end() && w->second == action.id) {
+            waiting_.erase(w);
+        }
         const Key key{action.callback, action.topic};
         auto existing = subscriptions_.find(key);
         intents_.erase(intent);
@@ -505,7 +512,11 @@ void HubState::cancel_delivery(const Action& action) {
 }
 
 void HubState::abandon_in_flight() {
-    for (auto& intent : intents_) intent.in_flight = false;
+    for (auto& [id, intent] : intents_) {
+        intent.in_flight = false;
+        // The newest request for a pair is the one that waits (as admit() keeps it).
+        waiting_[{intent.request.callback, intent.request.topic}] = id;
+    }
     for (auto& [key, sub] : subscriptions_) sub.in_flight = false;
     in_flight_ = 0;
     reindex_all();
@@ -520,8 +531,7 @@ std::optional<TimePoint> HubState::next_due() const {
     // At the bound nothing more can be taken before a request ends (which wakes the worker):
     // answering "now" would make it spin through a whole fan-out.
     if (in_flight_ >= limits_.max_in_flight) return next;
-    if (std::any_of(intents_.begin(), intents_.end(), [](const Intent& i) { return !i.in_flight; }))
-        consider(TimePoint::min());
+    if (!waiting_.empty()) consider(TimePoint::min());
     if (!due_.empty()) consider(due_.begin()->first);
     return next;
 }

@@ -235,7 +235,11 @@ class HubState {
     std::size_t pending_ = 0;
     std::map<std::string, std::size_t> per_host_;   // subscriptions + waiting requests per host
     std::map<std::string, std::size_t> per_topic_;  // subscriptions per topic
-    std::vector<Intent> intents_;
+    // Requests waiting for verification or being verified, in arrival order (ids grow), and
+    // the one waiting (not in flight) for each pair: so that a burst of requests costs a lookup
+    // each on the I/O thread, not a scan of every request still waiting.
+    std::map<std::uint64_t, Intent> intents_;
+    std::map<Key, std::uint64_t> waiting_;
     std::map<std::string, std::string> topics_;  // self URL → version
     std::uint64_t next_id_ = 1;
     std::uint64_t next_seq_ = 1;

@@ -154,6 +154,47 @@ TEST_F(State, AnEchoedChallengeMakesASubscriptionWithAClampedLease) {
     EXPECT_EQ(state.size(), 1u);
 }
 
+// A newer request for a pair replaces the one still waiting, among many others waiting; once
+// that one is being verified, a newer request waits behind it as a request of its own.
+TEST_F(State, ANewerRequestReplacesTheOneWaitingForItsPair) {
+    for (int i = 0; i < 500; ++i) {
+        ASSERT_EQ(
+            state.admit(request(Mode::subscribe, kCallback + "-" + std::to_string(i)), kT0).status,
+            202);
+    }
+    auto first = request();
+    first.lease_seconds = 7200;
+    ASSERT_EQ(state.admit(first, kT0).status, 202);
+    auto second = request();
+    second.lease_seconds = 9000;
+    const auto replaced = state.admit(second, kT0);
+    EXPECT_EQ(replaced.status, 202);
+    EXPECT_NE(replaced.message.find("replaces"), std::string::npos) << replaced.message;
+    EXPECT_EQ(state.pending_requests(), 501u);
+
+    std::vector<Action> verifications;
+    for (int turn = 0; turn < 100 && verifications.size() < 501; ++turn) {
+        auto actions = state.take_due(kT0);
+        for (auto& a : actions) {
+            state.complete(a, {404, "", ""}, kT0);  // not verified: frees the slot
+            verifications.push_back(std::move(a));
+        }
+    }
+    ASSERT_EQ(verifications.size(), 501u);
+    EXPECT_EQ(verifications.back().callback, kCallback);  // arrival order kept
+    EXPECT_EQ(verifications.back().lease, 9000s);         // the newer request's lease
+    EXPECT_EQ(state.pending_requests(), 0u);
+    EXPECT_TRUE(state.take_due(kT0).empty());
+
+    ASSERT_EQ(state.admit(first, kT0).status, 202);
+    const auto in_flight = state.take_due(kT0);
+    ASSERT_EQ(in_flight.size(), 1u);
+    const auto behind = state.admit(second, kT0);
+    EXPECT_EQ(behind.message.find("replaces"), std::string::npos) << behind.message;
+    EXPECT_EQ(state.pending_requests(), 2u);
+    EXPECT_EQ(state.take_due(kT0).size(), 1u);  // the one behind is taken at once
+}
+
 TEST_F(State, OnlyAnExactEchoWithA2xxVerifies) {
     EXPECT_EQ(subscribe(request(), kT0, "challenge-1 ").kind, Event::Kind::not_verified);
     EXPECT_EQ(subscribe(request(), kT0, "").kind, Event::Kind::not_verified);
