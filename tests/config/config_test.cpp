@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "config/podcast_categories.h"
 
 #include <gtest/gtest.h>
 
@@ -451,6 +452,47 @@ TEST(Config, PodcastErrorsNameTheirPlace) {
               std::string::npos);
     EXPECT_NE(parse_error(base + "  explicit: yes please\n").find("true or false"),
               std::string::npos);
+}
+
+TEST(Config, PodcastCategoriesAreApplesAndKeepApplesSpelling) {
+    const auto podcast =
+        parse_ok(std::string(kMinimal) +
+                 "podcast:\n  categories: [technology, ' news / tech news ', Health & Fitness/Mental "
+                 "Health]\n")
+            .podcast;
+    EXPECT_EQ(podcast.categories, (std::vector<std::string>{"Technology", "News/Tech News",
+                                                            "Health & Fitness/Mental Health"}));
+    EXPECT_TRUE(parse_ok(std::string(kMinimal) + "podcast:\n").content.episode_media);
+    EXPECT_FALSE(parse_ok(kMinimal).content.episode_media);
+}
+
+TEST(Config, AnUnknownPodcastCategoryNamesTheNearest) {
+    const std::string base = std::string(kMinimal) + "podcast:\n  categories: [Comedy, ";
+    EXPECT_EQ(parse_error(base + "Technolgy]\n"),
+              "/etc/feedd/feedd.yaml:7:24: 'podcast.categories': unknown Apple Podcasts category "
+              "'Technolgy' (did you mean 'Technology'?)");
+    EXPECT_NE(parse_error(base + "News/Tech Newz]\n").find("(did you mean 'News/Tech News'?)"),
+              std::string::npos);
+    // A subcategory alone, or under the wrong category.
+    EXPECT_NE(parse_error(base + "Tech News]\n").find("(did you mean 'News/Tech News'?)"),
+              std::string::npos);
+    EXPECT_NE(parse_error(base + "Arts/Tech News]\n").find("unknown Apple Podcasts category"),
+              std::string::npos);
+}
+
+TEST(PodcastCategories, EveryCategoryAndSubcategoryIsFound) {
+    std::size_t count = 0;
+    for (const auto& category : apple_podcast_categories()) {
+        EXPECT_EQ(find_podcast_category(category.name),
+                  (CategoryPath{std::string(category.name), ""}));
+        for (const auto sub : category.subcategories) {
+            ++count;
+            EXPECT_EQ(find_podcast_category(std::string(category.name) + "/" + std::string(sub)),
+                      (CategoryPath{std::string(category.name), std::string(sub)}));
+        }
+    }
+    EXPECT_EQ(apple_podcast_categories().size(), 19u);  // Apple's list since 2019
+    EXPECT_EQ(count, 91u);
 }
 
 TEST(Config, EmptyFileIsAnError) {
