@@ -146,7 +146,8 @@ TEST(Config, ContentKeysErrorsCarryLineAndColumn) {
     EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys:\n    writer: [by]\n"),
               "/etc/feedd/feedd.yaml:7:5: unknown metadata key 'content.keys.writer' (expected "
               "one of: title, date, updated, expires, author, tags, categories, summary, draft, "
-              "id, url, image, lang, slug, enclosure)");
+              "id, url, image, lang, slug, enclosure, episode, season, episode_type, explicit, "
+              "transcript, chapters, persons, soundbites)");
     EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys:\n    author: [by]\n    url: [By]\n"),
               "/etc/feedd/feedd.yaml:8:11: 'content.keys.url': 'By' already names 'author'");
     EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys:\n    author: [\"\"]\n"),
