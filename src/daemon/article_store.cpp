@@ -279,6 +279,8 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
                 if (const auto stamp = stamp_source(content_, article)) {
                     queued.insert(article);
                     to_read.push_back(*stamp);
+                    // Its body was read with the old file's facts, under the same stamp.
+                    bodies_.erase(article);
                 }
             };
             for (const auto& article : articles_named_after(path)) {
