@@ -104,6 +104,7 @@ struct Service::Impl {
     std::filesystem::path ledger_path;
     // The episode guids state_dir/podcast-guids.tsv holds (daemon/podcast_guids.h); build thread.
     std::optional<EpisodeGuids> podcast_guids;
+    std::filesystem::path podcast_guids_path;  // whose contents podcast_guids holds
     std::unique_ptr<watch::DirectoryWatcher>
         watcher;  // on build_io: touched by the build thread only
 
@@ -348,8 +349,10 @@ struct Service::Impl {
     // warning and is tried again at the next build.
     void record_guids(const Config& with) {
         if (!with.podcast.enabled) return;
-        if (!podcast_guids) {
-            auto loaded = load_podcast_guids(podcast_guids_file(with));
+        // Read once, and again when a reload names another state_dir.
+        if (!podcast_guids || podcast_guids_path != podcast_guids_file(with)) {
+            podcast_guids_path = podcast_guids_file(with);
+            auto loaded = load_podcast_guids(podcast_guids_path);
             if (!loaded) {
                 log::warning(loaded.error() + "; episode guids not recorded");
                 return;

@@ -496,6 +496,24 @@ TEST(PodcastCategories, EveryCategoryAndSubcategoryIsFound) {
     EXPECT_EQ(count, 91u);
 }
 
+TEST(Config, TheDocumentedPodcastBlockLoads) {
+    // config/feedd.yaml carries the podcast: block commented out; uncommented, it must load.
+    std::ifstream in(FEEDD_SOURCE_DIR "/config/feedd.yaml");
+    std::string line, block;
+    bool inside = false;
+    while (std::getline(in, line)) {
+        if (line.starts_with("# podcast:")) inside = true;
+        if (inside && !line.starts_with("#")) break;
+        if (inside) block += line.substr(std::min<std::size_t>(2, line.size())) + "\n";
+    }
+    ASSERT_FALSE(block.empty());
+    const auto podcast = parse_ok(std::string(kMinimal) + block).podcast;
+    EXPECT_TRUE(podcast.enabled);
+    EXPECT_EQ(podcast.owner.email, "ada@example.org");
+    EXPECT_EQ(podcast.categories, (std::vector<std::string>{"Technology", "News/Tech News"}));
+    EXPECT_EQ(podcast.media_path, "/media/");
+}
+
 TEST(Config, EmptyFileIsAnError) {
     EXPECT_EQ(parse_error(""), "/etc/feedd/feedd.yaml: the file is empty");
 }
@@ -504,6 +522,13 @@ TEST(Config, LoadsTheDocumentedExampleConfig) {
     const auto config = load_config(FEEDD_SOURCE_DIR "/config/feedd.yaml");
     ASSERT_TRUE(config.has_value()) << config.error().message;
     EXPECT_FALSE(config->site.title.empty());
+}
+
+TEST(Config, LoadsTheBundledExamplePodcast) {
+    const auto config = load_config(FEEDD_SOURCE_DIR "/examples/podcast/feedd.yaml");
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    EXPECT_TRUE(config->podcast.enabled);
+    EXPECT_TRUE(std::filesystem::is_directory(config->content.dir)) << config->content.dir;
 }
 
 TEST(Config, LoadsTheBundledExampleSite) {
