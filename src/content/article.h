@@ -60,8 +60,8 @@ struct Soundbite {
 struct Episode {
     std::optional<long long> episode;
     std::optional<long long> season;
-    std::string episode_type;               // full | trailer | bonus; empty: not said
-    std::optional<bool> explicit_content;   // empty: the show's
+    std::string episode_type;              // full | trailer | bonus; empty: not said
+    std::optional<bool> explicit_content;  // empty: the show's
     EpisodeLink transcript;
     EpisodeLink chapters;
     std::vector<EpisodePerson> persons;

@@ -749,24 +749,24 @@ class Reader {
     std::optional<std::vector<EpisodePerson>> persons(const std::string& key, const Node& k,
                                                       const Node& v) {
         std::vector<EpisodePerson> all;
-        const bool ok = each_record(
-            key, k, v, {"name", "role", "group", "href", "img"}, [&](const Node& item, auto& values) {
-                EpisodePerson p;
-                for (auto& [sub, value] : values) {
-                    std::string& field = sub == "name"    ? p.name
-                                         : sub == "role"  ? p.role
-                                         : sub == "group" ? p.group
-                                         : sub == "href"  ? p.href
-                                                          : p.img;
-                    field = std::move(value.first);
-                }
-                if (p.name.empty()) {
-                    error(item, "'" + key + "' items need a 'name'");
-                    return false;
-                }
-                all.push_back(std::move(p));
-                return true;
-            });
+        const bool ok = each_record(key, k, v, {"name", "role", "group", "href", "img"},
+                                    [&](const Node& item, auto& values) {
+                                        EpisodePerson p;
+                                        for (auto& [sub, value] : values) {
+                                            std::string& field = sub == "name"    ? p.name
+                                                                 : sub == "role"  ? p.role
+                                                                 : sub == "group" ? p.group
+                                                                 : sub == "href"  ? p.href
+                                                                                  : p.img;
+                                            field = std::move(value.first);
+                                        }
+                                        if (p.name.empty()) {
+                                            error(item, "'" + key + "' items need a 'name'");
+                                            return false;
+                                        }
+                                        all.push_back(std::move(p));
+                                        return true;
+                                    });
         if (!ok) return std::nullopt;
         return all;
     }

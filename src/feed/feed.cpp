@@ -111,7 +111,8 @@ Entry make_entry(const Article& a, const Config& config) {
     e.episode = a.episode;
     for (EpisodeLink* link : {&e.episode.transcript, &e.episode.chapters})
         link->url = file_or_url(link->file, link->url);
-    if (show && !a.episode.image_file.empty()) e.image = media_file_url(config, a.episode.image_file);
+    if (show && !a.episode.image_file.empty())
+        e.image = media_file_url(config, a.episode.image_file);
     return e;
 }
 

@@ -41,8 +41,10 @@ void add_episode(pugi::xml_node item, const Entry& e) {
     if (e.enclosure && e.enclosure->duration_s) {
         add_text(item, "itunes:duration", itunes_duration(*e.enclosure->duration_s));
     }
-    if (!e.image.empty()) item.append_child("itunes:image").append_attribute("href") = e.image.c_str();
-    if (ep.explicit_content) add_text(item, "itunes:explicit", *ep.explicit_content ? "true" : "false");
+    if (!e.image.empty())
+        item.append_child("itunes:image").append_attribute("href") = e.image.c_str();
+    if (ep.explicit_content)
+        add_text(item, "itunes:explicit", *ep.explicit_content ? "true" : "false");
     if (ep.episode) add_text(item, "itunes:episode", std::to_string(*ep.episode));
     if (ep.season) add_text(item, "itunes:season", std::to_string(*ep.season));
     add_text(item, "itunes:episodeType", ep.episode_type);

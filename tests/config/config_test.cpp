@@ -457,9 +457,10 @@ TEST(Config, PodcastErrorsNameTheirPlace) {
 
 TEST(Config, PodcastCategoriesAreApplesAndKeepApplesSpelling) {
     const auto podcast =
-        parse_ok(std::string(kMinimal) +
-                 "podcast:\n  categories: [technology, ' news / tech news ', Health & Fitness/Mental "
-                 "Health]\n")
+        parse_ok(
+            std::string(kMinimal) +
+            "podcast:\n  categories: [technology, ' news / tech news ', Health & Fitness/Mental "
+            "Health]\n")
             .podcast;
     EXPECT_EQ(podcast.categories, (std::vector<std::string>{"Technology", "News/Tech News",
                                                             "Health & Fitness/Mental Health"}));
