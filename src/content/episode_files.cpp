@@ -172,6 +172,9 @@ void attach_episode_files(const ContentConfig& content, Article& a,
             a.enclosure->duration_s = info->duration_s;
         }
     }
+    // Only an episode looks for its transcript and chapters by name: a few lookups less for
+    // every other article of the site.
+    if (!a.enclosure) stem.clear();
     attach_link(content, a, "transcript", a.episode.transcript, stem, {".vtt", ".srt"}, problems);
     attach_link(content, a, "chapters", a.episode.chapters, stem, {".chapters.json"}, problems);
     if (content.episode_media && !a.image.empty() && is_relative_path(a.image)) {
