@@ -209,7 +209,10 @@ std::string render_rss(const Feed& feed) {
     history_link("next-archive", feed.next_archive.rss);
     if (feed.archive) channel.append_child("fh:archive");
 
-    if (feed.show) add_show(channel, *feed.show, feed.urls.rss);
+    // An archive page belongs to its subscription feed's show, and carries that feed's guid.
+    if (feed.show)
+        add_show(channel, *feed.show,
+                 feed.archive && !feed.current.rss.empty() ? feed.current.rss : feed.urls.rss);
     for (const Entry& e : feed.entries) add_item(channel, e, feed.show.has_value());
     return detail::to_string(doc);
 }

@@ -107,6 +107,16 @@ TEST(PodcastRss, TheChannelCarriesTheShow) {
     EXPECT_EQ(ch.child_value("podcast:guid"), *podcast_guid("https://news.example.org/feed.xml"));
 }
 
+TEST(PodcastRss, AnArchivePageCarriesItsShowsGuid) {
+    Feed feed = make_feed({episode_article()}, show_config(), at(2026, 2, 1));
+    feed.archive = true;
+    feed.urls.rss = "https://news.example.org/archive/1.xml";
+    feed.current.rss = "https://news.example.org/feed.xml";
+    const auto doc = parse(render_rss(feed));
+    EXPECT_EQ(doc.child("rss").child("channel").child_value("podcast:guid"),
+              *podcast_guid("https://news.example.org/feed.xml"));
+}
+
 TEST(PodcastRss, AnItemCarriesTheEpisode) {
     const Config c = show_config();
     const auto doc = parse(render_rss(make_feed({episode_article()}, c, at(2026, 2, 1))));
