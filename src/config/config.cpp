@@ -1,6 +1,7 @@
 #include "config/config.h"
 #include "config/cidr.h"
 #include "config/glob.h"
+#include "config/podcast_categories.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -311,8 +312,8 @@ void read_own_hub(const Reader& reader, const YAML::Node& node, const std::strin
     }
 }
 
-// podcast: the show's metadata and where its media is served. Apple's category list and the
-// artwork's size are checked by the feed stage (`feedd check`), which reads the files.
+// podcast: the show's metadata and where its media is served. Categories are checked against
+// Apple's list here; the artwork's file (type, size) by `feedd check`, which reads the files.
 void read_podcast(const Reader& reader, const YAML::Node& node, const std::string& where,
                   PodcastConfig& podcast) {
     podcast.enabled = true;
@@ -348,7 +349,17 @@ void read_podcast(const Reader& reader, const YAML::Node& node, const std::strin
           }},
          {"image", [&](auto& n, auto& k) { podcast.image = reader.non_empty_string(n, k); }},
          {"categories",
-          [&](auto& n, auto& k) { podcast.categories = reader.string_list(n, k); }},
+          [&](const YAML::Node& n, const std::string& k) {
+              podcast.categories = reader.string_list(n, k);
+              for (std::size_t i = 0; i < podcast.categories.size(); ++i) {
+                  auto found = find_podcast_category(podcast.categories[i]);
+                  if (!found) reader.fail(n[i].Mark(), "'" + k + "': " + found.error());
+                  // Kept in Apple's spelling: the feed writes what Apple lists.
+                  podcast.categories[i] = found->subcategory.empty()
+                                              ? found->category
+                                              : found->category + "/" + found->subcategory;
+              }
+          }},
          {"explicit", [&](auto& n, auto& k) { podcast.explicit_content = reader.boolean(n, k); }},
          {"type", [&](auto& n, auto& k) { podcast.type = one_of(n, k, {"episodic", "serial"}); }},
          {"complete", [&](auto& n, auto& k) { podcast.complete = reader.boolean(n, k); }},
@@ -615,6 +626,7 @@ Config read_config(const YAML::Node& root, const Reader& reader, const fs::path&
     reader.require(root, "", "site");
     reader.require(root, "", "content");
     if (config.state_dir.empty()) config.state_dir = resolve("state");
+    config.content.episode_media = config.podcast.enabled;
     return config;
 }
 

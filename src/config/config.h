@@ -45,7 +45,10 @@ using MetadataKeyNames = std::map<std::string, std::vector<std::string>>;
 // The metadata keys content.keys may name.
 inline constexpr std::string_view kMetadataKeys[] = {
     "title", "date", "updated", "expires", "author", "tags", "categories", "summary",
-    "draft", "id",   "url",     "image",   "lang",   "slug", "enclosure"};
+    "draft", "id",   "url",     "image",   "lang",   "slug", "enclosure",
+    // A podcast episode's (docs/podcasts.md).
+    "episode", "season", "episode_type", "explicit", "transcript", "chapters", "persons",
+    "soundbites"};
 
 struct ContentConfig {
     std::filesystem::path dir;     // required; absolute after loading
@@ -58,6 +61,10 @@ struct ContentConfig {
     // (empty: every article file) and none of `exclude`.
     std::vector<std::string> include;
     std::vector<std::string> exclude;
+    // podcast.enabled (set by the loader, not a key of its own): an article's episode media,
+    // transcript and chapters are also found beside it by name (docs/podcasts.md), which costs a
+    // few lookups per article that sites without a show need not pay.
+    bool episode_media = false;
 };
 
 struct FeedsConfig {

@@ -320,6 +320,14 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
     a.related_url = std::move(body->related_url);
     if (meta.lang) a.lang = std::move(*meta.lang);
     a.enclosure = std::move(meta.enclosure);
+    a.episode.episode = meta.episode;
+    a.episode.season = meta.season;
+    if (meta.episode_type) a.episode.episode_type = std::move(*meta.episode_type);
+    a.episode.explicit_content = meta.explicit_content;
+    if (meta.transcript) a.episode.transcript.url = std::move(*meta.transcript);
+    if (meta.chapters) a.episode.chapters.url = std::move(*meta.chapters);
+    if (meta.persons) a.episode.persons = std::move(*meta.persons);
+    if (meta.soundbites) a.episode.soundbites = std::move(*meta.soundbites);
     if (meta.slug) a.slug = std::move(*meta.slug);
     a.expires = meta.expires;
     return a;
@@ -366,6 +374,31 @@ std::uint64_t article_digest(const Article& a) {
         h.field(a.enclosure->url);
         h.number(a.enclosure->length);
         h.field(a.enclosure->type);
+        h.field(a.enclosure->file);
+        h.number(a.enclosure->duration_s.has_value());
+        h.number(static_cast<std::uint64_t>(a.enclosure->duration_s.value_or(0)));
+    }
+    const Episode& ep = a.episode;
+    for (const auto* n : {&ep.episode, &ep.season}) {
+        h.number(n->has_value());
+        h.number(static_cast<std::uint64_t>(n->value_or(0)));
+    }
+    h.field(ep.episode_type);
+    h.number(ep.explicit_content ? (*ep.explicit_content ? 2 : 1) : 0);
+    for (const auto* link : {&ep.transcript, &ep.chapters}) {
+        h.field(link->url);
+        h.field(link->file);
+        h.field(link->type);
+    }
+    h.number(ep.persons.size());
+    for (const auto& p : ep.persons) {
+        for (const auto* f : {&p.name, &p.role, &p.group, &p.href, &p.img}) h.field(*f);
+    }
+    h.field(ep.image_file);
+    h.number(ep.soundbites.size());
+    for (const auto& b : ep.soundbites) {
+        h.field(std::to_string(b.start_s) + "/" + std::to_string(b.duration_s));
+        h.field(b.title);
     }
     h.field(a.slug);
     h.number(a.expires.has_value());

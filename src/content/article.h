@@ -17,10 +17,59 @@ namespace feedd {
 using Seconds = std::chrono::sys_seconds;
 
 struct Enclosure {
-    std::string url;  // as written (may be relative to the article's link)
+    // As written (may be relative to the article's link); empty when `file` was found by name.
+    std::string url;
     std::uint64_t length = 0;
     std::string type;
+    // A media file of the content directory (relative to content.dir, '/'-separated): the feed
+    // stage makes its URL (podcast.media_url or site.url + podcast.media_path), and `length`,
+    // `type` and `duration_s` were read from the file. Empty for a URL.
+    std::string file;
+    std::optional<std::int64_t> duration_s;  // whole seconds, rounded; unknown: nullopt
     bool operator==(const Enclosure&) const = default;
+};
+
+// A transcript or chapters file of an episode: a URL as written, or a file beside the article.
+struct EpisodeLink {
+    std::string url;   // as written (relative ones are relative to the article's link)
+    std::string file;  // relative to content.dir, when `url` names a file or one was found
+    std::string type;  // MIME type ("text/vtt", "application/json+chapters"), empty: unknown
+    bool empty() const { return url.empty() && file.empty(); }
+    bool operator==(const EpisodeLink&) const = default;
+};
+
+// podcast:person (Podcasting 2.0).
+struct EpisodePerson {
+    std::string name;
+    std::string role;   // "host", "guest", ... (the namespace's taxonomy); empty: host
+    std::string group;  // empty: cast
+    std::string href;
+    std::string img;
+    bool operator==(const EpisodePerson&) const = default;
+};
+
+// podcast:soundbite: a part of the episode an app may play as a preview.
+struct Soundbite {
+    double start_s = 0;
+    double duration_s = 0;
+    std::string title;
+    bool operator==(const Soundbite&) const = default;
+};
+
+// What an article says about itself as a podcast episode (docs/podcasts.md); all optional.
+struct Episode {
+    std::optional<long long> episode;
+    std::optional<long long> season;
+    std::string episode_type;              // full | trailer | bonus; empty: not said
+    std::optional<bool> explicit_content;  // empty: the show's
+    EpisodeLink transcript;
+    EpisodeLink chapters;
+    std::vector<EpisodePerson> persons;
+    std::vector<Soundbite> soundbites;
+    // Article::image when it is a file beside the article (podcast: served with the media).
+    std::string image_file;
+    bool empty() const { return *this == Episode{}; }
+    bool operator==(const Episode&) const = default;
 };
 
 // Where an article's publication date came from: its metadata, else a "YYYY-MM-DD" its file name
@@ -62,6 +111,7 @@ struct Article : std::enable_shared_from_this<Article> {
     std::string related_url;
     std::string lang;
     std::optional<Enclosure> enclosure;
+    Episode episode;
     std::string slug;                // as written in the metadata; empty: none
     std::optional<Seconds> expires;  // expiryDate/expires; kept for the feed stage
     // article_digest() of the fields above, so that change detection need not hash every field

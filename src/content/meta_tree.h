@@ -46,6 +46,14 @@ enum class MetadataKey {
     lang,
     slug,
     enclosure,
+    episode,
+    season,
+    episode_type,
+    explicit_content,
+    transcript,
+    chapters,
+    persons,
+    soundbites,
     draft,
     status
 };

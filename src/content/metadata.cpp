@@ -416,6 +416,14 @@ constexpr KeyName kKeyNames[] = {
     {"lang", MetadataKey::lang, 0},
     {"slug", MetadataKey::slug, 0},
     {"enclosure", MetadataKey::enclosure, 0},
+    {"episode", MetadataKey::episode, 0},
+    {"season", MetadataKey::season, 0},
+    {"episode_type", MetadataKey::episode_type, 0},
+    {"explicit", MetadataKey::explicit_content, 0},
+    {"transcript", MetadataKey::transcript, 0},
+    {"chapters", MetadataKey::chapters, 0},
+    {"persons", MetadataKey::persons, 0},
+    {"soundbites", MetadataKey::soundbites, 0},
 };
 
 // A site's own name (content.keys) outranks every generator's.
@@ -590,9 +598,17 @@ class Reader {
     }
 
     std::optional<Enclosure> enclosure(const Node& key_node, const Node& value) {
+        // `enclosure: 042-guest.mp3`: a media file beside the article (or a URL); the scan
+        // reads its length, type and duration (content/scan.cpp).
+        if (value.is_scalar()) {
+            Enclosure e;
+            e.url = std::string(trim(value.scalar()));
+            if (!e.url.empty()) return e;
+        }
         if (!value.is_map()) {
             error(key_node,
-                  "'enclosure' must be a mapping {url, length, type}, not " + kind(value));
+                  "'enclosure' must be a file, a URL or a mapping {url, length, type}, not " +
+                      kind(value));
             return std::nullopt;
         }
         Enclosure e;
@@ -627,6 +643,161 @@ class Reader {
             return std::nullopt;
         }
         return e;
+    }
+
+    // A whole number within [min, max] ("episode: 42").
+    std::optional<long long> whole(const std::string& key, const Node& key_node, const Node& value,
+                                   long long min, long long max) {
+        const auto t = text(key, key_node, value);
+        if (!t) return std::nullopt;
+        long long n = 0;
+        const auto* end = t->data() + t->size();
+        const auto [ptr, ec] = std::from_chars(t->data(), end, n);
+        if (t->empty() || ec != std::errc{} || ptr != end || n < min || n > max) {
+            error(key_node, "'" + key + "' must be a whole number from " + std::to_string(min) +
+                                " to " + std::to_string(max) + ", not '" + *t + "'");
+            return std::nullopt;
+        }
+        return n;
+    }
+
+    // Seconds as a number ("12.5"), or [HH:]MM:SS[.fff] as apps show them.
+    std::optional<double> seconds(const std::string& key, const Node& key_node,
+                                  const std::optional<std::string>& t) {
+        if (!t) return std::nullopt;
+        double total = 0;
+        int parts = 0;
+        std::string_view rest = *t;
+        bool ok = !rest.empty();
+        while (ok && !rest.empty()) {
+            const auto colon = rest.find(':');
+            const std::string_view part = rest.substr(0, colon);
+            double v = 0;
+            const auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+            ok = !part.empty() && ec == std::errc{} && ptr == part.data() + part.size() && v >= 0 &&
+                 v < 1e9 && ++parts <= 3;
+            total = total * 60 + v;
+            if (colon == std::string_view::npos) break;
+            rest.remove_prefix(colon + 1);
+            ok = ok && !rest.empty();
+        }
+        if (!ok) {
+            error(key_node, "'" + key + "' must be seconds (90.5) or [HH:]MM:SS, not '" + *t + "'");
+            return std::nullopt;
+        }
+        return total;
+    }
+
+    std::optional<std::string> episode_type(const std::string& key, const Node& k, const Node& v) {
+        auto t = text(key, k, v);
+        if (!t) return std::nullopt;
+        if (*t != "full" && *t != "trailer" && *t != "bonus") {
+            error(k, "'" + key + "' must be full, trailer or bonus, not '" + *t + "'");
+            return std::nullopt;
+        }
+        return t;
+    }
+
+    std::optional<bool> flag(const std::string& key, const Node& k, const Node& v) {
+        const auto b = v.is_scalar() ? to_bool(v.scalar()) : std::nullopt;
+        if (!b) {
+            error(k, "'" + key + "' must be true or false, not " +
+                         (v.is_scalar() ? "'" + std::string(v.scalar()) + "'" : kind(v)));
+        }
+        return b;
+    }
+
+    // Each item of a list of mappings, with its known sub-keys' text; unknown ones are warned
+    // about. False after an error.
+    template <typename F>
+    bool each_record(const std::string& key, const Node& k, const Node& v,
+                     std::initializer_list<std::string_view> fields, F&& on_item) {
+        if (!v.is_sequence()) {
+            error(k, "'" + key + "' must be a list of mappings, not " + kind(v));
+            return false;
+        }
+        bool ok = true;
+        v.each_item([&](const Node& item) {
+            if (!ok || item.is_null()) return;
+            if (!item.is_map()) {
+                error(item, "'" + key + "' items must be mappings, not " + kind(item));
+                ok = false;
+                return;
+            }
+            std::vector<std::pair<std::string, std::pair<std::string, Node>>> values;
+            item.each_pair([&](const Node& sub_k, const Node& sub_v) {
+                if (!ok) return;
+                const std::string sub(sub_k.is_scalar() ? sub_k.scalar() : std::string_view{});
+                if (std::find(fields.begin(), fields.end(), sub) == fields.end()) {
+                    warn_unknown(sub_k, key + "." + sub);
+                    return;
+                }
+                if (sub_v.is_null()) return;
+                auto t = text(key + "." + sub, sub_k, sub_v);
+                if (!t) {
+                    ok = false;
+                    return;
+                }
+                values.push_back({sub, {std::move(*t), sub_k}});
+            });
+            if (ok) ok = on_item(item, values);
+        });
+        return ok;
+    }
+
+    // persons: [{name, role, group, href, img}] (podcast:person).
+    std::optional<std::vector<EpisodePerson>> persons(const std::string& key, const Node& k,
+                                                      const Node& v) {
+        std::vector<EpisodePerson> all;
+        const bool ok = each_record(key, k, v, {"name", "role", "group", "href", "img"},
+                                    [&](const Node& item, auto& values) {
+                                        EpisodePerson p;
+                                        for (auto& [sub, value] : values) {
+                                            std::string& field = sub == "name"    ? p.name
+                                                                 : sub == "role"  ? p.role
+                                                                 : sub == "group" ? p.group
+                                                                 : sub == "href"  ? p.href
+                                                                                  : p.img;
+                                            field = std::move(value.first);
+                                        }
+                                        if (p.name.empty()) {
+                                            error(item, "'" + key + "' items need a 'name'");
+                                            return false;
+                                        }
+                                        all.push_back(std::move(p));
+                                        return true;
+                                    });
+        if (!ok) return std::nullopt;
+        return all;
+    }
+
+    // soundbites: [{start, duration, title}] (podcast:soundbite), times in seconds or MM:SS.
+    std::optional<std::vector<Soundbite>> soundbites(const std::string& key, const Node& k,
+                                                     const Node& v) {
+        std::vector<Soundbite> all;
+        const bool ok = each_record(
+            key, k, v, {"start", "duration", "title"}, [&](const Node& item, auto& values) {
+                Soundbite b;
+                bool has_start = false, has_duration = false;
+                for (auto& [sub, value] : values) {
+                    if (sub == "title") {
+                        b.title = std::move(value.first);
+                        continue;
+                    }
+                    const auto s = seconds(key + "." + sub, value.second, value.first);
+                    if (!s) return false;
+                    (sub == "start" ? b.start_s : b.duration_s) = *s;
+                    (sub == "start" ? has_start : has_duration) = true;
+                }
+                if (!has_start || !has_duration || b.duration_s <= 0) {
+                    error(item, "'" + key + "' items need a 'start' and a 'duration' above 0");
+                    return false;
+                }
+                all.push_back(std::move(b));
+                return true;
+            });
+        if (!ok) return std::nullopt;
+        return all;
     }
 
     // The Metadata field a key sets; several keys may set one (the key table's ranks decide).
@@ -879,6 +1050,30 @@ class Reader {
                 case MetadataKey::enclosure:
                     set(m.enclosure, Target::enclosure, rank, enclosure(k, v));
                     break;
+                case MetadataKey::episode:
+                    if (auto n = whole(name, k, v, 0, 1'000'000'000)) m.episode = n;
+                    break;
+                case MetadataKey::season:
+                    if (auto n = whole(name, k, v, 0, 1'000'000'000)) m.season = n;
+                    break;
+                case MetadataKey::episode_type:
+                    if (auto t = episode_type(name, k, v)) m.episode_type = std::move(t);
+                    break;
+                case MetadataKey::explicit_content:
+                    if (auto b = flag(name, k, v)) m.explicit_content = b;
+                    break;
+                case MetadataKey::transcript:
+                    if (auto t = text(name, k, v)) m.transcript = std::move(t);
+                    break;
+                case MetadataKey::chapters:
+                    if (auto t = text(name, k, v)) m.chapters = std::move(t);
+                    break;
+                case MetadataKey::persons:
+                    if (auto p = persons(name, k, v)) m.persons = std::move(p);
+                    break;
+                case MetadataKey::soundbites:
+                    if (auto b = soundbites(name, k, v)) m.soundbites = std::move(b);
+                    break;
                 case MetadataKey::draft:
                 case MetadataKey::status:
                     read_flag(key->key, name, k, v);
@@ -953,6 +1148,14 @@ void overlay_fields(M& mine, Over&& over) {
     take(mine.image, std::forward<Over>(over).image);
     take(mine.lang, std::forward<Over>(over).lang);
     take(mine.enclosure, std::forward<Over>(over).enclosure);
+    take(mine.episode, std::forward<Over>(over).episode);
+    take(mine.season, std::forward<Over>(over).season);
+    take(mine.episode_type, std::forward<Over>(over).episode_type);
+    take(mine.explicit_content, std::forward<Over>(over).explicit_content);
+    take(mine.transcript, std::forward<Over>(over).transcript);
+    take(mine.chapters, std::forward<Over>(over).chapters);
+    take(mine.persons, std::forward<Over>(over).persons);
+    take(mine.soundbites, std::forward<Over>(over).soundbites);
     take(mine.slug, std::forward<Over>(over).slug);
     take(mine.expires, std::forward<Over>(over).expires);
     take(mine.redirect, std::forward<Over>(over).redirect);

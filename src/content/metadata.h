@@ -28,6 +28,15 @@ struct Metadata {
     std::optional<std::string> image;
     std::optional<std::string> lang;
     std::optional<Enclosure> enclosure;
+    // A podcast episode's keys (docs/podcasts.md), each set on its own.
+    std::optional<long long> episode;
+    std::optional<long long> season;
+    std::optional<std::string> episode_type;  // full | trailer | bonus
+    std::optional<bool> explicit_content;
+    std::optional<std::string> transcript;  // a URL or a file relative to the article
+    std::optional<std::string> chapters;
+    std::optional<std::vector<EpisodePerson>> persons;
+    std::optional<std::vector<Soundbite>> soundbites;
     std::optional<std::string> slug;
     std::optional<Seconds> expires;
     // `redirect_to` / `redirect` as written: the file is a redirect stub when it has no text.

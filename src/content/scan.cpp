@@ -20,6 +20,7 @@
 #include <unordered_set>
 
 #include "config/glob.h"
+#include "content/episode_files.h"
 
 namespace feedd {
 namespace {
@@ -558,6 +559,7 @@ ReadOutcome read_article_in(FolderReader& dir, const ContentConfig& content,
     dir.scratch = std::move(source.bytes);
     out.problems = std::move(parsed.problems);
     if (parsed.article) {
+        attach_episode_files(content, *parsed.article, out.problems);
         parsed.article->digest = article_digest(*parsed.article);  // on the worker threads
         out.article = std::make_shared<Article>(std::move(*parsed.article));
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "content/episode_files.h"
 #include "feed/feed.h"
 
 namespace feedd {
@@ -335,6 +336,29 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
         } else if (is_article_name(name)) {
             refresh(path);
             restructure(path, name);
+        } else if (is_episode_file_name(name)) {
+            // An episode's media, transcript or chapters file (content/episode_files.h): the
+            // articles it belongs to are read again, though they did not change themselves, so
+            // that a replaced file's length and duration (or a new or removed one) show.
+            const auto reread = [&](const std::string& article) {
+                if (queued.contains(article)) return;
+                if (const auto stamp = stamp_source(content_, article)) {
+                    queued.insert(article);
+                    to_read.push_back(*stamp);
+                    // Its body was read with the old file's facts, under the same stamp.
+                    bodies_.erase(article);
+                }
+            };
+            for (const auto& article : articles_named_after(path)) {
+                if (entries_.contains(article)) reread(article);
+            }
+            for (const auto& [article_path, entry] : entries_) {
+                const Article* a = entry.article.get();
+                if (a && ((a->enclosure && a->enclosure->file == path) ||
+                          a->episode.transcript.file == path || a->episode.chapters.file == path ||
+                          a->episode.image_file == path))
+                    reread(article_path);
+            }
         } else if (!exists) {
             // Whatever was there is gone; if it was a folder, so is everything below it.
             for (auto it = entries_.lower_bound(path);

@@ -11,10 +11,11 @@
 #include "daemon/article_store.h"
 #include "daemon/build.h"
 #include "daemon/ledger_file.h"
-#include "daemon/reader_stats.h"
-#include "daemon/service.h"
 #include "daemon/log.h"
 #include "daemon/pings.h"
+#include "daemon/podcast_guids.h"
+#include "daemon/reader_stats.h"
+#include "daemon/service.h"
 #include "feed/adoption.h"
 #include "feed/feed.h"
 #include "ping/fetch.h"
@@ -100,6 +101,20 @@ bool write_file_atomically(const fs::path& path, const std::string& bytes, std::
     return true;
 }
 
+// What `feedd check` compares the next build with (daemon/podcast_guids.h); a failure to write
+// it is logged, never a failed build.
+void record_guids(const Config& config, const OneShot& once) {
+    if (!config.podcast.enabled) return;
+    const auto file = podcast_guids_file(config);
+    auto recorded = load_podcast_guids(file);
+    if (!recorded) {
+        log::warning(recorded.error() + "; episode guids not recorded");
+        return;
+    }
+    if (auto saved = record_podcast_guids(config, once.store.articles(), *recorded); !saved)
+        log::warning(saved.error() + "; episode guids not recorded");
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -117,6 +132,7 @@ int build_to_directory(const Config& config, const fs::path& out_dir) {
     const auto& build = once.build;
     log_build(config, once);
     if (!build.invalid.empty()) return kExitProblems;
+    record_guids(config, once);
     std::error_code ec;
     fs::create_directories(out_dir, ec);
     if (ec) {
@@ -158,7 +174,21 @@ int check(const Config& config) {
         return kExitProblems;
     }
     // An unknown key that a generator's site has in every file is one line, not one per file.
-    const auto problems = collapse_repeated(once.store.problems());
+    auto problems = collapse_repeated(once.store.problems());
+    if (config.podcast.enabled) {
+        // The podcast lint (docs/podcasts.md): what directories would reject, and episode guids
+        // changed since the last build recorded them.
+        auto last = load_podcast_guids(podcast_guids_file(config));
+        if (!last) {
+            problems.push_back({"", 0, last.error(), Severity::warning});
+            last = EpisodeGuids{};
+        }
+        auto lint = podcast_lint(config, once.store.articles(), *last, now_seconds());
+        if (const auto guid = podcast_guid(config.site.url); !guid)
+            lint.push_back({config.file.string(), 0, "podcast: no podcast:guid: " + guid.error(),
+                            Severity::warning});
+        problems.insert(problems.end(), lint.begin(), lint.end());
+    }
     std::size_t errors = 0;
     for (const auto& problem : problems) {
         std::cout << problem_line(config.content, problem) << '\n';

@@ -20,6 +20,7 @@
 #include "daemon/ledger_file.h"
 #include "daemon/log.h"
 #include "daemon/pings.h"
+#include "daemon/podcast_guids.h"
 #include "daemon/reader_stats.h"
 #include "daemon/systemd.h"
 #include "feed/feed.h"
@@ -42,7 +43,8 @@ constexpr auto kStopDeadline = std::chrono::milliseconds(4500);
 bool same_content_settings(const ContentConfig& a, const ContentConfig& b) {
     return a.dir == b.dir && a.timezone == b.timezone && a.cut_markers == b.cut_markers &&
            a.max_file_bytes == b.max_file_bytes && a.debounce_ms == b.debounce_ms &&
-           a.include == b.include && a.exclude == b.exclude && a.keys == b.keys;
+           a.include == b.include && a.exclude == b.exclude && a.keys == b.keys &&
+           a.episode_media == b.episode_media;
 }
 
 std::string milliseconds(std::chrono::microseconds duration) {
@@ -100,6 +102,9 @@ struct Service::Impl {
     // The ids articles keep (feed/identity_ledger.h), and where it is kept: build thread only.
     IdentityLedger ledger;
     std::filesystem::path ledger_path;
+    // The episode guids state_dir/podcast-guids.tsv holds (daemon/podcast_guids.h); build thread.
+    std::optional<EpisodeGuids> podcast_guids;
+    std::filesystem::path podcast_guids_path;  // whose contents podcast_guids holds
     std::unique_ptr<watch::DirectoryWatcher>
         watcher;  // on build_io: touched by the build thread only
 
@@ -142,6 +147,7 @@ struct Service::Impl {
         });
         log_problems(config.content, update.new_problems);
         const auto build = render_site(*store, config, now_seconds(), started);
+        record_guids(config);
         publish(build, update, content_missing(config.content));
 
         start_server();
@@ -315,6 +321,7 @@ struct Service::Impl {
             log_problems(job_config.content, update.new_problems);
             keep_identities(job_config);
             auto build = render_site(*store, job_config, now_seconds(), started);
+            record_guids(job_config);
             const bool missing = content_missing(job_config.content);
             asio::post(io, [this, build = std::move(build), update = std::move(update), missing] {
                 building = false;
@@ -335,6 +342,25 @@ struct Service::Impl {
             log::info((with.content.dir / path).string() + ": moved or renamed; keeps its id " +
                       *ledger.find(path));
         save_ledger();
+    }
+
+    // Records the episode guids this build publishes, for `feedd check` (only when they
+    // changed: the file is read once, then kept here). On the build thread; a failure is a
+    // warning and is tried again at the next build.
+    void record_guids(const Config& with) {
+        if (!with.podcast.enabled) return;
+        // Read once, and again when a reload names another state_dir.
+        if (!podcast_guids || podcast_guids_path != podcast_guids_file(with)) {
+            podcast_guids_path = podcast_guids_file(with);
+            auto loaded = load_podcast_guids(podcast_guids_path);
+            if (!loaded) {
+                log::warning(loaded.error() + "; episode guids not recorded");
+                return;
+            }
+            podcast_guids = std::move(*loaded);
+        }
+        if (auto saved = record_podcast_guids(with, store->articles(), *podcast_guids); !saved)
+            log::warning(saved.error() + "; episode guids not recorded");
     }
 
     void save_ledger() {

@@ -105,6 +105,8 @@ std::string render_atom(const Feed& feed) {
     if (feed.archive) root.append_child("fh:archive");
     pugi::xml_node generator = add_text(root, "generator", "feedd");
     generator.append_attribute("version") = kVersion;
+    // A show's artwork is what Atom can say of it (its episodes are link rel=enclosure).
+    if (feed.show) add_text(root, "logo", feed.show->image);
 
     for (const Entry& e : feed.entries) add_entry(root, e, lang);
     return detail::to_string(doc);

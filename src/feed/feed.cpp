@@ -98,10 +98,21 @@ Entry make_entry(const Article& a, const Config& config) {
     if (config.feeds.full_content) e.content_html = detail::absolutize_links(a.content_html, base);
     e.image = absolute_or_empty(base, a.image);
     e.lang = a.lang;
+    // A show's files are served under podcast.media_path (or its media_url); without a show, a
+    // file named as the enclosure is a link relative to the article, as it always was.
+    const bool show = config.podcast.enabled;
+    const auto file_or_url = [&](const std::string& file, const std::string& url) {
+        return show && !file.empty() ? media_file_url(config, file) : absolute_or_empty(base, url);
+    };
     if (a.enclosure) {
         e.enclosure = *a.enclosure;
-        e.enclosure->url = absolute_or_empty(base, a.enclosure->url);
+        e.enclosure->url = file_or_url(a.enclosure->file, a.enclosure->url);
     }
+    e.episode = a.episode;
+    for (EpisodeLink* link : {&e.episode.transcript, &e.episode.chapters})
+        link->url = file_or_url(link->file, link->url);
+    if (show && !a.episode.image_file.empty())
+        e.image = media_file_url(config, a.episode.image_file);
     return e;
 }
 
@@ -167,6 +178,7 @@ Feed make_feed(const std::vector<const Article*>& articles, const Config& config
     feed.ttl_minutes = ttl_minutes_for(config);
     feed.stylesheet = config.feeds.stylesheet;
     feed.hubs = advertised_hubs(config);
+    feed.show = make_show(config);
 
     const auto chosen =
         select_published(articles, static_cast<std::size_t>(std::max(config.feeds.limit, 0)), now);

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "content/article.h"
+#include "feed/podcast.h"
 
 namespace feedd {
 
@@ -38,7 +39,9 @@ struct Entry {
     // when it is the entry's link. Atom <link rel="related">, JSON Feed external_url.
     std::string related;
     std::string lang;
-    std::optional<Enclosure> enclosure;  // url absolute
+    std::optional<Enclosure> enclosure;  // url absolute (a file's: feed/podcast.h media_file_url)
+    // The article's episode keys; transcript and chapters urls absolute (empty when none).
+    Episode episode;
 };
 
 struct FeedUrls {
@@ -78,6 +81,9 @@ struct Feed {
     // feeds.stylesheet: href of the <?xml-stylesheet type="text/xsl"?> that starts the RSS and Atom
     // documents; empty: none.
     std::string stylesheet;
+    // podcast.enabled: the feed is a show (feed/podcast.h); RSS carries the itunes: and podcast:
+    // namespaces.
+    std::optional<Show> show;
 };
 
 // One entry, identity and URLs resolved (the rule above). The same article gives the same entry

@@ -55,7 +55,18 @@ Json item(const Entry& e) {
         attachment["mime_type"] =
             e.enclosure->type.empty() ? "application/octet-stream" : e.enclosure->type;
         if (e.enclosure->length > 0) attachment["size_in_bytes"] = e.enclosure->length;
-        j["attachments"] = Json::array({std::move(attachment)});
+        if (e.enclosure->duration_s) attachment["duration_in_seconds"] = *e.enclosure->duration_s;
+        Json attachments = Json::array({std::move(attachment)});
+        // An episode's transcript is another attachment, the one other thing JSON Feed can say.
+        if (!e.episode.transcript.url.empty()) {
+            Json transcript = Json::object();
+            transcript["url"] = e.episode.transcript.url;
+            transcript["mime_type"] =
+                e.episode.transcript.type.empty() ? "text/plain" : e.episode.transcript.type;
+            transcript["title"] = "Transcript";
+            attachments.push_back(std::move(transcript));
+        }
+        j["attachments"] = std::move(attachments);
     }
     return j;
 }
@@ -69,6 +80,7 @@ std::string render_json(const Feed& feed) {
     j["home_page_url"] = feed.urls.home;
     j["feed_url"] = feed.urls.json;
     set_if(j, "description", feed.description);
+    if (feed.show) set_if(j, "icon", feed.show->image);  // a show's artwork
     set_if(j, "language", detail::language_tag(feed.language));
     if (!feed.author.empty()) j["authors"] = authors(feed.author);
     if (!feed.hubs.empty()) {

@@ -54,6 +54,7 @@ Feed feed_shell(const Config& config) {
     feed.ttl_minutes = ttl_minutes_for(config);  // the RSS writer leaves it off archive pages
     feed.stylesheet = config.feeds.stylesheet;
     feed.hubs = advertised_hubs(config);
+    feed.show = make_show(config);  // podcast.enabled: every feed of the site is the show
     return feed;
 }
 

@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "config/podcast_categories.h"
 
 #include <gtest/gtest.h>
 
@@ -145,7 +146,8 @@ TEST(Config, ContentKeysErrorsCarryLineAndColumn) {
     EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys:\n    writer: [by]\n"),
               "/etc/feedd/feedd.yaml:7:5: unknown metadata key 'content.keys.writer' (expected "
               "one of: title, date, updated, expires, author, tags, categories, summary, draft, "
-              "id, url, image, lang, slug, enclosure)");
+              "id, url, image, lang, slug, enclosure, episode, season, episode_type, explicit, "
+              "transcript, chapters, persons, soundbites)");
     EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys:\n    author: [by]\n    url: [By]\n"),
               "/etc/feedd/feedd.yaml:8:11: 'content.keys.url': 'By' already names 'author'");
     EXPECT_EQ(parse_error(std::string(kMinimal) + "  keys:\n    author: [\"\"]\n"),
@@ -453,6 +455,66 @@ TEST(Config, PodcastErrorsNameTheirPlace) {
               std::string::npos);
 }
 
+TEST(Config, PodcastCategoriesAreApplesAndKeepApplesSpelling) {
+    const auto podcast =
+        parse_ok(
+            std::string(kMinimal) +
+            "podcast:\n  categories: [technology, ' news / tech news ', Health & Fitness/Mental "
+            "Health]\n")
+            .podcast;
+    EXPECT_EQ(podcast.categories, (std::vector<std::string>{"Technology", "News/Tech News",
+                                                            "Health & Fitness/Mental Health"}));
+    EXPECT_TRUE(parse_ok(std::string(kMinimal) + "podcast:\n").content.episode_media);
+    EXPECT_FALSE(parse_ok(kMinimal).content.episode_media);
+}
+
+TEST(Config, AnUnknownPodcastCategoryNamesTheNearest) {
+    const std::string base = std::string(kMinimal) + "podcast:\n  categories: [Comedy, ";
+    EXPECT_EQ(parse_error(base + "Technolgy]\n"),
+              "/etc/feedd/feedd.yaml:7:24: 'podcast.categories': unknown Apple Podcasts category "
+              "'Technolgy' (did you mean 'Technology'?)");
+    EXPECT_NE(parse_error(base + "News/Tech Newz]\n").find("(did you mean 'News/Tech News'?)"),
+              std::string::npos);
+    // A subcategory alone, or under the wrong category.
+    EXPECT_NE(parse_error(base + "Tech News]\n").find("(did you mean 'News/Tech News'?)"),
+              std::string::npos);
+    EXPECT_NE(parse_error(base + "Arts/Tech News]\n").find("unknown Apple Podcasts category"),
+              std::string::npos);
+}
+
+TEST(PodcastCategories, EveryCategoryAndSubcategoryIsFound) {
+    std::size_t count = 0;
+    for (const auto& category : apple_podcast_categories()) {
+        EXPECT_EQ(find_podcast_category(category.name),
+                  (CategoryPath{std::string(category.name), ""}));
+        for (const auto sub : category.subcategories) {
+            ++count;
+            EXPECT_EQ(find_podcast_category(std::string(category.name) + "/" + std::string(sub)),
+                      (CategoryPath{std::string(category.name), std::string(sub)}));
+        }
+    }
+    EXPECT_EQ(apple_podcast_categories().size(), 19u);  // Apple's list since 2019
+    EXPECT_EQ(count, 91u);
+}
+
+TEST(Config, TheDocumentedPodcastBlockLoads) {
+    // config/feedd.yaml carries the podcast: block commented out; uncommented, it must load.
+    std::ifstream in(FEEDD_SOURCE_DIR "/config/feedd.yaml");
+    std::string line, block;
+    bool inside = false;
+    while (std::getline(in, line)) {
+        if (line.starts_with("# podcast:")) inside = true;
+        if (inside && !line.starts_with("#")) break;
+        if (inside) block += line.substr(std::min<std::size_t>(2, line.size())) + "\n";
+    }
+    ASSERT_FALSE(block.empty());
+    const auto podcast = parse_ok(std::string(kMinimal) + block).podcast;
+    EXPECT_TRUE(podcast.enabled);
+    EXPECT_EQ(podcast.owner.email, "ada@example.org");
+    EXPECT_EQ(podcast.categories, (std::vector<std::string>{"Technology", "News/Tech News"}));
+    EXPECT_EQ(podcast.media_path, "/media/");
+}
+
 TEST(Config, EmptyFileIsAnError) {
     EXPECT_EQ(parse_error(""), "/etc/feedd/feedd.yaml: the file is empty");
 }
@@ -461,6 +523,13 @@ TEST(Config, LoadsTheDocumentedExampleConfig) {
     const auto config = load_config(FEEDD_SOURCE_DIR "/config/feedd.yaml");
     ASSERT_TRUE(config.has_value()) << config.error().message;
     EXPECT_FALSE(config->site.title.empty());
+}
+
+TEST(Config, LoadsTheBundledExamplePodcast) {
+    const auto config = load_config(FEEDD_SOURCE_DIR "/examples/podcast/feedd.yaml");
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    EXPECT_TRUE(config->podcast.enabled);
+    EXPECT_TRUE(std::filesystem::is_directory(config->content.dir)) << config->content.dir;
 }
 
 TEST(Config, LoadsTheBundledExampleSite) {

@@ -54,7 +54,8 @@ Body text.
     EXPECT_EQ(a.image, "images/cover.jpg");
     EXPECT_EQ(a.lang, "de");
     ASSERT_TRUE(a.enclosure);
-    EXPECT_EQ(*a.enclosure, (Enclosure{"media/episode.mp3", 12345, "audio/mpeg"}));
+    EXPECT_EQ(*a.enclosure,
+              (Enclosure{"media/episode.mp3", 12345, "audio/mpeg", "", std::nullopt}));
     EXPECT_EQ(a.content_html, "<p>Body text.</p>\n");
     EXPECT_TRUE(out.problems.empty());
 }

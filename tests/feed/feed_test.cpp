@@ -328,7 +328,7 @@ TEST(MakeFeed, CategoriesAreTagsThenCategoriesWithoutDuplicates) {
 TEST(MakeFeed, ImageAndEnclosureBecomeAbsolute) {
     Article a = article("world/space.txt", "Space", at(2024, 4, 1));
     a.image = "/images/rocket.jpg";
-    a.enclosure = Enclosure{"audio/launch.mp3", 1234, "audio/mpeg"};
+    a.enclosure = Enclosure{"audio/launch.mp3", 1234, "audio/mpeg", "", std::nullopt};
     const Feed feed = make_feed({a}, site_config(), kNow);
     EXPECT_EQ(feed.entries[0].image, "https://news.example.org/images/rocket.jpg");
     ASSERT_TRUE(feed.entries[0].enclosure.has_value());

@@ -50,7 +50,7 @@ struct Fixture {
         space.content_html =
             "<p>See <a href=\"../moon/\">the moon</a> and <img src=\"rocket.png\" alt=\"r\"></p>";
         space.image = "rocket.png";
-        space.enclosure = Enclosure{"launch.mp3", 1234, "audio/mpeg"};
+        space.enclosure = Enclosure{"launch.mp3", 1234, "audio/mpeg", "", std::nullopt};
         space.lang = "fr";
 
         Article named = article("notes/plain.md", "Only a name", at(2024, 1, 9, 8, 5, 3));

@@ -27,7 +27,7 @@ inline Feed sample_feed() {
     a.content_html = "<p>Body <a href=\"https://news.example.org/x\">link</a></p>";
     a.image = "https://news.example.org/img/rocket.jpg";
     a.lang = "fr";
-    a.enclosure = Enclosure{"https://news.example.org/a.mp3", 1234, "audio/mpeg"};
+    a.enclosure = Enclosure{"https://news.example.org/a.mp3", 1234, "audio/mpeg", "", std::nullopt};
 
     Entry b;
     b.id = "tag:news.example.org,2024:b";
