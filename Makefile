@@ -12,7 +12,7 @@ DEBIAN_PACKAGES := cmake g++ make pkg-config libgtest-dev libgmock-dev \
 	libboost1.81-dev libpugixml-dev libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev \
 	libmd4c-dev libmd4c-html0-dev libssl-dev libhowardhinnant-date-dev tzdata zlib1g-dev libxxhash-dev \
 	nlohmann-json3-dev libtomlplusplus-dev libsystemd-dev libbrotli-dev libsodium-dev libgumbo-dev \
-	jing python3-feedparser libxml2-utils curl nginx wrk newsboat libxml-feed-perl $(if $(shell command -v npm),,nodejs npm)
+	jing python3-feedparser libxml2-utils curl nginx wrk newsboat libxml-feed-perl ffmpeg $(if $(shell command -v npm),,nodejs npm)
 
 .PHONY: all deps build run test clean format
 

@@ -177,6 +177,11 @@ struct Service::Impl {
         options.readers = reader_stats.get();
         options.trusted_proxies = config.server.trusted_proxies;
         options.metrics_allow = config.server.metrics_allow;
+        // Podcast media, unless a CDN holds them (podcast.media_url): docs/podcasts.md.
+        if (config.podcast.enabled && config.podcast.media_url.empty()) {
+            options.media =
+                http::ServerOptions::MediaRoot{config.podcast.media_path, config.content.dir};
+        }
         if (config.hub.enabled) {
             auto endpoint = std::make_shared<http::HubEndpoint>();
             endpoint->path = config.hub.path;
