@@ -258,6 +258,79 @@ TEST_F(Media, FfprobeReadsAndFfmpegSeeksOverHttp) {
     EXPECT_GE(std::stoi(match[1]), 1);
 }
 
+// Downloads counted by the IAB rules for a scripted set of clients (behind a trusted proxy, so
+// that each has its own address): what /stats.json, /stats, /metrics and `feedd stats` say, and
+// what state_dir keeps after a stop — with no address in it.
+TEST_F(Media, DownloadsOfScriptedClients) {
+    site_.write_config("127.0.0.1:0", "",
+                       "  trusted_proxies: [127.0.0.1]\npodcast:\n  author: A Tester\n");
+    const std::string player = "AppleCoreMedia/1.0.0.21A329 (iPhone; U; CPU OS 17_0 like Mac OS X)";
+    const std::string path = "/media/episodes/042-guest.mp3";
+    const auto size = audio_.size();  // under a minute at 128 kbit/s: the whole file counts
+    const auto state = site_.root() / "state";
+    {
+        RunningFeedd feedd(site_.config());
+        const auto as = [&](const std::string& address, const std::string& agent,
+                            std::vector<std::string> args = {}) {
+            args.insert(args.end(), {"-H", "X-Forwarded-For: " + address, "-A", agent});
+            return curl(feedd, path, args);
+        };
+        // 1: the whole file, twice (a repeat within 24 h is the same download).
+        EXPECT_EQ(as("198.51.100.1", player).status, 200);
+        EXPECT_EQ(as("198.51.100.1", player).status, 200);
+        // 2: the file in ranges of 10 000 bytes, one overlapping another.
+        for (std::size_t first = 0; first < size; first += 10'000)
+            EXPECT_EQ(as("198.51.100.2", player,
+                         {"-r", std::to_string(first) + "-" + std::to_string(first + 9'999)})
+                          .status,
+                      206);
+        EXPECT_EQ(as("198.51.100.2", player, {"-r", "0-15000"}).status, 206);
+        // None: a 2-byte probe, half the file, a bot, a HEAD.
+        EXPECT_EQ(as("198.51.100.3", player, {"-r", "0-1"}).status, 206);
+        EXPECT_EQ(as("198.51.100.4", player, {"-r", "0-" + std::to_string(size / 2)}).status, 206);
+        EXPECT_EQ(as("198.51.100.5",
+                     "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
+                      .status,
+                  200);
+        EXPECT_EQ(as("198.51.100.6", player, {"-I"}).status, 200);
+        // Same address, another app: another client.
+        EXPECT_EQ(as("198.51.100.1", "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)").status,
+                  200);
+
+        const auto stats = nlohmann::json::parse(feedd.get("/stats.json").body);
+        ASSERT_TRUE(stats.contains("downloads")) << stats.dump(1);
+        EXPECT_EQ(stats["downloads"]["show"]["today"], 3);
+        ASSERT_EQ(stats["downloads"]["episodes"].size(), 1u);
+        EXPECT_EQ(stats["downloads"]["episodes"][0]["media"], path);
+        EXPECT_EQ(stats["downloads"]["episodes"][0]["today"], 3);
+        EXPECT_NE(feedd.get("/metrics")
+                      .body.find("feedd_podcast_downloads_total{media=\"" + path + "\"} 3\n"),
+                  std::string::npos);
+        EXPECT_NE(feedd.get("/stats").body.find("<tr><td>" + path + "</td><td>3</td>"),
+                  std::string::npos);
+        EXPECT_EQ(feedd.stop(), 0);  // a stop saves them
+    }
+    const auto saved = read_file(state / "downloads.json");
+    EXPECT_NE(saved.find("\"" + path + "\": 3"), std::string::npos) << saved;
+    const auto table = run_program({FEEDD_BINARY, "stats", "-c", site_.config().string()});
+    EXPECT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_TRUE(std::regex_search(table.out, std::regex(path + " +3 +0 +3 +3 +3\n"))) << table.out;
+    // They add up across a restart.
+    {
+        RunningFeedd feedd(site_.config());
+        curl(feedd, path, {"-H", "X-Forwarded-For: 203.0.113.9", "-A", player});
+        const auto stats = nlohmann::json::parse(feedd.get("/stats.json").body);
+        EXPECT_EQ(stats["downloads"]["show"]["today"], 4);
+    }
+    for (const auto& entry : fs::recursive_directory_iterator(state)) {
+        if (!entry.is_regular_file()) continue;
+        const auto bytes = read_file(entry.path());
+        for (const char* address : {"198.51.100", "203.0.113", "127.0.0.1"})
+            EXPECT_EQ(bytes.find(address), std::string::npos)
+                << entry.path() << " holds " << address;
+    }
+}
+
 // A client that asks for a large file and reads nothing holds its own connection only: the feed
 // and other media are answered meanwhile, without waiting.
 TEST_F(Media, AStalledReaderDoesNotHoldUpOthers) {
