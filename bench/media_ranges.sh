@@ -17,6 +17,9 @@
 #     --range-mb range at a random offset, throttled to --rate (so that all are in flight at once
 #     and the server holds each connection for seconds), samples the server's RSS every 50 ms
 #     until they end, and — for feedd — runs wrk on /feed.xml meanwhile for its p99;
+#     (and, before the load, the same wrk alone, for what the machine gives /feed.xml anyway);
+#     nginx likewise, with wrk on a static copy of /feed.xml (`feedd build`), to tell the server's
+#     share of a p99 from the machine's (the clients run on the same cores);
 #  5. prints idle and peak RSS of each (nginx: master + worker) and the targets: feedd's peak within
 #     30 MB of its idle size, /feed.xml p99 under 50 ms.
 # With --episode it also makes a 50 MB MP3 with ffmpeg and checks that ffprobe, over HTTP, reports
@@ -107,7 +110,9 @@ feedd_base="http://127.0.0.1:$feedd_port"
 for _ in $(seq 200); do curl -sf -o /dev/null "$feedd_base/feed.xml" && break; sleep 0.05; done
 
 # --- nginx ----------------------------------------------------------------------------------------
-rm -rf "$work/nginx" && mkdir -p "$work/nginx"
+# It serves the same file, and feedd build's feed.xml for a /feed.xml to compare latencies with.
+rm -rf "$work/nginx" "$work/www" && mkdir -p "$work/nginx" "$work/www"
+"$FEEDD" build -c "$work/feedd.yaml" -o "$work/www" 2>>"$work/feedd.log"
 nginx_port=$(free_port)
 cat >"$work/nginx/nginx.conf" <<EOF
 daemon off;
@@ -129,6 +134,7 @@ http {
     server {
         listen 127.0.0.1:$nginx_port;
         location /media/ { alias $content/; }
+        location = /feed.xml { root $work/www; types { application/rss+xml xml; } }
     }
 }
 EOF
@@ -185,6 +191,9 @@ echo "load: $clients concurrent downloads of $range_mb MB ranges of a $size_mb M
 uptime
 
 feedd_idle=$(rss_kb "$feedd_pid")
+# The same wrk without the downloads first: what the machine gives /feed.xml anyway.
+wrk -t1 -c4 -d "$((seconds > 2 ? seconds - 1 : 1))s" --latency "$feedd_base/feed.xml" >"$work/wrk-idle.txt" 2>&1
+p99_idle=$(awk '$1 == "99%" { print $2 }' "$work/wrk-idle.txt")
 wrk -t1 -c4 -d "$((seconds > 2 ? seconds - 1 : 1))s" --latency "$feedd_base/feed.xml" >"$work/wrk.txt" 2>&1 &
 wrk_pid=$!
 pids+=("$wrk_pid")
@@ -195,7 +204,13 @@ feed_requests=$(awk '/requests in/ { print $1 }' "$work/wrk.txt")
 media_bytes=$(curl -s "$feedd_base/metrics" | awk '/^feedd_media_bytes_sent_total/ { print $2 }')
 
 nginx_idle=$(rss_kb "$nginx_master" "$nginx_worker")
+wrk -t1 -c4 -d "$((seconds > 2 ? seconds - 1 : 1))s" --latency "$nginx_base/feed.xml" >"$work/wrk-nginx.txt" 2>&1 &
+wrk_pid=$!
+pids+=("$wrk_pid")
 nginx_peak=$(run_load "$nginx_base" "$nginx_master" "$nginx_worker")
+wait "$wrk_pid" || true
+nginx_p99=$(awk '$1 == "99%" { print $2 }' "$work/wrk-nginx.txt")
+nginx_requests=$(awk '/requests in/ { print $1 }' "$work/wrk-nginx.txt")
 uptime
 
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -203,7 +218,8 @@ growth=$(( (feedd_peak - feedd_idle) ))
 printf '\n%-8s %12s %12s %12s\n' server "idle RSS MB" "peak RSS MB" "growth MB"
 printf '%-8s %12s %12s %12s\n' feedd "$(mb "$feedd_idle")" "$(mb "$feedd_peak")" "$(mb "$growth")"
 printf '%-8s %12s %12s %12s\n' nginx "$(mb "$nginx_idle")" "$(mb "$nginx_peak")" "$(mb $((nginx_peak - nginx_idle)))"
-echo "feedd: /feed.xml p99 during the load: $p99 ($feed_requests requests); media bytes sent: $media_bytes"
+echo "feedd: /feed.xml p99 during the load: $p99 ($feed_requests requests), without it: $p99_idle; media bytes sent: $media_bytes"
+echo "nginx: /feed.xml (a static copy) p99 during its load: $nginx_p99 ($nginx_requests requests)"
 verdict() { if [ "$1" = 1 ]; then echo "met"; else echo "NOT met"; fi; }
 echo "target: feedd's peak within 30 MB of idle — $(verdict "$([ "$growth" -le $((30 * 1024)) ] && echo 1 || echo 0)")"
 p99_ms=$(awk -v v="$p99" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
