@@ -47,7 +47,7 @@ ASAN_BUILD_DIR ?= build-asan
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_CXX ?= clang++-19
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := markdown plain_text dates config route front_matter identity hub_request html
+FUZZ_TARGETS := markdown plain_text dates config route front_matter identity hub_request html media_range
 # Findings not fixed yet (tests/fuzz/findings/<id>/) are tolerated by id, so fuzzing goes on past them.
 FUZZ_ENV = FEEDD_FUZZ_KNOWN="$(notdir $(wildcard tests/fuzz/findings/*))"
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \

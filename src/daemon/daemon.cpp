@@ -285,7 +285,16 @@ int print_stats(const Config& config) {
         std::cerr << "feedd: " << totals.error() << '\n';
         return kExitProblems;
     }
-    std::cout << readers::stats_table(*totals, now_seconds());
+    std::optional<readers::DailyDownloads> downloads;
+    if (config.podcast.enabled) {
+        auto kept = load_downloads(downloads_file(config));
+        if (!kept) {
+            std::cerr << "feedd: " << kept.error() << '\n';
+            return kExitProblems;
+        }
+        downloads = std::move(*kept);
+    }
+    std::cout << readers::stats_table(*totals, now_seconds(), downloads ? &*downloads : nullptr);
     return kExitOk;
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "content/media_types.h"
 #include "readers/stats_page.h"
 
 namespace feedd {
@@ -21,6 +22,23 @@ readers::Seconds now() {
 
 std::filesystem::path readers_file(const Config& config) {
     return config.state_dir / "readers.json";
+}
+
+std::filesystem::path downloads_file(const Config& config) {
+    return config.state_dir / "downloads.json";
+}
+
+std::expected<readers::DailyDownloads, std::string> load_downloads(
+    const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::error_code ec;
+        if (!std::filesystem::exists(file, ec) && !ec) return readers::DailyDownloads{};
+        return std::unexpected(file.string() + ": cannot read: " + std::strerror(errno));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return readers::downloads_from_json(text.str(), file.string());
 }
 
 std::expected<readers::DailyTotals, std::string> load_reader_totals(
@@ -66,8 +84,30 @@ std::expected<void, std::string> save_reader_totals(const std::filesystem::path&
     return {};
 }
 
-ReaderStats::ReaderStats(std::string site_title, readers::DailyTotals totals)
-    : site_title_(std::move(site_title)), totals_(std::move(totals)) {}
+ReaderStats::ReaderStats(std::string site_title, readers::DailyTotals totals,
+                         std::optional<readers::DailyDownloads> downloads)
+    : site_title_(std::move(site_title)), totals_(std::move(totals)) {
+    if (downloads) downloads_ = std::make_unique<readers::DownloadCounter>(std::move(*downloads));
+}
+
+void ReaderStats::media_served(const http::MediaServed& served) {
+    if (!downloads_) return;
+    const auto type = media_type_from_name(served.path);
+    if (!type || (type->kind != MediaKind::audio && type->kind != MediaKind::video)) return;
+    // As for feeds, the address goes no further than its keyed hash (the IAB rule names the
+    // address itself, and an IPv6 client's /64).
+    const auto client = served.client.v4 ? readers::ipv4_address(served.client.bytes.data())
+                                         : readers::ipv6_subnet64(served.client.bytes.data());
+    std::vector<readers::ByteSpan> spans;
+    spans.reserve(served.ranges.size());
+    for (const auto& range : served.ranges) spans.push_back({range.first, range.last});
+    downloads_->record({served.path, served.user_agent, client, served.file_size, spans, now()});
+}
+
+std::string ReaderStats::downloads_for_saving() {
+    if (!downloads_) return {};
+    return readers::downloads_to_json(downloads_->totals(now()));
+}
 
 void ReaderStats::feed_served(const http::FeedServed& served) {
     // Only the network prefix goes further: the address itself ends with this request.
@@ -79,19 +119,23 @@ void ReaderStats::feed_served(const http::FeedServed& served) {
 std::string ReaderStats::stats_html() {
     const auto at = now();
     const auto counts = counter_.counts(at);
+    const auto downloads = downloads_ ? std::optional(downloads_->totals(at)) : std::nullopt;
     std::lock_guard lock(mutex_);
-    return readers::stats_html(totals_, counts, at, site_title_);
+    return readers::stats_html(totals_, counts, at, site_title_, downloads ? &*downloads : nullptr);
 }
 
 std::string ReaderStats::stats_json() {
     const auto at = now();
     const auto counts = counter_.counts(at);
+    const auto downloads = downloads_ ? std::optional(downloads_->totals(at)) : std::nullopt;
     std::lock_guard lock(mutex_);
-    return readers::stats_json(totals_, counts, at);
+    return readers::stats_json(totals_, counts, at, downloads ? &*downloads : nullptr);
 }
 
 std::string ReaderStats::metrics_text() {
-    return readers::metrics_lines(counter_.counts(now()));
+    auto lines = readers::metrics_lines(counter_.counts(now()));
+    if (downloads_) lines += readers::download_metrics_lines(downloads_->totals(now()));
+    return lines;
 }
 
 std::string ReaderStats::fold_for_saving() {

@@ -88,6 +88,7 @@ struct Service::Impl {
     // on the build thread every kReadersSaveInterval and at a stop.
     std::unique_ptr<ReaderStats> reader_stats;
     std::filesystem::path readers_path;
+    std::filesystem::path downloads_path;  // with a podcast
     asio::steady_timer readers_timer{io};
     std::jthread stop_guard;
 
@@ -183,6 +184,11 @@ struct Service::Impl {
         options.readers = reader_stats.get();
         options.trusted_proxies = config.server.trusted_proxies;
         options.metrics_allow = config.server.metrics_allow;
+        // Podcast media, unless a CDN holds them (podcast.media_url): docs/podcasts.md.
+        if (config.podcast.enabled && config.podcast.media_url.empty()) {
+            options.media =
+                http::ServerOptions::MediaRoot{config.podcast.media_path, config.content.dir};
+        }
         if (config.hub.enabled) {
             auto endpoint = std::make_shared<http::HubEndpoint>();
             endpoint->path = config.hub.path;
@@ -236,7 +242,24 @@ struct Service::Impl {
             log::error(totals.error() + "; moved to " + aside.string() + ", counting starts again");
             totals = readers::DailyTotals{};
         }
-        reader_stats = std::make_unique<ReaderStats>(config.site.title, std::move(*totals));
+        // Podcast downloads (docs/podcasts.md), kept apart in downloads.json; counted also when a
+        // CDN serves the media (then only what feedd itself serves, i.e. nothing).
+        std::optional<readers::DailyDownloads> downloads;
+        if (config.podcast.enabled) {
+            downloads_path = downloads_file(config);
+            auto kept = load_downloads(downloads_path);
+            if (!kept) {
+                const auto aside = std::filesystem::path(downloads_path).concat(".unreadable");
+                std::error_code ec;
+                std::filesystem::rename(downloads_path, aside, ec);
+                log::error(kept.error() + "; moved to " + aside.string() +
+                           ", counting starts again");
+                kept = readers::DailyDownloads{};
+            }
+            downloads = std::move(*kept);
+        }
+        reader_stats = std::make_unique<ReaderStats>(config.site.title, std::move(*totals),
+                                                     std::move(downloads));
     }
 
     static constexpr auto kReadersSaveInterval = std::chrono::minutes(5);
@@ -255,6 +278,10 @@ struct Service::Impl {
         if (!reader_stats) return;
         if (auto saved = save_reader_totals(readers_path, reader_stats->fold_for_saving()); !saved)
             log::error(saved.error() + "; reader totals are kept in memory and saved again later");
+        if (auto bytes = reader_stats->downloads_for_saving(); !bytes.empty()) {
+            if (auto saved = save_reader_totals(downloads_path, bytes); !saved)
+                log::error(saved.error() + "; downloads are kept in memory and saved again later");
+        }
     }
 
     void start_server() {

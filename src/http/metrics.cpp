@@ -16,8 +16,9 @@ namespace {
 constexpr std::array<std::string_view, 10> kPathLabels{
     "/",        "/feed.xml", "/atom.xml",  "/feed.json", "/healthz",
     "/metrics", "/tags/*",   "/authors/*", "/archive/*", "other"};
-constexpr std::array<unsigned, 11> kStatusCodes{200, 304, 400, 404, 405, 408,
-                                                413, 414, 431, 500, 503};
+// 206, 412, 416: podcast media (byte ranges and their preconditions).
+constexpr std::array<unsigned, 14> kStatusCodes{200, 206, 304, 400, 404, 405, 408,
+                                                412, 413, 414, 416, 431, 500, 503};
 // Builds take milliseconds for small sites and seconds for 100k articles.
 constexpr std::array<double, 13> kBuildBounds{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                                               1,     2.5,  5,     10,   30,  60};
@@ -141,6 +142,10 @@ void Metrics::record_response(std::string_view target, unsigned status,
     if (status == 304) not_modified_.fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::record_media(std::uint64_t file_bytes) noexcept {
+    media_bytes_.fetch_add(file_bytes, std::memory_order_relaxed);
+}
+
 void Metrics::connection_opened() noexcept {
     open_connections_.fetch_add(1, std::memory_order_relaxed);
     connections_.fetch_add(1, std::memory_order_relaxed);
@@ -250,6 +255,9 @@ std::string Metrics::render() const {
     append_header(out, "feedd_http_response_bytes_total",
                   "Bytes of HTTP responses sent, headers included.", "counter");
     append_sample(out, "feedd_http_response_bytes_total", "", load(bytes_sent_));
+    append_header(out, "feedd_media_bytes_sent_total",
+                  "Bytes of podcast media files sent (in full and range responses).", "counter");
+    append_sample(out, "feedd_media_bytes_sent_total", "", load(media_bytes_));
     append_header(out, "feedd_http_not_modified_total",
                   "Conditional requests answered with 304 Not Modified.", "counter");
     append_sample(out, "feedd_http_not_modified_total", "", load(not_modified_));

@@ -36,6 +36,8 @@ class Metrics {
     void connection_closed() noexcept;
     // A connection closed because it was too slow to send its request or idle for too long.
     void record_timeout() noexcept;
+    // A podcast media response ended (whole or cut short): the bytes of media files it sent.
+    void record_media(std::uint64_t file_bytes) noexcept;
 
     // --- per build (the daemon calls this) ---
     // `articles` counts only when the build succeeded (it is what is served); `problems` always.
@@ -72,7 +74,7 @@ class Metrics {
                                      const Metrics*);
 
     static constexpr std::size_t kPaths = 10;
-    static constexpr std::size_t kStatuses = 12;
+    static constexpr std::size_t kStatuses = 15;
     static constexpr std::size_t kBuckets = 13;  // finite histogram bounds; +Inf is the count
 
     struct Family {
@@ -94,6 +96,7 @@ class Metrics {
     std::atomic<std::int64_t> open_connections_{0};
     std::atomic<std::uint64_t> connections_{0};
     std::atomic<std::uint64_t> timeouts_{0};
+    std::atomic<std::uint64_t> media_bytes_{0};
 
     mutable std::mutex mutex_;  // everything below
     std::uint64_t builds_ok_ = 0;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/cidr.h"
+#include "http/media.h"
 
 namespace feedd::http {
 
@@ -20,11 +21,24 @@ struct FeedServed {
     const IpAddress& client;
 };
 
+// A podcast media response that sent file bytes (200 or 206, never HEAD), told when it ended,
+// whole or cut short: `ranges` are the bytes of the file that went out, in the order sent.
+struct MediaServed {
+    std::string_view path;  // the URL path, "/media/episodes/042.mp3"
+    unsigned status = 200;
+    std::uint64_t file_size = 0;
+    const std::vector<ByteRange>& ranges;
+    std::string_view user_agent;
+    const IpAddress& client;
+};
+
 class ReaderHooks {
   public:
     virtual ~ReaderHooks() = default;
     // On the I/O thread, for every such request: quick, and never waits on anything outside.
     virtual void feed_served(const FeedServed& served) = 0;
+    // Likewise, on the I/O thread, for every media response that sent file bytes.
+    virtual void media_served(const MediaServed&) {}
     virtual std::string stats_html() = 0;    // GET /stats
     virtual std::string stats_json() = 0;    // GET /stats.json
     virtual std::string metrics_text() = 0;  // appended to /metrics

@@ -35,6 +35,7 @@
 #include <sys/uio.h>
 
 #include "http/http_date.h"
+#include "http/media.h"
 #include "http/metrics.h"
 #include "http/readers_hooks.h"
 #include "http/response_cache.h"
@@ -66,6 +67,11 @@ constexpr std::size_t kWriteSlice = 1024 * 1024;
 // (Session::start_preparation, ResponseCache): two, so that one long render does not hold up the
 // others' work.
 constexpr std::size_t kWorkers = 2;
+// Threads that open and read podcast media (ServerOptions::media): apart from the render workers,
+// so that a slow disk never delays a feed's preparation, nor a long render a media chunk.
+constexpr std::size_t kDiskWorkers = 2;
+// Bytes of a media file read at a time, per connection: what a download holds in memory.
+constexpr std::size_t kMediaChunk = 64 * 1024;
 
 // The io_context's own executor type instead of any_io_executor: no type-erased executor is
 // copied, compared or destroyed per operation.
@@ -86,9 +92,9 @@ class Session;
 // be called from one thread only.
 class Listener : public std::enable_shared_from_this<Listener> {
   public:
-    Listener(asio::io_context& io, Workers workers, const tcp::endpoint& endpoint,
+    Listener(asio::io_context& io, Workers workers, Workers disk, const tcp::endpoint& endpoint,
              const SnapshotSlot& snapshots, const ServerOptions& options)
-        : Listener(io, workers, snapshots, options) {
+        : Listener(io, workers, disk, snapshots, options) {
         acceptor_.open(endpoint.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
         acceptor_.bind(endpoint);
@@ -96,9 +102,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
         local_ = acceptor_.local_endpoint();
     }
 
-    Listener(asio::io_context& io, Workers workers, int fd, const SnapshotSlot& snapshots,
-             const ServerOptions& options)
-        : Listener(io, workers, snapshots, options) {
+    Listener(asio::io_context& io, Workers workers, Workers disk, int fd,
+             const SnapshotSlot& snapshots, const ServerOptions& options)
+        : Listener(io, workers, disk, snapshots, options) {
         acceptor_.assign(listening_protocol(fd), fd);
         local_ = acceptor_.local_endpoint();
     }
@@ -120,6 +126,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
     // Where what may block runs: renders, compression (Session::start_preparation) and the cache's
     // file.
     asio::thread_pool::executor_type workers() const { return workers_->executor(); }
+    // Where media files are opened and read (only with ServerOptions::media).
+    asio::thread_pool::executor_type disk() const { return disk_->executor(); }
 
     // route()'s context for a request arriving now, on the I/O thread: nothing that may take long
     // is done in resolve() (may_block false). The clock is read once per request and shared with
@@ -172,10 +180,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
     }
 
   private:
-    Listener(asio::io_context& io, Workers workers, const SnapshotSlot& snapshots,
+    Listener(asio::io_context& io, Workers workers, Workers disk, const SnapshotSlot& snapshots,
              const ServerOptions& options)
         : io_(io),
           workers_(std::move(workers)),
+          disk_(std::move(disk)),
           acceptor_(io),
           retry_timer_(io),
           sweep_timer_(io),
@@ -197,6 +206,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
     asio::io_context& io_;
     Workers workers_;
+    Workers disk_;
     Acceptor acceptor_;
     Timer retry_timer_;
     Timer sweep_timer_;
@@ -344,7 +354,8 @@ class Session : public std::enable_shared_from_this<Session> {
         if (listener_->hub() != nullptr) {
             // The hub's path takes a body. Beast checks a Content-Length against the limit as the
             // header ends, so the hub's limit holds until the target is known (on_header).
-            parser_->body_limit(std::max<std::uint64_t>(limits.body_limit, listener_->hub()->body_limit));
+            parser_->body_limit(
+                std::max<std::uint64_t>(limits.body_limit, listener_->hub()->body_limit));
             bhttp::async_read_header(
                 socket_, buffer_, *parser_,
                 [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
@@ -441,6 +452,12 @@ class Session : public std::enable_shared_from_this<Session> {
                 client_address(peer_, header(request, "X-Forwarded-For"),
                                header(request, bhttp::field::forwarded), options.trusted_proxies);
             context.may_see_stats = any_contains(options.metrics_allow, client_);
+            if (const auto target = request.target();
+                options.media &&
+                std::string_view(target.data(), target.size()).starts_with(options.media->path)) {
+                snapshot_.reset();
+                return start_media(request);
+            }
             Resolved resolved = resolve(request, snapshot_.get(), context);
             if (resolved.needs_preparation) return start_preparation(context);
             answer(resolved, request);
@@ -511,6 +528,221 @@ class Session : public std::enable_shared_from_this<Session> {
         } catch (...) {
             close();
         }
+    }
+
+    // --- podcast media (ServerOptions::media, http/media.h) ---
+    // The file is opened, checked and planned on a disk thread; then each chunk of it is read
+    // there into the session's one buffer and sent from this thread, so a download holds
+    // kMediaChunk bytes however large the file, and the I/O thread never waits for the disk. The
+    // write timeout holds per chunk: a reader that takes no bytes for that long is closed.
+    struct MediaStream {
+        int fd = -1;
+        MediaPlan plan;
+        std::size_t part = 0;         // of plan.body, being sent
+        std::uint64_t part_sent = 0;  // bytes of that part read so far
+        ByteRange chunk{};            // the file bytes in body_
+        std::uint64_t sent = 0;       // bytes of the response sent
+        std::uint64_t file_size = 0;
+        std::vector<ByteRange> delivered;  // file bytes sent, for the download count
+        std::string path;
+        std::string user_agent;
+        std::unique_ptr<char[]> buffer;
+        ~MediaStream() {
+            if (fd >= 0) ::close(fd);
+        }
+    };
+
+    void start_media(const Request& request) {
+        const auto method = request.method();
+        if (method != bhttp::verb::get && method != bhttp::verb::head) {
+            response_ = text_response(bhttp::status::method_not_allowed,
+                                      "Media files are read with GET or HEAD.\n", request.version(),
+                                      request.keep_alive());
+            response_.set(bhttp::field::allow, "GET, HEAD");
+            generated_.reset();
+            return do_write();
+        }
+        const auto target = request.target();
+        auto relative = media_relative_path(std::string_view(target.data(), target.size()),
+                                            listener_->options().media->path);
+        if (!relative) return answer_media_error(request, relative.error());
+        MediaRequest conditions{method == bhttp::verb::head,
+                                header(request, bhttp::field::range),
+                                header(request, bhttp::field::if_range),
+                                header(request, bhttp::field::if_match),
+                                header(request, bhttp::field::if_none_match),
+                                header(request, bhttp::field::if_modified_since),
+                                header(request, bhttp::field::if_unmodified_since)};
+        auto stream = std::make_unique<MediaStream>();
+        stream->path.assign(target.data(), std::min(target.size(), target.find('?')));
+        stream->user_agent = header(request, bhttp::field::user_agent);
+        phase_ = Phase::preparing;
+        writing_ = true;
+        deadline_ = Clock::now() + listener_->limits().write_timeout;
+        // The worker reads the request's headers (conditions), which nothing changes until
+        // on_media_opened().
+        asio::post(listener_->disk(), [self = shared_from_this(), relative = std::move(*relative),
+                                       conditions, stream = std::move(stream),
+                                       home = socket_.get_executor()]() mutable {
+            auto opened = open_media(self->listener_->options().media->dir, relative);
+            unsigned error = 0;
+            if (opened) {
+                stream->fd = opened->fd;
+                stream->file_size = opened->file.size;
+                stream->plan = plan_media_response(conditions, opened->file,
+                                                   self->listener_->options().max_age);
+            } else {
+                error = opened.error();
+            }
+            asio::post(home, [self = std::move(self), stream = std::move(stream), error]() mutable {
+                self->on_media_opened(std::move(stream), error);
+            });
+        });
+    }
+
+    void answer_media_error(const Request& request, unsigned status) {
+        response_ =
+            text_response(status == 400 ? bhttp::status::bad_request : bhttp::status::not_found,
+                          status == 400 ? "Bad request.\n" : "Not found.\n", request.version(),
+                          request.keep_alive());
+        generated_.reset();
+        if (request.method() == bhttp::verb::head) response_.body() = {};
+        do_write();
+    }
+
+    void on_media_opened(std::unique_ptr<MediaStream> stream, unsigned error) {
+        writing_ = false;
+        if (!socket_.is_open()) return;  // timed out meanwhile
+        try {
+            const Request& request = parser_->get();
+            if (error != 0) return answer_media_error(request, error);
+            const auto status = static_cast<bhttp::status>(stream->plan.status);
+            status_ = stream->plan.status;
+            keep_alive_ = request.keep_alive() && !listener_->stopped();
+            head_.clear();
+            head_ += request.version() >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
+            head_ += std::to_string(status_);
+            head_ += ' ';
+            head_ += bhttp::obsolete_reason(status);
+            head_ += "\r\n";
+            head_ += stream->plan.fields;
+            if (request.version() >= 11 && !keep_alive_) head_ += "Connection: close\r\n";
+            if (request.version() < 11 && keep_alive_) head_ += "Connection: keep-alive\r\n";
+            head_ += "Date: ";
+            head_ += listener_->date();
+            head_ += "\r\n\r\n";
+            head_sent_ = 0;
+            body_ = {};
+            body_sent_ = 0;
+            file_offset_ = -1;
+            if (!stream->plan.body.empty()) stream->buffer.reset(new char[kMediaChunk]);
+            media_ = std::move(stream);
+            begin_write();
+            media_next();
+        } catch (...) {
+            close();
+        }
+    }
+
+    // head_ holds what to send next: the text parts up to the next file part are appended to it,
+    // and that part's next chunk is read; the two go out together (pump()).
+    void media_next() {
+        MediaStream& media = *media_;
+        while (media.part < media.plan.body.size()) {
+            const BodyPart& part = media.plan.body[media.part];
+            if (part.is_text()) {
+                head_ += part.text;
+                ++media.part;
+                continue;
+            }
+            const std::uint64_t left = part.file.size() - media.part_sent;
+            if (left == 0) {
+                ++media.part;
+                media.part_sent = 0;
+                continue;
+            }
+            return read_media_chunk(
+                part.file.first + media.part_sent,
+                static_cast<std::size_t>(std::min<std::uint64_t>(left, kMediaChunk)));
+        }
+        if (head_sent_ < head_.size()) return pump_and_continue();
+        finish_media({});
+    }
+
+    void read_media_chunk(std::uint64_t offset, std::size_t size) {
+        phase_ = Phase::preparing;  // a disk that hangs: time_out() frees the slot
+        deadline_ = Clock::now() + listener_->limits().write_timeout;
+        asio::post(listener_->disk(), [self = shared_from_this(), fd = media_->fd,
+                                       buffer = media_->buffer.get(), offset, size,
+                                       home = socket_.get_executor()] {
+            std::size_t got = 0;
+            bool failed = false;
+            while (got < size) {
+                const auto n =
+                    ::pread(fd, buffer + got, size - got, static_cast<off_t>(offset + got));
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) {  // an error, or the file shrank since it was opened
+                    failed = true;
+                    break;
+                }
+                got += static_cast<std::size_t>(n);
+            }
+            asio::post(home, [self = std::move(self), offset, got, failed] {
+                self->on_media_chunk(offset, got, failed);
+            });
+        });
+    }
+
+    void on_media_chunk(std::uint64_t offset, std::size_t got, bool failed) {
+        if (!socket_.is_open()) return finish_media(asio::error::operation_aborted);
+        if (failed) {
+            // The promised length can no longer be sent: the connection must end (the client
+            // sees a short body).
+            return finish_media(make_error_code(boost::system::errc::io_error));
+        }
+        phase_ = Phase::writing;
+        deadline_ = Clock::now() + listener_->limits().write_timeout;
+        media_->part_sent += got;
+        media_->chunk = {offset, offset + got - 1};
+        body_ = {media_->buffer.get(), got};
+        body_sent_ = 0;
+        pump_and_continue();
+    }
+
+    // A pump of head_ and body_ ended: note what went out, then go on or finish.
+    void media_pumped(error_code ec) {
+        MediaStream& media = *media_;
+        media.sent += head_sent_ + body_sent_;
+        if (body_sent_ > 0) {
+            const ByteRange sent{media.chunk.first, media.chunk.first + body_sent_ - 1};
+            if (!media.delivered.empty() && media.delivered.back().last + 1 == sent.first) {
+                media.delivered.back().last = sent.last;
+            } else {
+                media.delivered.push_back(sent);
+            }
+        }
+        head_.clear();
+        head_sent_ = 0;
+        body_ = {};
+        body_sent_ = 0;
+        if (ec) return finish_media(ec);
+        media_next();
+    }
+
+    void finish_media(error_code ec) {
+        std::uint64_t file_bytes = 0;
+        for (const auto& range : media_->delivered) file_bytes += range.size();
+        if (Metrics* metrics = listener_->metrics()) metrics->record_media(file_bytes);
+        if (ReaderHooks* readers = listener_->options().readers;
+            readers != nullptr && file_bytes > 0) {
+            try {
+                readers->media_served({media_->path, status_, media_->file_size, media_->delivered,
+                                       media_->user_agent, client_});
+            } catch (...) {
+                // Counting is no reason to lose the connection.
+            }
+        }
+        after_write(ec, media_->sent);
     }
 
     void on_read_error(error_code ec) {
@@ -665,6 +897,7 @@ class Session : public std::enable_shared_from_this<Session> {
         error_code ec;
         switch (pump(ec)) {
             case Pumped::done:
+                if (media_) return media_pumped(ec);
                 return after_write(ec, head_sent_ + body_sent_);
             case Pumped::blocked:
                 return socket_.async_wait(Socket::wait_write,
@@ -678,6 +911,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void resume_write(error_code ec) {
+        if (ec && media_) return media_pumped(ec);
         if (ec) return after_write(ec, head_sent_ + body_sent_);
         pump_and_continue();
     }
@@ -693,6 +927,7 @@ class Session : public std::enable_shared_from_this<Session> {
         snapshot_.reset();  // an idle connection must not pin an old snapshot
         generated_.reset();
         cache_.reset();
+        media_.reset();
         if (!again) return linger_ && !ec ? linger() : close();
         ++served_;
         try {
@@ -733,7 +968,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::shared_ptr<const Snapshot> snapshot_;
     std::shared_ptr<const std::string> generated_;
     std::shared_ptr<ResponseCache> cache_;
-    Response response_;  // a response Beast writes (do_write)
+    std::unique_ptr<MediaStream> media_;  // a media response being sent
+    Response response_;                   // a response Beast writes (do_write)
     // A snapshot document (send_document): the head, its capacity reused from request to request,
     // and the body, in memory or at file_offset_ in cache_'s file.
     std::string head_;
@@ -753,7 +989,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool writing_ = false;  // writing or preparing: stop() lets it finish
     bool linger_ = false;
     bool hub_request_ = false;  // the request is to the hub's path (on_header)
-    bool enrolled_ = true;  // in the listener's list (leave())
+    bool enrolled_ = true;      // in the listener's list (leave())
 };
 
 void Listener::watch() {
@@ -861,7 +1097,7 @@ namespace {
 
 // The worker threads start with SIGPIPE blocked, as the I/O thread runs (block_sigpipe): they
 // inherit the mask of the thread that makes them.
-Workers make_workers() {
+Workers make_workers(std::size_t threads) {
     sigset_t pipe, previous;
     sigemptyset(&pipe);
     sigaddset(&pipe, SIGPIPE);
@@ -870,7 +1106,7 @@ Workers make_workers() {
         sigset_t* mask;
         ~Restore() { pthread_sigmask(SIG_SETMASK, mask, nullptr); }
     } restore{&previous};
-    return std::make_shared<asio::thread_pool>(kWorkers);
+    return std::make_shared<asio::thread_pool>(threads);
 }
 
 }  // namespace
@@ -878,21 +1114,25 @@ Workers make_workers() {
 struct Server::Impl {
     // Made before the listener, which shares it (as do its response caches); its threads are
     // joined in ~Server, the object goes with the last of them.
-    Workers workers = make_workers();
+    Workers workers = make_workers(kWorkers);
+    Workers disk;  // with ServerOptions::media only
     std::shared_ptr<Listener> listener;
 };
 
 Server::Server(asio::io_context& io, const tcp::endpoint& endpoint, const SnapshotSlot& snapshots,
                ServerOptions options)
     : impl_(std::make_shared<Impl>()) {
-    impl_->listener = std::make_shared<Listener>(io, impl_->workers, endpoint, snapshots, options);
+    if (options.media) impl_->disk = make_workers(kDiskWorkers);
+    impl_->listener =
+        std::make_shared<Listener>(io, impl_->workers, impl_->disk, endpoint, snapshots, options);
 }
 
 Server::Server(asio::io_context& io, int listening_fd, const SnapshotSlot& snapshots,
                ServerOptions options)
     : impl_(std::make_shared<Impl>()) {
-    impl_->listener =
-        std::make_shared<Listener>(io, impl_->workers, listening_fd, snapshots, options);
+    if (options.media) impl_->disk = make_workers(kDiskWorkers);
+    impl_->listener = std::make_shared<Listener>(io, impl_->workers, impl_->disk, listening_fd,
+                                                 snapshots, options);
 }
 
 Server::~Server() {
@@ -900,6 +1140,7 @@ Server::~Server() {
     // Every job queued runs to its end (each posts its result to the io_context, which must
     // therefore outlive the Server), so that no session or cache is released on a worker.
     impl_->workers->join();
+    if (impl_->disk) impl_->disk->join();
 }
 
 void Server::start() {

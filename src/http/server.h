@@ -6,8 +6,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,15 @@ struct ServerOptions {
     // feedd's WebSub hub (hub.enabled): POSTs to its path are read with their body (up to its
     // limit) and answered by its submit(); null: no hub, and requests take no body.
     std::shared_ptr<const HubEndpoint> hub;
+    // Podcast media (podcast.media_path, docs/podcasts.md): GET and HEAD under `path` ("/media/")
+    // serve the media files of `dir` (content.dir) with byte ranges (http/media.h), opened and
+    // read on two disk threads of their own and written from the I/O thread a chunk at a time.
+    // Unset: no media (none configured, or podcast.media_url names a CDN).
+    struct MediaRoot {
+        std::string path;
+        std::filesystem::path dir;
+    };
+    std::optional<MediaRoot> media;
 };
 
 // All handlers run on `io` without strands: call io.run() from one thread only. `snapshots` must

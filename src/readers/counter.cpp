@@ -1,31 +1,12 @@
 #include "readers/counter.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cstring>
 
+#include "readers/daily_keys.h"
+
 namespace feedd::readers {
 namespace {
-
-using Key = std::array<std::uint8_t, crypto_shorthash_KEYBYTES>;
-
-// SipHash-2-4 (libsodium's crypto_shorthash), a keyed hash made for hash tables: without the key,
-// which lives only in this process's memory for a day, a value tells nothing of its input.
-std::uint64_t keyed_hash(const Key& key, const ClientPrefix& client, std::string_view user_agent) {
-    // On the stack: this runs for every feed request (a heap allocation would be a good part of
-    // its cost). User-Agents are cut at 512 bytes, which tells any two real ones apart.
-    unsigned char input[sizeof client.bytes + 512];
-    user_agent = user_agent.substr(0, 512);
-    std::memcpy(input, client.bytes.data(), client.bytes.size());
-    // An empty view may point nowhere (null), which memcpy may not be given even for 0 bytes.
-    if (!user_agent.empty())
-        std::memcpy(input + client.bytes.size(), user_agent.data(), user_agent.size());
-    std::uint64_t out = 0;
-    crypto_shorthash(reinterpret_cast<unsigned char*>(&out), input,
-                     client.bytes.size() + user_agent.size(), key.data());
-    return out;
-}
 
 // Heterogeneous lookup (by string_view) in the User-Agent cache: no string made per request.
 struct TextHash {
@@ -34,10 +15,6 @@ struct TextHash {
         return std::hash<std::string_view>{}(text);
     }
 };
-
-std::int64_t day_of(Seconds at) {
-    return std::chrono::floor<std::chrono::days>(at).time_since_epoch().count();
-}
 
 constexpr auto kReportWindow = std::chrono::hours(48);
 constexpr auto kClientWindow = std::chrono::hours(24);
@@ -77,13 +54,25 @@ ClientPrefix ipv6_prefix(const std::uint8_t address[16]) {
     return prefix;
 }
 
+ClientPrefix ipv4_address(const std::uint8_t address[4]) {
+    ClientPrefix key;
+    key.bytes[0] = 44;  // apart from any /24 prefix
+    std::memcpy(key.bytes.data() + 1, address, 4);
+    return key;
+}
+
+ClientPrefix ipv6_subnet64(const std::uint8_t address[16]) {
+    ClientPrefix key;
+    key.bytes[0] = 66;
+    std::memcpy(key.bytes.data() + 1, address, 8);
+    return key;
+}
+
 struct ReaderCounter::Impl {
-    std::function<void(std::uint8_t*, std::size_t)> random;
+    explicit Impl(std::function<void(std::uint8_t*, std::size_t)> random)
+        : keys(std::move(random)) {}
     std::mutex mutex;
-    std::int64_t day = 0;  // of `today_key`; 0: no key made yet
-    Key today_key{};
-    Key yesterday_key{};
-    bool have_yesterday = false;
+    DailyKeys keys;
     std::map<std::string, PerFeed, std::less<>> feeds;
     std::unordered_map<std::string, ClientClass, TextHash, std::equal_to<>>
         agents;  // classify_user_agent's answers
@@ -92,18 +81,9 @@ struct ReaderCounter::Impl {
     // Called with the mutex held: a new UTC day gets a new key; yesterday's is kept a day longer to
     // recognise a client seen under it, then forgotten with its hashes.
     void roll(Seconds at) {
-        const auto now_day = day_of(at);
-        if (now_day == day) return;
-        const bool consecutive = day != 0 && now_day == day + 1;
-        if (consecutive) {
-            yesterday_key = today_key;
-            have_yesterday = true;
-        } else {
-            sodium_memzero(yesterday_key.data(), yesterday_key.size());
-            have_yesterday = false;
-        }
-        random(today_key.data(), today_key.size());
-        day = now_day;
+        const auto how = keys.roll(at);
+        if (how == DailyKeys::Roll::same_day) return;
+        const bool consecutive = how == DailyKeys::Roll::next_day;
         for (auto& [name, feed] : feeds) {
             for (Distinct* distinct : {&feed.clients, &feed.bots}) {
                 if (consecutive) {
@@ -117,9 +97,9 @@ struct ReaderCounter::Impl {
     }
 
     void see(Distinct& distinct, const FeedFetch& fetch) {
-        const auto hash = keyed_hash(today_key, fetch.client, fetch.user_agent);
-        if (have_yesterday && !distinct.yesterday.empty())
-            distinct.yesterday.erase(keyed_hash(yesterday_key, fetch.client, fetch.user_agent));
+        const auto hash = keys.today(fetch.client, fetch.user_agent);
+        if (keys.has_yesterday() && !distinct.yesterday.empty())
+            distinct.yesterday.erase(keys.yesterday(fetch.client, fetch.user_agent));
         if (distinct.today.size() >= kMaxClientsPerFeed && !distinct.today.contains(hash)) return;
         distinct.today.insert_or_assign(hash, fetch.at);
     }
@@ -132,18 +112,9 @@ struct ReaderCounter::Impl {
 };
 
 ReaderCounter::ReaderCounter(std::function<void(std::uint8_t*, std::size_t)> random)
-    : impl_(std::make_unique<Impl>()) {
-    if (!random) {
-        if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
-        random = [](std::uint8_t* out, std::size_t n) { randombytes_buf(out, n); };
-    }
-    impl_->random = std::move(random);
-}
+    : impl_(std::make_unique<Impl>(std::move(random))) {}
 
-ReaderCounter::~ReaderCounter() {
-    sodium_memzero(impl_->today_key.data(), impl_->today_key.size());
-    sodium_memzero(impl_->yesterday_key.data(), impl_->yesterday_key.size());
-}
+ReaderCounter::~ReaderCounter() = default;
 
 void ReaderCounter::record(const FeedFetch& fetch) {
     std::lock_guard lock(impl_->mutex);

@@ -23,12 +23,15 @@ namespace feedd::readers {
 using Seconds = std::chrono::sys_seconds;
 
 // A client's network: its IPv4 /24 or IPv6 /56 (the part of an address that names a household or
-// an office more than a device), tagged with its family.
+// an office more than a device), tagged with its family. Podcast downloads, counted as the IAB
+// guidelines say, use the whole IPv4 address or the IPv6 /64 instead (downloads.h).
 struct ClientPrefix {
-    std::array<std::uint8_t, 8> bytes{};
+    std::array<std::uint8_t, 9> bytes{};
 };
 ClientPrefix ipv4_prefix(const std::uint8_t address[4]);
 ClientPrefix ipv6_prefix(const std::uint8_t address[16]);
+ClientPrefix ipv4_address(const std::uint8_t address[4]);
+ClientPrefix ipv6_subnet64(const std::uint8_t address[16]);
 
 // One feed served (200 or 304): what counting needs of a request, and nothing more.
 struct FeedFetch {

@@ -111,10 +111,57 @@ std::string label_value(std::string_view text) {
     return out;
 }
 
+// One row of download numbers: an episode's, or the show's sum.
+struct DownloadRow {
+    std::uint64_t today = 0, yesterday = 0, week = 0, month = 0, total = 0;
+    void add(const DownloadRow& other) {
+        today += other.today;
+        yesterday += other.yesterday;
+        week += other.week;
+        month += other.month;
+        total += other.total;
+    }
+};
+
+// By media path, and the show (every episode) last.
+std::pair<std::map<std::string, DownloadRow>, DownloadRow> download_rows(
+    const DailyDownloads& downloads, Seconds now) {
+    const auto today = day_name(now);
+    const auto yesterday = day_name(now - std::chrono::days(1));
+    const auto week = day_name(now - std::chrono::days(6));
+    const auto month = day_name(now - std::chrono::days(29));
+    std::map<std::string, DownloadRow> rows;
+    DownloadRow show;
+    for (const auto& [day, media] : downloads) {
+        for (const auto& [path, n] : media) {
+            DownloadRow one;
+            one.total = n;
+            if (day == today) one.today = n;
+            if (day == yesterday) one.yesterday = n;
+            if (day >= week && day <= today) one.week = n;
+            if (day >= month && day <= today) one.month = n;
+            rows[path].add(one);
+            show.add(one);
+        }
+    }
+    return {std::move(rows), show};
+}
+
+nlohmann::ordered_json download_row_json(const DownloadRow& row) {
+    nlohmann::ordered_json out;
+    out["today"] = row.today;
+    out["yesterday"] = row.yesterday;
+    out["last_7_days"] = row.week;
+    out["last_30_days"] = row.month;
+    out["total"] = row.total;
+    return out;
+}
+
 }  // namespace
 
 std::string stats_html(const DailyTotals& totals, const std::vector<FeedCounts>& now_counts,
-                       Seconds now, const std::string& site_title) {
+                       Seconds now, const std::string& site_title,
+                       const DailyDownloads* downloads) {
     const auto today = day_name(now);
     const auto yesterday = day_name(now - std::chrono::days(1));
     std::vector<const FeedCounts*> order;
@@ -181,12 +228,34 @@ std::string stats_html(const DailyTotals& totals, const std::vector<FeedCounts>&
                  << " ";
         html << "</p>\n";
     }
+    if (downloads != nullptr) {
+        const auto [rows, show] = download_rows(*downloads, now);
+        html << "<h2>Podcast downloads</h2>\n<p>Counted as the IAB Podcast Measurement guidelines "
+                "count them: one client (address and User-Agent, hashed) that received at least a "
+                "minute of audio or the whole file within 24 h, its ranges added up; bots and "
+                "2-byte probes left out.</p>\n";
+        if (rows.empty()) {
+            html << "<p>No episode has been downloaded yet.</p>\n";
+        } else {
+            html << "<table>\n<tr><th>episode</th><th>today</th><th>yesterday</th><th>7 "
+                    "days</th><th>30 days</th><th>all</th></tr>\n";
+            const auto row = [&html](const std::string& name, const DownloadRow& r, bool total) {
+                html << (total ? "<tr class=\"total\">" : "<tr>") << "<td>" << escaped(name)
+                     << "</td><td>" << r.today << "</td><td>" << r.yesterday << "</td><td>"
+                     << r.week << "</td><td>" << r.month << "</td><td>" << r.total
+                     << "</td></tr>\n";
+            };
+            for (const auto& [path, r] : rows) row(path, r, false);
+            row("show", show, true);
+            html << "</table>\n";
+        }
+    }
     html << "</body></html>\n";
     return html.str();
 }
 
 std::string stats_json(const DailyTotals& totals, const std::vector<FeedCounts>& now_counts,
-                       Seconds now) {
+                       Seconds now, const DailyDownloads* downloads) {
     nlohmann::ordered_json out;
     out["generated"] = day_name(now);
     out["feeds"] = nlohmann::ordered_json::array();
@@ -208,6 +277,23 @@ std::string stats_json(const DailyTotals& totals, const std::vector<FeedCounts>&
             for (const auto& [source, n] : sources) day[feed][source] = n;
         }
     }
+    if (downloads != nullptr) {
+        const auto [rows, show] = download_rows(*downloads, now);
+        auto& d = out["downloads"];
+        d["show"] = download_row_json(show);
+        d["episodes"] = nlohmann::ordered_json::array();
+        for (const auto& [path, row] : rows) {
+            auto episode = download_row_json(row);
+            episode["media"] = path;
+            d["episodes"].push_back(std::move(episode));
+        }
+        d["days"] = nlohmann::ordered_json::object();
+        for (auto it = downloads->lower_bound(oldest); it != downloads->end(); ++it) {
+            auto& day = d["days"][it->first];
+            day = nlohmann::ordered_json::object();
+            for (const auto& [path, n] : it->second) day[path] = n;
+        }
+    }
     return out.dump(1) + "\n";
 }
 
@@ -224,7 +310,21 @@ std::string metrics_lines(const std::vector<FeedCounts>& now_counts) {
     return out;
 }
 
-std::string stats_table(const DailyTotals& totals, Seconds now) {
+std::string download_metrics_lines(const DailyDownloads& downloads) {
+    std::map<std::string, std::uint64_t> per_media;
+    for (const auto& [day, media] : downloads)
+        for (const auto& [path, n] : media) per_media[path] += n;
+    std::string out =
+        "# HELP feedd_podcast_downloads_total Downloads of an episode over the kept days, by the "
+        "IAB rules (docs/podcasts.md).\n"
+        "# TYPE feedd_podcast_downloads_total counter\n";
+    for (const auto& [path, n] : per_media)
+        out += "feedd_podcast_downloads_total{media=\"" + label_value(path) + "\"} " +
+               std::to_string(n) + "\n";
+    return out;
+}
+
+std::string stats_table(const DailyTotals& totals, Seconds now, const DailyDownloads* downloads) {
     const auto today = day_name(now);
     const auto yesterday = day_name(now - std::chrono::days(1));
     std::set<std::string> feeds;
@@ -256,6 +356,24 @@ std::string stats_table(const DailyTotals& totals, Seconds now) {
         out << line;
     }
     if (feeds.empty()) out << "(no reader counted today or yesterday)\n";
+    if (downloads != nullptr) {
+        const auto [rows, show] = download_rows(*downloads, now);
+        out << "\n";
+        std::snprintf(line, sizeof line, "%-50s %10s %10s %8s %8s %10s\n", "podcast downloads",
+                      "today", "yesterday", "7 days", "30 days", "all");
+        out << line;
+        const auto row = [&](const std::string& name, const DownloadRow& r) {
+            std::snprintf(line, sizeof line, "%-50s %10llu %10llu %8llu %8llu %10llu\n",
+                          name.c_str(), static_cast<unsigned long long>(r.today),
+                          static_cast<unsigned long long>(r.yesterday),
+                          static_cast<unsigned long long>(r.week),
+                          static_cast<unsigned long long>(r.month),
+                          static_cast<unsigned long long>(r.total));
+            out << line;
+        };
+        for (const auto& [path, r] : rows) row(path, r);
+        row("show", show);
+    }
     return out.str();
 }
 
