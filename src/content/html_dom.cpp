@@ -54,55 +54,158 @@ constexpr std::array<std::string_view, 18> kSiblingClosed = {
 constexpr std::array<std::string_view, 9> kRawText = {
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"};
 
+// The end of the comment whose "<!--" is at `at` (just past its "-->"), as the HTML tokenizer
+// finds it: "<!-->" and "<!--->" are whole (empty) comments and "--!>" also ends one; npos when
+// it runs to the end of the page.
+std::size_t comment_end(std::string_view s, std::size_t at) {
+    std::size_t k = at + 4;
+    if (s.substr(k, 1) == ">") return k + 1;
+    if (s.substr(k, 2) == "->") return k + 2;
+    while ((k = s.find("--", k)) != std::string_view::npos) {
+        if (s.substr(k + 2, 1) == ">") return k + 3;
+        if (s.substr(k + 2, 2) == "!>") return k + 4;
+        ++k;
+    }
+    return std::string_view::npos;
+}
+
+// The end of a start or end tag whose name ends at `j` (just past its '>'); npos when the page
+// ends first. A quote in a start tag runs to its pair ('>' inside it is no end).
+std::size_t tag_end(std::string_view s, std::size_t j, bool closing) {
+    while (j < s.size() && s[j] != '>') {
+        if ((s[j] == '"' || s[j] == '\'') && !closing) {
+            const auto end = s.find(s[j], j + 1);
+            if (end == std::string_view::npos) return std::string_view::npos;
+            j = end;
+        }
+        ++j;
+    }
+    return j < s.size() ? j + 1 : std::string_view::npos;
+}
+
+// The lower-case name of the tag whose name starts at `at`, and where it ends.
+std::string_view tag_name(std::string_view s, std::size_t at, std::string& buffer) {
+    buffer.clear();
+    while (at < s.size() && !is_space(s[at]) && s[at] != '/' && s[at] != '>')
+        buffer += lower(s[at++]);
+    return buffer;
+}
+
+// Start tags that end an <svg> in HTML ("in foreign content": the parser closes the svg and reads
+// them as HTML), <font> included whatever its attributes; the end tags </p> and </br> likewise.
+constexpr std::array<std::string_view, 45> kBreakOut = {
+    "b",      "big",  "blockquote", "body",  "br",   "center", "code",    "dd",   "div",
+    "dl",     "dt",   "em",         "embed", "h1",   "h2",     "h3",      "h4",   "h5",
+    "h6",     "head", "hr",         "i",     "img",  "li",     "listing", "menu", "meta",
+    "nobr",   "ol",   "p",          "pre",   "ruby", "s",      "small",   "span", "strike",
+    "strong", "sub",  "sup",        "table", "tt",   "u",      "ul",      "var",  "font"};
+
+// Where the content of the <svg> whose start tag ends at `from` ends (at its "</svg"), when the
+// parser would read all of it as SVG: npos when an HTML tag inside would take the parser out of
+// it (see kBreakOut), or the page ends first.
+std::size_t svg_content_end(std::string_view s, std::size_t from) {
+    std::size_t depth = 1;
+    std::string name_buffer;
+    std::size_t k = from;
+    while ((k = s.find('<', k)) != std::string_view::npos) {
+        if (s.substr(k, 4) == "<!--") {
+            k = comment_end(s, k);
+            if (k == std::string_view::npos) return k;
+            continue;
+        }
+        if (s.substr(k, 9) == "<![CDATA[") {
+            k = s.find("]]>", k + 9);
+            if (k == std::string_view::npos) return k;
+            k += 3;
+            continue;
+        }
+        const bool closing = k + 1 < s.size() && s[k + 1] == '/';
+        const std::size_t name_at = k + (closing ? 2 : 1);
+        if (name_at >= s.size() || !is_alpha(s[name_at])) {
+            ++k;
+            continue;
+        }
+        const std::string_view name = tag_name(s, name_at, name_buffer);
+        const std::size_t end = tag_end(s, name_at + name.size(), closing);
+        if (end == std::string_view::npos) return end;
+        if (closing) {
+            if (name == "svg" && --depth == 0) return k;
+            if (name == "p" || name == "br") return std::string_view::npos;
+        } else if (one_of(name, kBreakOut)) {
+            return std::string_view::npos;
+        } else if (name == "svg" && s[end - 2] != '/') {
+            ++depth;
+        }
+        k = end;
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace
 
-std::string limit_nesting(std::string_view s, std::size_t max_depth, std::size_t& dropped) {
+std::string prepare_for_parser(std::string_view s, std::size_t max_depth, std::size_t& dropped) {
     dropped = 0;
     std::string out;
     std::size_t copied = 0;         // s[copied, i) is still to copy to `out`
     std::vector<std::string> open;  // names of the open elements that count as depth
     std::size_t foreign = 0;        // open <svg>/<math>: there "<x/>" closes itself
+    std::size_t verbatim = 0;       // open <pre>/<listing>: their white space is their text's
     std::size_t i = 0;
     bool changed = false;
-    const auto drop = [&](std::size_t from, std::size_t to) {
+    // s[from, to) is left out of what gumbo reads.
+    const auto skip = [&](std::size_t from, std::size_t to) {
         out.append(s.substr(copied, from - copied));
         copied = to;
-        ++dropped;
         changed = true;
     };
+    // Runs of white space in text between tags become their first character: what feedd reads
+    // of text collapses them anyway (but in <pre>), and gumbo spends a token on each character;
+    // on real pages indentation is a quarter of what is left after scripts and styles.
+    const auto collapse_spaces = [&](std::size_t from, std::size_t to) {
+        if (verbatim > 0) return;
+        for (std::size_t k = from; k + 1 < to; ++k) {
+            if (!is_space(s[k]) || !is_space(s[k + 1])) continue;
+            std::size_t run = k + 1;
+            while (run < to && is_space(s[run])) ++run;
+            skip(k + 1, run);
+            k = run;
+        }
+    };
+    std::string name_buffer;
+    std::size_t text_from = 0;  // where the text before the next tag starts
     while ((i = s.find('<', i)) != std::string_view::npos) {
         const std::size_t start = i;
+        collapse_spaces(text_from, start);
         if (s.substr(i, 4) == "<!--") {
-            const auto end = s.find("-->", i + 4);
+            // A comment's text is never read: it goes (the empty comment stays, so the tree keeps
+            // its shape).
+            const std::size_t end = comment_end(s, i);
             if (end == std::string_view::npos) break;
-            i = end + 3;
+            const std::size_t body_end = end - (s[end - 2] == '!' ? 4 : 3);  // "--!>" or "-->"
+            if (body_end > i + 4) skip(i + 4, body_end);
+            i = text_from = end;
             continue;
         }
         const bool closing = i + 1 < s.size() && s[i + 1] == '/';
         std::size_t name_at = i + (closing ? 2 : 1);
         if (name_at >= s.size() || !is_alpha(s[name_at])) {
-            ++i;
+            // A doctype, "<?xml ...>", "</ x>": up to the next '>' (its white space kept: a
+            // doctype's identifiers choose the parser's quirks mode); else a '<' in text.
+            if (name_at < s.size() && (s[i + 1] == '!' || s[i + 1] == '?' || closing)) {
+                const auto end = s.find('>', i);
+                if (end == std::string_view::npos) break;
+                i = text_from = end + 1;
+            } else {
+                text_from = start;
+                ++i;
+            }
             continue;
         }
-        std::size_t j = name_at;
-        std::string name;
-        while (j < s.size() && !is_space(s[j]) && s[j] != '/' && s[j] != '>') name += lower(s[j++]);
-        // The end of the tag, quoted '>' included.
-        bool self_closing = false;
-        while (j < s.size() && s[j] != '>') {
-            if ((s[j] == '"' || s[j] == '\'') && !closing) {
-                const auto end = s.find(s[j], j + 1);
-                if (end == std::string_view::npos) {
-                    j = s.size();
-                    break;
-                }
-                j = end;
-            }
-            ++j;
-        }
-        if (j >= s.size()) break;
-        self_closing = s[j - 1] == '/';
-        i = j + 1;
+        std::string name(tag_name(s, name_at, name_buffer));
+        const std::size_t end = tag_end(s, name_at + name.size(), closing);
+        if (end == std::string_view::npos) break;
+        const bool self_closing = s[end - 2] == '/';
+        i = text_from = end;
         if (closing) {
             // Closes the nearest open element of its name, and everything open inside it.
             const auto found = std::find(open.rbegin(), open.rend(), name);
@@ -110,6 +213,7 @@ std::string limit_nesting(std::string_view s, std::size_t max_depth, std::size_t
                 const auto keep = static_cast<std::size_t>(open.rend() - found) - 1;
                 for (std::size_t k = keep; k < open.size(); ++k) {
                     if (open[k] == "svg" || open[k] == "math") --foreign;
+                    if (open[k] == "pre" || open[k] == "listing") --verbatim;
                 }
                 open.resize(keep);
             }
@@ -133,22 +237,31 @@ std::string limit_nesting(std::string_view s, std::size_t max_depth, std::size_t
             // tokenizes it character by character (on news pages, often most of the bytes).
             const bool json_ld = name == "script" && find_ci(s.substr(start, i - start), "ld+json");
             if ((name == "script" && !json_ld) || name == "style") {
-                if (k > i) {
-                    out.append(s.substr(copied, i - copied));
-                    copied = k;
-                    changed = true;
-                }
+                if (k > i) skip(i, k);
             }
-            i = k;
+            i = text_from = k;
             continue;
         }
         if (open.size() >= max_depth) {
-            drop(start, i);
+            skip(start, i);
+            ++dropped;
             continue;
         }
+        if (name == "svg" && foreign == 0 && !self_closing) {
+            // An inline icon's paths are never read (feedd leaves <svg> out of the text): its
+            // content goes, unless HTML inside it would end it early.
+            const std::size_t content_end = svg_content_end(s, i);
+            if (content_end != std::string_view::npos) {
+                if (content_end > i) skip(i, content_end);
+                i = text_from = content_end;
+                continue;  // its "</svg>" closes nothing counted
+            }
+        }
         if (name == "svg" || name == "math") ++foreign;
+        if (name == "pre" || name == "listing") ++verbatim;
         open.push_back(std::move(name));
     }
+    if (i == std::string_view::npos) collapse_spaces(text_from, s.size());
     if (!changed) return {};
     out.append(s.substr(copied));
     return out;
@@ -192,7 +305,7 @@ struct Document::Arena {
 };
 
 Document::Document(std::string_view html) : arena_(std::make_unique<Arena>()) {
-    limited_ = limit_nesting(html, kMaxDepth, dropped_);
+    limited_ = prepare_for_parser(html, kMaxDepth, dropped_);
     if (!limited_.empty()) html = limited_;
     GumboOptions options = kGumboDefaultOptions;
     options.allocator = &Arena::gumbo_allocate;
@@ -209,32 +322,29 @@ const GumboNode* Document::root() const {
     return output_->root;
 }
 
-bool is_element(const GumboNode* node) {
-    return node && (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE);
+namespace {
+
+// gumbo_get_attribute compares names with strcasecmp; the tokenizer has lower-cased them already
+// (HTML attributes; feedd asks for no SVG one), so a plain comparison finds the same, faster.
+const GumboAttribute* find_attribute(const GumboNode* node, const char* name) {
+    if (!is_element(node)) return nullptr;
+    const GumboVector& list = node->v.element.attributes;
+    for (unsigned i = 0; i < list.length; ++i) {
+        const auto* a = static_cast<const GumboAttribute*>(list.data[i]);
+        if (std::strcmp(a->name, name) == 0) return a;
+    }
+    return nullptr;
 }
 
-GumboTag tag(const GumboNode* node) {
-    return is_element(node) ? node->v.element.tag : GUMBO_TAG_UNKNOWN;
-}
-
-bool has_tag(const GumboNode* node, GumboTag t) {
-    return is_element(node) && node->v.element.tag == t;
-}
+}  // namespace
 
 std::string_view attr(const GumboNode* node, const char* name) {
-    if (!is_element(node)) return {};
-    const GumboAttribute* a = gumbo_get_attribute(&node->v.element.attributes, name);
+    const GumboAttribute* a = find_attribute(node, name);
     return a ? std::string_view(a->value) : std::string_view{};
 }
 
 bool has_attr(const GumboNode* node, const char* name) {
-    return is_element(node) && gumbo_get_attribute(&node->v.element.attributes, name) != nullptr;
-}
-
-const GumboVector* children(const GumboNode* node) {
-    if (node->type == GUMBO_NODE_DOCUMENT) return &node->v.document.children;
-    if (is_element(node)) return &node->v.element.children;
-    return nullptr;
+    return find_attribute(node, name) != nullptr;
 }
 
 bool has_class(const GumboNode* node, std::string_view token) {
@@ -276,8 +386,10 @@ std::string text_of(const GumboNode* node, std::size_t max_bytes, std::size_t ma
             return false;
         }
         const GumboTag t = tag(n);
+        // An <svg>'s <title> and <text> are an icon's, not the words around it (and the parser
+        // may not see them: prepare_for_parser).
         if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_TEMPLATE ||
-            t == GUMBO_TAG_NOSCRIPT)
+            t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_SVG)
             return false;
         // Block boundaries separate words ("<p>a</p><p>b</p>" is "a b").
         if (t == GUMBO_TAG_BR || t == GUMBO_TAG_P || t == GUMBO_TAG_DIV || t == GUMBO_TAG_LI ||

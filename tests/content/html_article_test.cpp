@@ -310,20 +310,21 @@ TEST(HtmlArticle, HundredThousandNestedDivsAreReadFlat) {
     EXPECT_LT(took, std::chrono::seconds(20));
 }
 
-TEST(HtmlDom, LimitNestingLeavesOrdinaryPagesAlone) {
+TEST(HtmlDom, PrepareForParserLeavesOrdinaryPagesAlone) {
     std::size_t dropped = 0;
     const std::string page =
         "<ul><li>a<li>b</ul><p>x<p>y<br><img src=a><textarea><div><div></textarea>"
-        "<svg><path/><path/></svg><!-- <div><div> -->";
-    EXPECT_EQ(html::limit_nesting(page, 2, dropped), "");
+        "<svg/><math><mi/><mi/></math><!----><!-->";
+    EXPECT_EQ(html::prepare_for_parser(page, 2, dropped), "");
     EXPECT_EQ(dropped, 0u);
     // Scripts and styles are emptied before parsing, JSON-LD is kept.
-    EXPECT_EQ(html::limit_nesting("<script>if (a<b) document.write('<div><div>')</script>"
-                                  "<STYLE>p{}</STYLE><script type=application/ld+json>{}</script>",
-                                  2, dropped),
-              "<script></script><STYLE></STYLE><script type=application/ld+json>{}</script>");
+    EXPECT_EQ(
+        html::prepare_for_parser("<script>if (a<b) document.write('<div><div>')</script>"
+                                 "<STYLE>p{}</STYLE><script type=application/ld+json>{}</script>",
+                                 2, dropped),
+        "<script></script><STYLE></STYLE><script type=application/ld+json>{}</script>");
     EXPECT_EQ(dropped, 0u);
-    EXPECT_EQ(html::limit_nesting("<div><div><div>x</div></div></div>", 2, dropped),
+    EXPECT_EQ(html::prepare_for_parser("<div><div><div>x</div></div></div>", 2, dropped),
               "<div><div>x</div></div></div>");
     EXPECT_EQ(dropped, 1u);
 }
@@ -439,6 +440,59 @@ TEST(FindDate, FindsTheFirstDateInRunningText) {
     std::string far;
     for (int i = 0; i < 70; ++i) far += "word ";
     EXPECT_EQ(found(far + "5 April 2021"), "none");
+}
+
+TEST(HtmlDom, PrepareForParserDropsWhatIsNeverRead) {
+    std::size_t dropped = 0;
+    const auto prepared = [&](std::string_view page) {
+        const std::string out = html::prepare_for_parser(page, 256, dropped);
+        return out.empty() ? std::string(page) : out;
+    };
+    // Comments keep their place, not their text; they end where a tokenizer ends them.
+    EXPECT_EQ(prepared("a<!-- <div><div> -->b<!-- x --!>c"), "a<!---->b<!----!>c");
+    EXPECT_EQ(prepared("<!--><p>kept</p><!-- x -->"), "<!--><p>kept</p><!---->");
+    EXPECT_EQ(prepared("<!---><p>kept</p>"), "<!---><p>kept</p>");
+    // An icon's content goes, its element stays; nested <svg>s and CDATA are followed.
+    EXPECT_EQ(prepared("<p>a<svg viewBox=\"0 0 1 1\"><svg><path d=\"M0 0\"/></svg>"
+                       "<![CDATA[</svg>]]><title>Icon</title></svg>b</p>"),
+              "<p>a<svg viewBox=\"0 0 1 1\"></svg>b</p>");
+    // HTML inside an <svg> ends it in a parser: nothing is removed then.
+    const std::string broken = "<svg><path/><p>Text of the page</p></svg>";
+    EXPECT_EQ(prepared(broken), broken);
+    // White space between tags: the first character of each run, but in <pre>; a doctype as
+    // written.
+    EXPECT_EQ(
+        prepared("<!DOCTYPE html PUBLIC  \"-//W3C//DTD  HTML 4.01//EN\">\n\n<div>\n    <p>a  \t b"
+                 "</p>\n  <pre>\n  x\n\n  y</pre>  <p title=\"a  b\">c  d</p></div>"),
+        "<!DOCTYPE html PUBLIC  \"-//W3C//DTD  HTML 4.01//EN\">\n<div>\n<p>a b</p>\n<pre>\n  "
+        "x\n\n  y</pre> <p title=\"a  b\">c d</p></div>");
+    EXPECT_EQ(prepared("<textarea>a  b</textarea>  "), "<textarea>a  b</textarea> ");
+}
+
+TEST(HtmlArticle, PagePreparedForTheParserReadsAsItself) {
+    // The same page with and without what prepare_for_parser removes gives the same entry.
+    const std::string body =
+        "<p>The ferry  council met on Tuesday, and voted, at length, to keep the winter "
+        "timetable.</p><p>Residents of the island    said the vote was long overdue.</p>"
+        "<pre>  two\n\n  lines</pre>";
+    const std::string plain =
+        "<html><head><title>Ferry vote</title></head><body><article>"
+        "<h1>Ferry vote</h1>" +
+        body + "</article></body></html>";
+    const std::string noisy =
+        "<!DOCTYPE html>\n<html>\n  <head>\n    <title>Ferry vote</title>\n  </head>\n  <body>\n"
+        "    <!-- navigation -->\n    <article>\n      <h1>Ferry <svg><title>boat icon</title>"
+        "<path d=\"M0 0h10v10z\"/></svg>vote</h1>\n      " +
+        body + "\n    </article>\n  </body>\n</html>\n";
+    const auto a = parse("plain.html", plain);
+    const auto b = parse("noisy.html", noisy);
+    ASSERT_TRUE(a.article);
+    ASSERT_TRUE(b.article);
+    EXPECT_EQ(a.article->title, "Ferry vote");
+    EXPECT_EQ(b.article->title, a.article->title);
+    EXPECT_EQ(b.article->content_html, a.article->content_html);
+    EXPECT_TRUE(has(b.article->content_html, "<pre>  two\n\n  lines</pre>"));
+    EXPECT_EQ(b.article->summary, a.article->summary);
 }
 
 TEST(HtmlTitle, SiteSuffixGoesOnlyWhenSomethingNamesTheSite) {
