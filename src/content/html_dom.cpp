@@ -69,18 +69,65 @@ std::size_t comment_end(std::string_view s, std::size_t at) {
     return std::string_view::npos;
 }
 
-// The end of a start or end tag whose name ends at `j` (just past its '>'); npos when the page
-// ends first. A quote in a start tag runs to its pair ('>' inside it is no end).
-std::size_t tag_end(std::string_view s, std::size_t j, bool closing) {
-    while (j < s.size() && s[j] != '>') {
-        if ((s[j] == '"' || s[j] == '\'') && !closing) {
-            const auto end = s.find(s[j], j + 1);
-            if (end == std::string_view::npos) return std::string_view::npos;
-            j = end;
+// Where a tag ends, as the HTML tokenizer reads it from just after the tag's name (its
+// attributes' names and quoted or unquoted values; a '>' in a quoted value is no end).
+// `attribute(name_from, name_to, to)` is called for each attribute, `to` just past its value.
+struct TagEnd {
+    std::size_t end = std::string_view::npos;  // just past the '>'; npos: the page ends first
+    bool self_closing = false;                 // "/>"
+};
+template <typename OnAttribute>
+TagEnd read_tag(std::string_view s, std::size_t j, OnAttribute attribute) {
+    const std::size_t n = s.size();
+    for (;;) {
+        while (j < n && is_space(s[j])) ++j;  // before an attribute's name
+        if (j >= n) return {};
+        if (s[j] == '>') return {j + 1, false};
+        if (s[j] == '/') {
+            if (++j < n && s[j] == '>') return {j + 1, true};
+            continue;  // a '/' alone is nothing
         }
-        ++j;
+        const std::size_t name_from = j++;  // its first character may be '='
+        while (j < n && !is_space(s[j]) && s[j] != '/' && s[j] != '>' && s[j] != '=') ++j;
+        const std::size_t name_to = j;
+        std::size_t k = j;
+        while (k < n && is_space(s[k])) ++k;
+        if (k >= n || s[k] != '=') {  // no value
+            attribute(name_from, name_to, name_to);
+            continue;
+        }
+        j = k + 1;
+        while (j < n && is_space(s[j])) ++j;
+        if (j >= n) return {};
+        if (s[j] == '"' || s[j] == '\'') {
+            const std::size_t close = s.find(s[j], j + 1);
+            if (close == std::string_view::npos) return {};
+            j = close + 1;
+        } else {
+            while (j < n && !is_space(s[j]) && s[j] != '>') ++j;  // empty before a '>'
+        }
+        attribute(name_from, name_to, j);
     }
-    return j < s.size() ? j + 1 : std::string_view::npos;
+}
+
+TagEnd read_tag(std::string_view s, std::size_t j) {
+    return read_tag(s, j, [](std::size_t, std::size_t, std::size_t) {});
+}
+
+// Attributes never read: event handlers (on*) and data-* but the lazy-loaded images' sources
+// (html_extract.cpp reads data-src, data-lazy-src, data-original, data-srcset,
+// data-lazy-srcset). Script frameworks keep whole JSON documents in data-* attributes.
+bool is_unread_attribute(std::string_view name) {
+    const auto starts = [&](std::string_view prefix) {
+        return name.size() >= prefix.size() && equals_ci(name.substr(0, prefix.size()), prefix);
+    };
+    if (starts("on")) return true;
+    if (!starts("data-")) return false;
+    for (const std::string_view kept :
+         {"data-src", "data-lazy-src", "data-original", "data-srcset", "data-lazy-srcset"}) {
+        if (equals_ci(name, kept)) return false;
+    }
+    return true;
 }
 
 // The lower-case name of the tag whose name starts at `at`, and where it ends.
@@ -89,6 +136,39 @@ std::string_view tag_name(std::string_view s, std::size_t at, std::string& buffe
     while (at < s.size() && !is_space(s[at]) && s[at] != '/' && s[at] != '>')
         buffer += lower(s[at++]);
     return buffer;
+}
+
+// Where the text of a raw text element (<script>, <style>, <title>, ...) whose start tag ends at
+// `from` ends: at its end tag ("</name" then white space, '/' or '>'); npos when the page ends
+// first. In a script, as in a tokenizer, "<!--" starts an escaped part where "<script" starts a
+// nested one whose "</script>" does not end the element ("<!-- document.write('<script>...
+// </script>') -->").
+std::size_t raw_text_end(std::string_view s, std::size_t from, std::string_view name) {
+    const auto at_tag = [&](std::size_t k, std::string_view open) {
+        const std::size_t after = k + open.size() + name.size();
+        return after < s.size() && equals_ci(s.substr(k, open.size()), open) &&
+               equals_ci(s.substr(k + open.size(), name.size()), name) &&
+               (is_space(s[after]) || s[after] == '/' || s[after] == '>');
+    };
+    enum { data, escaped, double_escaped } state = data;
+    const bool script = name == "script";
+    for (std::size_t k = from; (k = s.find_first_of("<-", k)) != std::string_view::npos; ++k) {
+        if (s[k] == '<' && at_tag(k, "</")) {
+            if (state != double_escaped) return k;
+            state = escaped;
+        } else if (!script) {
+            continue;
+        } else if (state == data && s.substr(k, 4) == "<!--") {
+            state = escaped;
+            k += 1;  // its "--" may end it at once ("<!-->")
+        } else if (state == escaped && s[k] == '<' && at_tag(k, "<")) {
+            state = double_escaped;
+        } else if (state != data && s.substr(k, 3) == "-->") {
+            state = data;
+            k += 2;
+        }
+    }
+    return std::string_view::npos;
 }
 
 // Start tags that end an <svg> in HTML ("in foreign content": the parser closes the svg and reads
@@ -126,17 +206,17 @@ std::size_t svg_content_end(std::string_view s, std::size_t from) {
             continue;
         }
         const std::string_view name = tag_name(s, name_at, name_buffer);
-        const std::size_t end = tag_end(s, name_at + name.size(), closing);
-        if (end == std::string_view::npos) return end;
+        const TagEnd tag = read_tag(s, name_at + name.size());
+        if (tag.end == std::string_view::npos) return tag.end;
         if (closing) {
             if (name == "svg" && --depth == 0) return k;
             if (name == "p" || name == "br") return std::string_view::npos;
         } else if (one_of(name, kBreakOut)) {
             return std::string_view::npos;
-        } else if (name == "svg" && s[end - 2] != '/') {
+        } else if (name == "svg" && !tag.self_closing) {
             ++depth;
         }
-        k = end;
+        k = tag.end;
     }
     return std::string_view::npos;
 }
@@ -172,6 +252,7 @@ std::string prepare_for_parser(std::string_view s, std::size_t max_depth, std::s
         }
     };
     std::string name_buffer;
+    std::vector<std::pair<std::size_t, std::size_t>> unread;  // a start tag's unread attributes
     std::size_t text_from = 0;  // where the text before the next tag starts
     while ((i = s.find('<', i)) != std::string_view::npos) {
         const std::size_t start = i;
@@ -202,9 +283,16 @@ std::string prepare_for_parser(std::string_view s, std::size_t max_depth, std::s
             continue;
         }
         std::string name(tag_name(s, name_at, name_buffer));
-        const std::size_t end = tag_end(s, name_at + name.size(), closing);
-        if (end == std::string_view::npos) break;
-        const bool self_closing = s[end - 2] == '/';
+        // A start tag's unread attributes go (an end tag's are ignored by parsers).
+        unread.clear();
+        const TagEnd tag = read_tag(
+            s, name_at + name.size(), [&](std::size_t from, std::size_t to, std::size_t end) {
+                if (!closing && is_unread_attribute(s.substr(from, to - from)))
+                    unread.push_back({from, end});
+            });
+        if (tag.end == std::string_view::npos) break;  // unfinished: the rest as it is
+        const std::size_t end = tag.end;
+        const bool self_closing = tag.self_closing;
         i = text_from = end;
         if (closing) {
             // Closes the nearest open element of its name, and everything open inside it.
@@ -219,19 +307,18 @@ std::string prepare_for_parser(std::string_view s, std::size_t max_depth, std::s
             }
             continue;
         }
-        if (one_of(name, kVoid) || one_of(name, kSiblingClosed) || (self_closing && foreign > 0)) {
+        const bool raw_text = one_of(name, kRawText);
+        const bool counts = !raw_text && !one_of(name, kVoid) && !one_of(name, kSiblingClosed) &&
+                            !(self_closing && foreign > 0);
+        if (counts && open.size() >= max_depth) {
+            skip(start, i);
+            ++dropped;
             continue;
         }
-        if (one_of(name, kRawText)) {
+        for (const auto& [from, to] : unread) skip(from, to);
+        if (raw_text) {
             // Its text is no markup: skip to its end tag.
-            const std::string end_tag = "</" + name;
-            std::size_t k = i;
-            for (;;) {
-                k = s.find("</", k);
-                if (k == std::string_view::npos || equals_ci(s.substr(k, end_tag.size()), end_tag))
-                    break;
-                k += 2;
-            }
+            const std::size_t k = raw_text_end(s, i, name);
             if (k == std::string_view::npos) break;
             // Scripts (but JSON-LD) and styles are never read: their text goes before gumbo
             // tokenizes it character by character (on news pages, often most of the bytes).
@@ -242,11 +329,7 @@ std::string prepare_for_parser(std::string_view s, std::size_t max_depth, std::s
             i = text_from = k;
             continue;
         }
-        if (open.size() >= max_depth) {
-            skip(start, i);
-            ++dropped;
-            continue;
-        }
+        if (!counts) continue;
         if (name == "svg" && foreign == 0 && !self_closing) {
             // An inline icon's paths are never read (feedd leaves <svg> out of the text): its
             // content goes, unless HTML inside it would end it early.

@@ -51,9 +51,11 @@ class Document {
 // - the content of an <svg> removed, unless an HTML tag inside it would end it in a parser;
 // - runs of white space in text between tags cut to their first character, but in <pre> and
 //   <listing> (every reader of the tree collapses white space; the tree keeps its shape);
+// - attributes feedd never reads: on* event handlers, data-* but lazy images' sources;
 // empty when nothing changed. Void elements, elements a sibling closes (<p>, <li>, <td>, ...),
-// raw text (<script>, <style>, <textarea>, <title>, ...), comments, doctypes and quoted
-// attribute values are read as a parser does.
+// raw text (<script> with its escaped parts, <style>, <textarea>, <title>, ...), comments,
+// doctypes and attributes (quoted or not) are read as the HTML tokenizer reads them: gumbo makes
+// the same tree of both, but for what is removed (tests/content, PreparedPagesMakeTheSameTree).
 std::string prepare_for_parser(std::string_view html, std::size_t max_depth, std::size_t& dropped);
 
 // Inline: called for every node of every walk.

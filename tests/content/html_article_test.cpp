@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -467,6 +468,97 @@ TEST(HtmlDom, PrepareForParserDropsWhatIsNeverRead) {
         "<!DOCTYPE html PUBLIC  \"-//W3C//DTD  HTML 4.01//EN\">\n<div>\n<p>a b</p>\n<pre>\n  "
         "x\n\n  y</pre> <p title=\"a  b\">c d</p></div>");
     EXPECT_EQ(prepared("<textarea>a  b</textarea>  "), "<textarea>a  b</textarea> ");
+}
+
+TEST(HtmlDom, PrepareForParserDropsUnreadAttributesOnly) {
+    std::size_t dropped = 0;
+    EXPECT_EQ(html::prepare_for_parser("<img onclick=\"zoom(this)\" data-state='{\"a\":\"<b>\"}' "
+                                       "data-src=/a.jpg DATA-LAZY-SRCSET=\"/a.jpg 2x\" "
+                                       "src=x.gif><a href=/b data-x/>b</a data-y=1>",
+                                       256, dropped),
+              "<img   data-src=/a.jpg DATA-LAZY-SRCSET=\"/a.jpg 2x\" src=x.gif><a href=/b />b</a "
+              "data-y=1>");
+    // A tag nested too deep goes whole, its attributes with it.
+    EXPECT_EQ(html::prepare_for_parser("<div><div data-a=1 onload=x>y</div></div>", 1, dropped),
+              "<div>y</div></div>");
+    EXPECT_EQ(dropped, 1u);
+}
+
+// The tree gumbo makes of `page`, as feedd reads it: elements and the attributes it reads, text
+// with white space collapsed (but in <pre>), no comment's text, no <svg>'s content.
+std::string shape(std::string_view page) {
+    GumboOutput* output = gumbo_parse_with_options(&kGumboDefaultOptions, page.data(), page.size());
+    std::string out;
+    int pre = 0;
+    html::walk(
+        output->document,
+        [&](const GumboNode* n) {
+            if (n->type == GUMBO_NODE_COMMENT) {
+                out += "<!>";
+                return false;
+            }
+            if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+                n->type == GUMBO_NODE_CDATA) {
+                bool space = false;
+                for (const char* c = n->v.text.text; *c; ++c) {
+                    const bool is_space = std::strchr(" \t\n\r\f", *c) != nullptr;
+                    if (pre == 0 && is_space) {
+                        space = true;
+                        continue;
+                    }
+                    if (space) out += ' ';
+                    space = false;
+                    out += *c;
+                }
+                if (space) out += ' ';
+                return false;
+            }
+            if (!html::is_element(n)) return true;
+            out += "<" + std::string(gumbo_normalized_tagname(html::tag(n)));
+            const GumboVector& attributes = n->v.element.attributes;
+            for (unsigned i = 0; i < attributes.length; ++i) {
+                const auto* a = static_cast<const GumboAttribute*>(attributes.data[i]);
+                const std::string_view name = a->name;
+                if (name.starts_with("on") ||
+                    (name.starts_with("data-") && name != "data-src" && name != "data-srcset"))
+                    continue;
+                out += " " + std::string(name) + "=" + a->value;
+            }
+            out += ">";
+            if (html::tag(n) == GUMBO_TAG_PRE) ++pre;
+            // Scripts and styles are emptied on purpose (JSON-LD is kept: other tests).
+            return html::tag(n) != GUMBO_TAG_SVG && html::tag(n) != GUMBO_TAG_SCRIPT &&
+                   html::tag(n) != GUMBO_TAG_STYLE;
+        },
+        [&](const GumboNode* n) {
+            if (html::tag(n) == GUMBO_TAG_PRE) --pre;
+            if (html::is_element(n)) out += "</>";
+        });
+    gumbo_destroy_output(&kGumboDefaultOptions, output);
+    return out;
+}
+
+TEST(HtmlDom, PreparedPagesMakeTheSameTree) {
+    std::size_t dropped = 0;
+    for (const char* name : {"news.html", "blog-hentry.html", "graph.html", "plain.html"}) {
+        const std::string page = fixture(name);
+        const std::string prepared = html::prepare_for_parser(page, html::kMaxDepth, dropped);
+        if (prepared.empty()) continue;  // nothing to leave out
+        EXPECT_LT(prepared.size(), page.size()) << name;
+        EXPECT_EQ(shape(prepared), shape(page)) << name;
+    }
+    const std::string tricky =
+        "<!DOCTYPE html>\n<table>  <tr>  <td>a  b</td>\n\n</tr>  x  </table>\n"
+        "<p title='a > b'  onclick=\"if (a > b) go()\">  c  <b>d</b>  <i>e</i></p>"
+        "<svg width=2><g><path d=\"M0 0\"/></g><text> icon </text></svg>"
+        "<svg><foreignObject><div>kept</div></foreignObject></svg>"
+        "<pre>\n\n  code  </pre>  <textarea>  t  </textarea><select>  <option>  o</select>"
+        "<math><mi>x</mi>  </math><!-- c --><!--> f <!--->"
+        "<script><!-- document.write('<script src=a.js></script>') --></script>  after"
+        "<script><!--></script>g<script>a</scripts></script>h";
+    const std::string prepared = html::prepare_for_parser(tricky, html::kMaxDepth, dropped);
+    ASSERT_FALSE(prepared.empty());
+    EXPECT_EQ(shape(prepared), shape(tricky));
 }
 
 TEST(HtmlArticle, PagePreparedForTheParserReadsAsItself) {
