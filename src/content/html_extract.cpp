@@ -35,24 +35,49 @@ constexpr std::array<std::string_view, 19> kWeakJunkTokens = {
 constexpr std::array<std::string_view, 10> kGoodTokens = {
     "article", "body", "content", "entry", "main", "post", "story", "text", "prose", "blog"};
 
-template <std::size_t N>
-bool in_set(std::string_view token, const std::array<std::string_view, N>& set) {
-    return std::find(set.begin(), set.end(), token) != set.end();
-}
-
 // What the lower-case words of an element's class and id ("post-share_box" → post, share, box)
 // say of it. Read in place: this runs for every element of a page, several times.
 struct NameKinds {
     bool junk = false, weak_junk = false, good = false;
 };
+
+// The kinds of a word in the three lists above, found by binary search (most words of a page's
+// classes are in none of them).
+enum : unsigned char { kJunk = 1, kWeakJunk = 2, kGood = 4 };
+unsigned char word_kinds(std::string_view word) {
+    static const std::vector<std::pair<std::string_view, unsigned char>> table = [] {
+        std::vector<std::pair<std::string_view, unsigned char>> t;
+        const auto add = [&](const auto& words, unsigned char kind) {
+            for (const std::string_view w : words) {
+                const auto it =
+                    std::find_if(t.begin(), t.end(), [&](const auto& e) { return e.first == w; });
+                if (it == t.end()) {
+                    t.emplace_back(w, kind);
+                } else {
+                    it->second |= kind;
+                }
+            }
+        };
+        add(kJunkTokens, kJunk);
+        add(kWeakJunkTokens, kWeakJunk);
+        add(kGoodTokens, kGood);
+        std::sort(t.begin(), t.end());
+        return t;
+    }();
+    const auto it = std::lower_bound(table.begin(), table.end(), word,
+                                     [](const auto& e, std::string_view w) { return e.first < w; });
+    return it != table.end() && it->first == word ? it->second : 0;
+}
+
 NameKinds name_kinds(std::string_view class_value, std::string_view id_value) {
     NameKinds out;
     std::string word;  // short: in the string's own buffer, no allocation
     const auto judge = [&] {
         if (word.empty()) return;
-        out.junk = out.junk || in_set(word, kJunkTokens);
-        out.weak_junk = out.weak_junk || in_set(word, kWeakJunkTokens);
-        out.good = out.good || in_set(word, kGoodTokens);
+        const unsigned char kinds = word_kinds(word);
+        out.junk = out.junk || (kinds & kJunk);
+        out.weak_junk = out.weak_junk || (kinds & kWeakJunk);
+        out.good = out.good || (kinds & kGood);
         word.clear();
     };
     for (const std::string_view value : {class_value, id_value}) {
