@@ -757,10 +757,25 @@ ExtractedText extract(const GumboNode* root, const PageMetadata& page, std::stri
             if (tag(n) == GUMBO_TAG_MAIN && !main) main = n;
             return true;
         });
-        if (best_article && text_size(best_article) >= kMarkedMinimum) {
+        // A marked element is the article unless the best-scored block lies outside it with more
+        // than twice its text: on many pages the <article>s are teasers of other stories (cards
+        // in a list) and the story itself is in a <div>.
+        const GumboNode* scored = extractor.top_candidate();
+        const auto inside = [](const GumboNode* inner, const GumboNode* outer) {
+            for (const GumboNode* a = inner; a; a = a->parent) {
+                if (a == outer) return true;
+            }
+            return false;
+        };
+        const auto stands = [&](const GumboNode* marked) {
+            if (text_size(marked) < kMarkedMinimum) return false;
+            if (!scored || inside(scored, marked) || inside(marked, scored)) return true;
+            return text_size(scored) <= 2 * text_size(marked);
+        };
+        if (best_article && stands(best_article)) {
             tops = {best_article};
             out.chosen_by = "<article>";
-        } else if (main && text_size(main) >= kMarkedMinimum) {
+        } else if (main && stands(main)) {
             tops = {main};
             out.chosen_by = "<main>";
         } else if (const GumboNode* top = extractor.top_candidate()) {

@@ -295,6 +295,47 @@ TEST(HtmlArticle, CutMarkerEndsTheText) {
     EXPECT_FALSE(has(out.article->content_html, "teaser"));
 }
 
+TEST(HtmlArticle, TeaserArticlesDoNotHideTheStory) {
+    // The story is in <div>s; the page's <article>s are cards linking to other stories.
+    std::string story;
+    for (const char* p :
+         {"The harbour board met on Monday evening, and after a long debate, it agreed to dredge "
+          "the channel before the autumn storms arrive.",
+          "Fishing crews had warned for months that the silt bar at the entrance made the evening "
+          "tide, the one most boats need, too shallow for loaded hulls.",
+          "The work, paid for by the county, the board and the ferry company together, starts in "
+          "September and should take three weeks, weather permitting.",
+          "Residents near the slipway will see the dredger moored off the pier, lit at night, and "
+          "the board promised a public meeting before the second phase."})
+        story += std::string("<p>") + p + "</p>";
+    const std::string page =
+        "<html><head><title>Channel to be dredged</title></head><body>"
+        "<div class=layout><div class=column><h1>Channel to be dredged</h1>" +
+        story +
+        "</div><div class=cards>"
+        "<article><h3><a href=/a>Market hall reopens</a></h3><p>The market hall opens its doors "
+        "again on Saturday after a year of repairs to the roof and the old clock tower, with "
+        "forty stalls, a fish counter and a café on the gallery above the square.</p>"
+        "</article><article><h3><a href=/b>Lifeboat day</a></h3><p>Crews show the new boat "
+        "to visitors.</p></article></div></div></body></html>";
+    const auto out = parse("news/dredging.html", page);
+    ASSERT_TRUE(out.article);
+    EXPECT_TRUE(has(out.article->content_html, "the silt bar at the entrance"));
+    EXPECT_TRUE(has(out.article->content_html, "promised a public meeting"));
+    EXPECT_FALSE(has(out.article->content_html, "Market hall reopens"));
+
+    // The page's <article> stays its text beside a block outside it with less than twice its
+    // text.
+    const std::string marked = "<html><body><article><h1>Channel to be dredged</h1>" + story +
+                               "</article><div class=column>" + story.substr(0, story.size() / 2) +
+                               "<p>An older story, kept for the archive, which a scoring of "
+                               "paragraphs alone might well prefer.</p></div></body></html>";
+    const auto note = parse("news/note.html", marked);
+    ASSERT_TRUE(note.article);
+    EXPECT_TRUE(has(note.article->content_html, "promised a public meeting"));
+    EXPECT_FALSE(has(note.article->content_html, "An older story"));
+}
+
 TEST(HtmlArticle, HundredThousandNestedDivsAreReadFlat) {
     std::string page = "<title>Deep</title>";
     constexpr int kDepth = 100000;
