@@ -132,7 +132,7 @@ def measure_real_pages(feedd, pages, runs):
     work = tempfile.mkdtemp(prefix="feedd-real-pages-",
                             dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
     try:
-        empty = os.path.join(work, "empty")
+        empty = os.path.join(work, "no-pages")
         os.makedirs(empty)
         cpu = {}
         for kind, content in (("empty", empty), ("pages", pages)):
