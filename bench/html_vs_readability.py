@@ -2,6 +2,7 @@
 """feedd's HTML reader against Mozilla's Readability (the reference extractor), page by page.
 
     /usr/bin/python3 bench/html_vs_readability.py PAGES_DIR [--feedd build/feedd] [--npm-dir DIR]
+                                                  [--reference-cache FILE] [--summary-only]
 
 Every .html/.htm file under PAGES_DIR is read by both: feedd (`feedd build` on a temporary config
 whose content.dir is PAGES_DIR) and @mozilla/readability with jsdom (installed with npm into
@@ -15,6 +16,9 @@ line per page and the agreement:
   byline     Readability's byline contains feedd's author (or the reverse)
   text       share of Readability's words that feedd kept (word multiset recall)
   middle     a sentence from the middle of Readability's text is in feedd's text
+
+Readability's results are repaired first where jsdom read UTF-8 as windows-1252 (pages that
+declare no charset; feedd reads valid UTF-8 as UTF-8): see repair_mojibake.
 
 Standard library only (Debian's python3).
 """
@@ -43,17 +47,32 @@ def ensure_readability(npm_dir):
                     "@mozilla/readability", "jsdom"], check=True, stdout=sys.stderr)
 
 
-def run_readability(npm_dir, files):
+def run_readability(npm_dir, files, cache=None):
+    out = {}
+    if cache and os.path.exists(cache):
+        with open(cache) as f:
+            for line in f:
+                item = json.loads(line)
+                out[item["file"]] = item
+    todo = [f for f in files if f not in out]
+    if not todo:
+        return out
+    ensure_readability(npm_dir)
     script = os.path.join(npm_dir, "readability_extract.mjs")
     with open(os.path.join(HERE, "readability_extract.mjs")) as src, open(script, "w") as dst:
         dst.write(src.read())  # beside node_modules, where its imports resolve
-    out = {}
-    for i in range(0, len(files), 200):
-        r = subprocess.run(["node", script, *files[i:i + 200]], check=True, capture_output=True,
+    for i in range(0, len(todo), 50):
+        r = subprocess.run(["node", script, *todo[i:i + 50]], check=True, capture_output=True,
                            text=True)
-        for line in r.stdout.splitlines():
+        for line in r.stdout.split("\n"):  # not splitlines: U+2028 is no line end in JSON
+            if not line:
+                continue
             item = json.loads(line)
             out[item["file"]] = item
+            if cache:
+                with open(cache, "a") as f:
+                    f.write(line + "\n")
+        print(f"Readability: {min(i + 50, len(todo))}/{len(todo)} pages", file=sys.stderr)
     return out
 
 
@@ -115,6 +134,26 @@ def parse_instant(text):
     return t.astimezone(dt.timezone.utc).replace(microsecond=0)  # feeds carry seconds
 
 
+def repair_mojibake(text):
+    """UTF-8 read as windows-1252 ("canâ€™t") back to what it was ("can’t"): jsdom reads a page
+    that declares no charset as windows-1252 (the HTML standard's default), feedd as UTF-8 when
+    its bytes are valid UTF-8. Unchanged when it is not such a misreading."""
+    if not any(m in text for m in ("\u00c3", "\u00e2\u20ac", "\u00c2")):
+        return text
+    raw = bytearray()
+    for ch in text:
+        try:
+            raw += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 255:
+                return text
+            raw.append(ord(ch))  # the five bytes windows-1252 leaves undefined
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+
+
 def squeeze(text):
     # Readability's textContent runs table cells and list items together ("ItemCost"): spaces
     # are not compared.
@@ -145,30 +184,37 @@ def main():
     ap.add_argument("pages")
     ap.add_argument("--feedd", default=os.path.join(REPO, "build", "feedd"))
     ap.add_argument("--npm-dir", default=os.path.join(REPO, "build", "readability"))
+    ap.add_argument("--reference-cache")
+    ap.add_argument("--summary-only", action="store_true")
     args = ap.parse_args()
 
-    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(args.pages) for f in fs
+    files = sorted(os.path.join(os.path.abspath(d), f) for d, _, fs in os.walk(args.pages) for f in fs
                    if f.lower().endswith((".html", ".htm")))
     if not files:
         sys.exit("no .html or .htm files")
-    ensure_readability(args.npm_dir)
-    reference = run_readability(args.npm_dir, files)
+    reference = run_readability(args.npm_dir, files, args.reference_cache)
     entries, problems = run_feedd(args.feedd, args.pages)
 
     totals = collections.Counter()
     recalls = []
-    print("| page | entry | title | date | byline | text | middle |")
-    print("|---|---|---|---|---|---|---|")
+    def table(line):
+        if not args.summary_only:
+            print(line)
+
+    table("| page | entry | title | date | byline | text | middle |")
+    table("|---|---|---|---|---|---|---|")
     for file in files:
         rel = os.path.relpath(file, args.pages)
         key = os.path.splitext(rel)[0]
-        ref = reference.get(file, {})
+        ref = {k: repair_mojibake(v) if isinstance(v, str) else v
+               for k, v in reference.get(file, {}).items()}
+        totals["repaired"] += ref != reference.get(file, {})
         item = entries.get(key)
         totals["pages"] += 1
         row = [rel]
         if not item:
             row += ["no"] + ["-"] * 5
-            print("| " + " | ".join(row) + " |")
+            table("| " + " | ".join(row) + " |")
             continue
         totals["entries"] += 1
         row.append("yes")
@@ -214,7 +260,7 @@ def main():
                 row.append("-")
         else:
             row += ["-", "-"]
-        print("| " + " | ".join(row) + " |")
+        table("| " + " | ".join(row) + " |")
 
     def share(n, d):
         return f"{n}/{d} ({n / d:.0%})" if d else "-"
@@ -229,6 +275,8 @@ def main():
         print(f"- Readability's words kept by feedd: mean {sum(recalls) / len(recalls):.0%}, "
               f"min {min(recalls):.0%}")
     print(f"- middle sentence kept: {share(totals['middle'], totals['with_middle'])}")
+    print(f"- pages where Readability's text was UTF-8 read as windows-1252, repaired before "
+          f"comparing: {totals['repaired']}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ inline constexpr std::size_t kMaxDepth = 256;
 class Document {
   public:
     // `html` is UTF-8. Start tags nested deeper than kMaxDepth are dropped (their text stays);
-    // dropped_tags() says how many. Scripts and styles come out empty (limit_nesting).
+    // dropped_tags() says how many. What feedd never reads is not parsed (prepare_for_parser).
     explicit Document(std::string_view html);
     ~Document();
     Document(const Document&) = delete;
@@ -42,20 +42,42 @@ class Document {
     std::size_t dropped_ = 0;
 };
 
-// What gumbo is given: the page with start tags nested deeper than `max_depth` removed (the end
-// tags left without one are ignored by the parser; `dropped` counts them) and the text of
-// <script> (but JSON-LD) and <style> elements removed; empty when nothing was. Void
-// elements, elements a sibling closes
-// (<p>, <li>, <td>, ...) and raw text (<script>, <style>, comments) are read as a parser does.
-std::string limit_nesting(std::string_view html, std::size_t max_depth, std::size_t& dropped);
+// What gumbo is given (gumbo's time is most of a page's cost, and grows with every character it
+// reads): the page with
+// - start tags nested deeper than `max_depth` removed (the end tags left without one are ignored
+//   by the parser; `dropped` counts them);
+// - the text of <script> (but JSON-LD) and <style> elements removed;
+// - the text of comments removed (an empty comment stays);
+// - the content of an <svg> removed, unless an HTML tag inside it would end it in a parser;
+// - runs of white space in text between tags cut to their first character, but in <pre> and
+//   <listing> (every reader of the tree collapses white space; the tree keeps its shape);
+// - attributes feedd never reads: on* event handlers, data-* but lazy images' sources;
+// empty when nothing changed. Void elements, elements a sibling closes (<p>, <li>, <td>, ...),
+// raw text (<script> with its escaped parts, <style>, <textarea>, <title>, ...), comments,
+// doctypes and attributes (quoted or not) are read as the HTML tokenizer reads them: gumbo makes
+// the same tree of both, but for what is removed (tests/content, PreparedPagesMakeTheSameTree).
+std::string prepare_for_parser(std::string_view html, std::size_t max_depth, std::size_t& dropped);
 
-bool is_element(const GumboNode* node);
-GumboTag tag(const GumboNode* node);  // GUMBO_TAG_UNKNOWN for anything but an element
-bool has_tag(const GumboNode* node, GumboTag t);
+// Inline: called for every node of every walk.
+inline bool is_element(const GumboNode* node) {
+    return node && (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE);
+}
+// GUMBO_TAG_UNKNOWN for anything but an element.
+inline GumboTag tag(const GumboNode* node) {
+    return is_element(node) ? node->v.element.tag : GUMBO_TAG_UNKNOWN;
+}
+inline bool has_tag(const GumboNode* node, GumboTag t) {
+    return is_element(node) && node->v.element.tag == t;
+}
 // The attribute's value, empty when absent.
 std::string_view attr(const GumboNode* node, const char* name);
 bool has_attr(const GumboNode* node, const char* name);
-const GumboVector* children(const GumboNode* node);  // nullptr for text nodes
+// nullptr for text nodes.
+inline const GumboVector* children(const GumboNode* node) {
+    if (node->type == GUMBO_NODE_DOCUMENT) return &node->v.document.children;
+    if (is_element(node)) return &node->v.element.children;
+    return nullptr;
+}
 // Whether the whitespace-separated `class` attribute holds `token` (exactly).
 bool has_class(const GumboNode* node, std::string_view token);
 

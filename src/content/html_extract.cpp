@@ -17,33 +17,6 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-// The lower-case words of an element's class and id ("post-share_box" → post, share, box).
-std::vector<std::string> name_tokens(const GumboNode* n) {
-    std::vector<std::string> out;
-    for (const char* a : {"class", "id"}) {
-        std::string word;
-        for (const char c : attr(n, a)) {
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                word += c;
-            } else if (c >= 'A' && c <= 'Z') {
-                word += static_cast<char>(c - 'A' + 'a');
-            } else if (!word.empty()) {
-                out.push_back(std::move(word));
-                word.clear();
-            }
-        }
-        if (!word.empty()) out.push_back(std::move(word));
-    }
-    return out;
-}
-
-template <std::size_t N>
-bool any_token(const std::vector<std::string>& tokens, const std::array<std::string_view, N>& set) {
-    return std::any_of(tokens.begin(), tokens.end(), [&](const std::string& t) {
-        return std::find(set.begin(), set.end(), t) != set.end();
-    });
-}
-
 // Blocks that are never the article, whatever else their class says.
 constexpr std::array<std::string_view, 38> kJunkTokens = {
     "share",   "shares",      "sharing",         "sharebar",      "social",       "socials",
@@ -62,9 +35,100 @@ constexpr std::array<std::string_view, 19> kWeakJunkTokens = {
 constexpr std::array<std::string_view, 10> kGoodTokens = {
     "article", "body", "content", "entry", "main", "post", "story", "text", "prose", "blog"};
 
-bool is_hidden(const GumboNode* n) {
-    if (has_attr(n, "hidden") || attr(n, "aria-hidden") == "true") return true;
-    const auto style = attr(n, "style");
+// What the lower-case words of an element's class and id ("post-share_box" → post, share, box)
+// say of it. Read in place: this runs for every element of a page, several times.
+struct NameKinds {
+    bool junk = false, weak_junk = false, good = false;
+};
+
+// The kinds of a word in the three lists above, found by binary search (most words of a page's
+// classes are in none of them).
+enum : unsigned char { kJunk = 1, kWeakJunk = 2, kGood = 4 };
+unsigned char word_kinds(std::string_view word) {
+    static const std::vector<std::pair<std::string_view, unsigned char>> table = [] {
+        std::vector<std::pair<std::string_view, unsigned char>> t;
+        const auto add = [&](const auto& words, unsigned char kind) {
+            for (const std::string_view w : words) {
+                const auto it =
+                    std::find_if(t.begin(), t.end(), [&](const auto& e) { return e.first == w; });
+                if (it == t.end()) {
+                    t.emplace_back(w, kind);
+                } else {
+                    it->second |= kind;
+                }
+            }
+        };
+        add(kJunkTokens, kJunk);
+        add(kWeakJunkTokens, kWeakJunk);
+        add(kGoodTokens, kGood);
+        std::sort(t.begin(), t.end());
+        return t;
+    }();
+    const auto it = std::lower_bound(table.begin(), table.end(), word,
+                                     [](const auto& e, std::string_view w) { return e.first < w; });
+    return it != table.end() && it->first == word ? it->second : 0;
+}
+
+NameKinds name_kinds(std::string_view class_value, std::string_view id_value) {
+    NameKinds out;
+    std::string word;  // short: in the string's own buffer, no allocation
+    const auto judge = [&] {
+        if (word.empty()) return;
+        const unsigned char kinds = word_kinds(word);
+        out.junk = out.junk || (kinds & kJunk);
+        out.weak_junk = out.weak_junk || (kinds & kWeakJunk);
+        out.good = out.good || (kinds & kGood);
+        word.clear();
+    };
+    for (const std::string_view value : {class_value, id_value}) {
+        for (const char c : value) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                word += c;
+            } else if (c >= 'A' && c <= 'Z') {
+                word += static_cast<char>(c - 'A' + 'a');
+            } else {
+                judge();
+            }
+        }
+        judge();
+    }
+    return out;
+}
+
+// The attributes an element is judged by, in one pass over its attributes.
+struct Judged {
+    bool hidden = false;  // the `hidden` attribute
+    bool has_class_or_id = false;
+    std::string_view aria_hidden, style, role, class_value, id_value;
+};
+Judged judged_attributes(const GumboNode* n) {
+    Judged out;
+    const GumboVector& list = n->v.element.attributes;
+    for (unsigned i = 0; i < list.length; ++i) {
+        const auto* a = static_cast<const GumboAttribute*>(list.data[i]);
+        const std::string_view name = a->name;  // lower case (html_dom.cpp, find_attribute)
+        if (name == "class") {
+            out.class_value = a->value;
+            out.has_class_or_id = true;
+        } else if (name == "id") {
+            out.id_value = a->value;
+            out.has_class_or_id = true;
+        } else if (name == "style") {
+            out.style = a->value;
+        } else if (name == "role") {
+            out.role = a->value;
+        } else if (name == "hidden") {
+            out.hidden = true;
+        } else if (name == "aria-hidden") {
+            out.aria_hidden = a->value;
+        }
+    }
+    return out;
+}
+
+bool is_hidden(const Judged& j) {
+    if (j.hidden || j.aria_hidden == "true") return true;
+    const auto style = j.style;
     if (style.empty()) return false;
     std::string compact;
     for (const char c : style) {
@@ -215,16 +279,17 @@ bool is_junk(const GumboNode* n, bool by_name) {
     if (n->type == GUMBO_NODE_COMMENT) return true;
     if (!is_element(n)) return false;
     const GumboTag t = tag(n);
-    if (is_dropped_tag(t) || is_hidden(n)) return true;
+    if (is_dropped_tag(t)) return true;
+    const Judged j = judged_attributes(n);
+    if (is_hidden(j)) return true;
     if (t == GUMBO_TAG_BODY || t == GUMBO_TAG_HTML) return false;
-    const auto role = attr(n, "role");
+    const auto role = j.role;
     if (role == "navigation" || role == "banner" || role == "contentinfo" ||
         role == "complementary" || role == "dialog" || role == "alert")
         return true;
-    if (!by_name || (!has_attr(n, "class") && !has_attr(n, "id"))) return false;
-    const auto tokens = name_tokens(n);
-    if (any_token(tokens, kJunkTokens)) return true;
-    return any_token(tokens, kWeakJunkTokens) && !any_token(tokens, kGoodTokens);
+    if (!by_name || !j.has_class_or_id) return false;
+    const NameKinds kinds = name_kinds(j.class_value, j.id_value);
+    return kinds.junk || (kinds.weak_junk && !kinds.good);
 }
 
 struct Stats {
@@ -267,10 +332,10 @@ double tag_weight(GumboTag t) {
     }
 }
 double class_weight(const GumboNode* n) {
-    const auto tokens = name_tokens(n);
+    const NameKinds kinds = name_kinds(attr(n, "class"), attr(n, "id"));
     double w = 0;
-    if (any_token(tokens, kGoodTokens)) w += 25;
-    if (any_token(tokens, kWeakJunkTokens)) w -= 25;
+    if (kinds.good) w += 25;
+    if (kinds.weak_junk) w -= 25;
     return w;
 }
 
@@ -692,10 +757,25 @@ ExtractedText extract(const GumboNode* root, const PageMetadata& page, std::stri
             if (tag(n) == GUMBO_TAG_MAIN && !main) main = n;
             return true;
         });
-        if (best_article && text_size(best_article) >= kMarkedMinimum) {
+        // A marked element is the article unless the best-scored block lies outside it with more
+        // than twice its text: on many pages the <article>s are teasers of other stories (cards
+        // in a list) and the story itself is in a <div>.
+        const GumboNode* scored = extractor.top_candidate();
+        const auto inside = [](const GumboNode* inner, const GumboNode* outer) {
+            for (const GumboNode* a = inner; a; a = a->parent) {
+                if (a == outer) return true;
+            }
+            return false;
+        };
+        const auto stands = [&](const GumboNode* marked) {
+            if (text_size(marked) < kMarkedMinimum) return false;
+            if (!scored || inside(scored, marked) || inside(marked, scored)) return true;
+            return text_size(scored) <= 2 * text_size(marked);
+        };
+        if (best_article && stands(best_article)) {
             tops = {best_article};
             out.chosen_by = "<article>";
-        } else if (main && text_size(main) >= kMarkedMinimum) {
+        } else if (main && stands(main)) {
             tops = {main};
             out.chosen_by = "<main>";
         } else if (const GumboNode* top = extractor.top_candidate()) {

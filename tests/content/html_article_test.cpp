@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -294,6 +295,47 @@ TEST(HtmlArticle, CutMarkerEndsTheText) {
     EXPECT_FALSE(has(out.article->content_html, "teaser"));
 }
 
+TEST(HtmlArticle, TeaserArticlesDoNotHideTheStory) {
+    // The story is in <div>s; the page's <article>s are cards linking to other stories.
+    std::string story;
+    for (const char* p :
+         {"The harbour board met on Monday evening, and after a long debate, it agreed to dredge "
+          "the channel before the autumn storms arrive.",
+          "Fishing crews had warned for months that the silt bar at the entrance made the evening "
+          "tide, the one most boats need, too shallow for loaded hulls.",
+          "The work, paid for by the county, the board and the ferry company together, starts in "
+          "September and should take three weeks, weather permitting.",
+          "Residents near the slipway will see the dredger moored off the pier, lit at night, and "
+          "the board promised a public meeting before the second phase."})
+        story += std::string("<p>") + p + "</p>";
+    const std::string page =
+        "<html><head><title>Channel to be dredged</title></head><body>"
+        "<div class=layout><div class=column><h1>Channel to be dredged</h1>" +
+        story +
+        "</div><div class=cards>"
+        "<article><h3><a href=/a>Market hall reopens</a></h3><p>The market hall opens its doors "
+        "again on Saturday after a year of repairs to the roof and the old clock tower, with "
+        "forty stalls, a fish counter and a café on the gallery above the square.</p>"
+        "</article><article><h3><a href=/b>Lifeboat day</a></h3><p>Crews show the new boat "
+        "to visitors.</p></article></div></div></body></html>";
+    const auto out = parse("news/dredging.html", page);
+    ASSERT_TRUE(out.article);
+    EXPECT_TRUE(has(out.article->content_html, "the silt bar at the entrance"));
+    EXPECT_TRUE(has(out.article->content_html, "promised a public meeting"));
+    EXPECT_FALSE(has(out.article->content_html, "Market hall reopens"));
+
+    // The page's <article> stays its text beside a block outside it with less than twice its
+    // text.
+    const std::string marked = "<html><body><article><h1>Channel to be dredged</h1>" + story +
+                               "</article><div class=column>" + story.substr(0, story.size() / 2) +
+                               "<p>An older story, kept for the archive, which a scoring of "
+                               "paragraphs alone might well prefer.</p></div></body></html>";
+    const auto note = parse("news/note.html", marked);
+    ASSERT_TRUE(note.article);
+    EXPECT_TRUE(has(note.article->content_html, "promised a public meeting"));
+    EXPECT_FALSE(has(note.article->content_html, "An older story"));
+}
+
 TEST(HtmlArticle, HundredThousandNestedDivsAreReadFlat) {
     std::string page = "<title>Deep</title>";
     constexpr int kDepth = 100000;
@@ -310,20 +352,21 @@ TEST(HtmlArticle, HundredThousandNestedDivsAreReadFlat) {
     EXPECT_LT(took, std::chrono::seconds(20));
 }
 
-TEST(HtmlDom, LimitNestingLeavesOrdinaryPagesAlone) {
+TEST(HtmlDom, PrepareForParserLeavesOrdinaryPagesAlone) {
     std::size_t dropped = 0;
     const std::string page =
         "<ul><li>a<li>b</ul><p>x<p>y<br><img src=a><textarea><div><div></textarea>"
-        "<svg><path/><path/></svg><!-- <div><div> -->";
-    EXPECT_EQ(html::limit_nesting(page, 2, dropped), "");
+        "<svg/><math><mi/><mi/></math><!----><!-->";
+    EXPECT_EQ(html::prepare_for_parser(page, 2, dropped), "");
     EXPECT_EQ(dropped, 0u);
     // Scripts and styles are emptied before parsing, JSON-LD is kept.
-    EXPECT_EQ(html::limit_nesting("<script>if (a<b) document.write('<div><div>')</script>"
-                                  "<STYLE>p{}</STYLE><script type=application/ld+json>{}</script>",
-                                  2, dropped),
-              "<script></script><STYLE></STYLE><script type=application/ld+json>{}</script>");
+    EXPECT_EQ(
+        html::prepare_for_parser("<script>if (a<b) document.write('<div><div>')</script>"
+                                 "<STYLE>p{}</STYLE><script type=application/ld+json>{}</script>",
+                                 2, dropped),
+        "<script></script><STYLE></STYLE><script type=application/ld+json>{}</script>");
     EXPECT_EQ(dropped, 0u);
-    EXPECT_EQ(html::limit_nesting("<div><div><div>x</div></div></div>", 2, dropped),
+    EXPECT_EQ(html::prepare_for_parser("<div><div><div>x</div></div></div>", 2, dropped),
               "<div><div>x</div></div></div>");
     EXPECT_EQ(dropped, 1u);
 }
@@ -439,6 +482,150 @@ TEST(FindDate, FindsTheFirstDateInRunningText) {
     std::string far;
     for (int i = 0; i < 70; ++i) far += "word ";
     EXPECT_EQ(found(far + "5 April 2021"), "none");
+}
+
+TEST(HtmlDom, PrepareForParserDropsWhatIsNeverRead) {
+    std::size_t dropped = 0;
+    const auto prepared = [&](std::string_view page) {
+        const std::string out = html::prepare_for_parser(page, 256, dropped);
+        return out.empty() ? std::string(page) : out;
+    };
+    // Comments keep their place, not their text; they end where a tokenizer ends them.
+    EXPECT_EQ(prepared("a<!-- <div><div> -->b<!-- x --!>c"), "a<!---->b<!----!>c");
+    EXPECT_EQ(prepared("<!--><p>kept</p><!-- x -->"), "<!--><p>kept</p><!---->");
+    EXPECT_EQ(prepared("<!---><p>kept</p>"), "<!---><p>kept</p>");
+    // An icon's content goes, its element stays; nested <svg>s and CDATA are followed.
+    EXPECT_EQ(prepared("<p>a<svg viewBox=\"0 0 1 1\"><svg><path d=\"M0 0\"/></svg>"
+                       "<![CDATA[</svg>]]><title>Icon</title></svg>b</p>"),
+              "<p>a<svg viewBox=\"0 0 1 1\"></svg>b</p>");
+    // HTML inside an <svg> ends it in a parser: nothing is removed then.
+    const std::string broken = "<svg><path/><p>Text of the page</p></svg>";
+    EXPECT_EQ(prepared(broken), broken);
+    // White space between tags: the first character of each run, but in <pre>; a doctype as
+    // written.
+    EXPECT_EQ(
+        prepared("<!DOCTYPE html PUBLIC  \"-//W3C//DTD  HTML 4.01//EN\">\n\n<div>\n    <p>a  \t b"
+                 "</p>\n  <pre>\n  x\n\n  y</pre>  <p title=\"a  b\">c  d</p></div>"),
+        "<!DOCTYPE html PUBLIC  \"-//W3C//DTD  HTML 4.01//EN\">\n<div>\n<p>a b</p>\n<pre>\n  "
+        "x\n\n  y</pre> <p title=\"a  b\">c d</p></div>");
+    EXPECT_EQ(prepared("<textarea>a  b</textarea>  "), "<textarea>a  b</textarea> ");
+}
+
+TEST(HtmlDom, PrepareForParserDropsUnreadAttributesOnly) {
+    std::size_t dropped = 0;
+    EXPECT_EQ(html::prepare_for_parser("<img onclick=\"zoom(this)\" data-state='{\"a\":\"<b>\"}' "
+                                       "data-src=/a.jpg DATA-LAZY-SRCSET=\"/a.jpg 2x\" "
+                                       "src=x.gif><a href=/b data-x/>b</a data-y=1>",
+                                       256, dropped),
+              "<img   data-src=/a.jpg DATA-LAZY-SRCSET=\"/a.jpg 2x\" src=x.gif><a href=/b />b</a "
+              "data-y=1>");
+    // A tag nested too deep goes whole, its attributes with it.
+    EXPECT_EQ(html::prepare_for_parser("<div><div data-a=1 onload=x>y</div></div>", 1, dropped),
+              "<div>y</div></div>");
+    EXPECT_EQ(dropped, 1u);
+}
+
+// The tree gumbo makes of `page`, as feedd reads it: elements and the attributes it reads, text
+// with white space collapsed (but in <pre>), no comment's text, no <svg>'s content.
+std::string shape(std::string_view page) {
+    GumboOutput* output = gumbo_parse_with_options(&kGumboDefaultOptions, page.data(), page.size());
+    std::string out;
+    int pre = 0;
+    html::walk(
+        output->document,
+        [&](const GumboNode* n) {
+            if (n->type == GUMBO_NODE_COMMENT) {
+                out += "<!>";
+                return false;
+            }
+            if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+                n->type == GUMBO_NODE_CDATA) {
+                bool space = false;
+                for (const char* c = n->v.text.text; *c; ++c) {
+                    const bool is_space = std::strchr(" \t\n\r\f", *c) != nullptr;
+                    if (pre == 0 && is_space) {
+                        space = true;
+                        continue;
+                    }
+                    if (space) out += ' ';
+                    space = false;
+                    out += *c;
+                }
+                if (space) out += ' ';
+                return false;
+            }
+            if (!html::is_element(n)) return true;
+            out += "<" + std::string(gumbo_normalized_tagname(html::tag(n)));
+            const GumboVector& attributes = n->v.element.attributes;
+            for (unsigned i = 0; i < attributes.length; ++i) {
+                const auto* a = static_cast<const GumboAttribute*>(attributes.data[i]);
+                const std::string_view name = a->name;
+                if (name.starts_with("on") ||
+                    (name.starts_with("data-") && name != "data-src" && name != "data-srcset"))
+                    continue;
+                out += " " + std::string(name) + "=" + a->value;
+            }
+            out += ">";
+            if (html::tag(n) == GUMBO_TAG_PRE) ++pre;
+            // Scripts and styles are emptied on purpose (JSON-LD is kept: other tests).
+            return html::tag(n) != GUMBO_TAG_SVG && html::tag(n) != GUMBO_TAG_SCRIPT &&
+                   html::tag(n) != GUMBO_TAG_STYLE;
+        },
+        [&](const GumboNode* n) {
+            if (html::tag(n) == GUMBO_TAG_PRE) --pre;
+            if (html::is_element(n)) out += "</>";
+        });
+    gumbo_destroy_output(&kGumboDefaultOptions, output);
+    return out;
+}
+
+TEST(HtmlDom, PreparedPagesMakeTheSameTree) {
+    std::size_t dropped = 0;
+    for (const char* name : {"news.html", "blog-hentry.html", "graph.html", "plain.html"}) {
+        const std::string page = fixture(name);
+        const std::string prepared = html::prepare_for_parser(page, html::kMaxDepth, dropped);
+        if (prepared.empty()) continue;  // nothing to leave out
+        EXPECT_LT(prepared.size(), page.size()) << name;
+        EXPECT_EQ(shape(prepared), shape(page)) << name;
+    }
+    const std::string tricky =
+        "<!DOCTYPE html>\n<table>  <tr>  <td>a  b</td>\n\n</tr>  x  </table>\n"
+        "<p title='a > b'  onclick=\"if (a > b) go()\">  c  <b>d</b>  <i>e</i></p>"
+        "<svg width=2><g><path d=\"M0 0\"/></g><text> icon </text></svg>"
+        "<svg><foreignObject><div>kept</div></foreignObject></svg>"
+        "<pre>\n\n  code  </pre>  <textarea>  t  </textarea><select>  <option>  o</select>"
+        "<math><mi>x</mi>  </math><!-- c --><!--> f <!--->"
+        "<script><!-- document.write('<script src=a.js></script>') --></script>  after"
+        "<script><!--></script>g<script>a</scripts></script>h";
+    const std::string prepared = html::prepare_for_parser(tricky, html::kMaxDepth, dropped);
+    ASSERT_FALSE(prepared.empty());
+    EXPECT_EQ(shape(prepared), shape(tricky));
+}
+
+TEST(HtmlArticle, PagePreparedForTheParserReadsAsItself) {
+    // The same page with and without what prepare_for_parser removes gives the same entry.
+    const std::string body =
+        "<p>The ferry  council met on Tuesday, and voted, at length, to keep the winter "
+        "timetable.</p><p>Residents of the island    said the vote was long overdue.</p>"
+        "<pre>  two\n\n  lines</pre>";
+    const std::string plain =
+        "<html><head><title>Ferry vote</title></head><body><article>"
+        "<h1>Ferry vote</h1>" +
+        body + "</article></body></html>";
+    const std::string noisy =
+        "<!DOCTYPE html>\n<html>\n  <head>\n    <title>Ferry vote</title>\n  </head>\n  <body>\n"
+        "    <!-- navigation -->\n    <article>\n      <h1>Ferry <svg><title>boat icon</title>"
+        "<path d=\"M0 0h10v10z\"/></svg>vote</h1>\n      " +
+        body + "\n    </article>\n  </body>\n</html>\n";
+    const auto a = parse("plain.html", plain);
+    const auto b = parse("noisy.html", noisy);
+    ASSERT_TRUE(a.article);
+    ASSERT_TRUE(b.article);
+    EXPECT_EQ(a.article->title, "Ferry vote");
+    EXPECT_EQ(b.article->title, a.article->title);
+    EXPECT_EQ(b.article->content_html, a.article->content_html);
+    EXPECT_TRUE(has(b.article->content_html, "<pre>  two\n\n  lines</pre>"));
+    EXPECT_EQ(b.article->summary, a.article->summary);
 }
 
 TEST(HtmlTitle, SiteSuffixGoesOnlyWhenSomethingNamesTheSite) {
