@@ -22,6 +22,7 @@
 #include "daemon/pings.h"
 #include "daemon/podcast_guids.h"
 #include "daemon/reader_stats.h"
+#include "feed/url.h"
 #include "daemon/systemd.h"
 #include "feed/feed.h"
 #include "http/metrics.h"
@@ -149,6 +150,7 @@ struct Service::Impl {
         log_problems(config.content, update.new_problems);
         const auto build = render_site(*store, config, now_seconds(), started);
         record_guids(config);
+        give_episode_durations(config);
         publish(build, update, content_missing(config.content));
 
         start_server();
@@ -349,6 +351,7 @@ struct Service::Impl {
             keep_identities(job_config);
             auto build = render_site(*store, job_config, now_seconds(), started);
             record_guids(job_config);
+            give_episode_durations(job_config);
             const bool missing = content_missing(job_config.content);
             asio::post(io, [this, build = std::move(build), update = std::move(update), missing] {
                 building = false;
@@ -388,6 +391,22 @@ struct Service::Impl {
         }
         if (auto saved = record_podcast_guids(with, store->articles(), *podcast_guids); !saved)
             log::warning(saved.error() + "; episode guids not recorded");
+    }
+
+    // The download counter's "minute of audio" (IAB) is the episode's bytes per second × 60: the
+    // durations TagLib read, by the URL path the feeds publish for each file. On the build thread.
+    void give_episode_durations(const Config& with) {
+        auto* downloads = reader_stats ? reader_stats->downloads() : nullptr;
+        if (!downloads || !with.podcast.enabled || !with.podcast.media_url.empty()) return;
+        std::map<std::string, double, std::less<>> durations;
+        for (const Article* article : store->articles()) {
+            const auto& enclosure = article->enclosure;
+            if (enclosure && !enclosure->file.empty() && enclosure->duration_s && *enclosure->duration_s > 0) {
+                durations[with.podcast.media_path + detail::encode_path(enclosure->file)] =
+                    static_cast<double>(*enclosure->duration_s);
+            }
+        }
+        downloads->set_durations(std::move(durations));
     }
 
     void save_ledger() {

@@ -331,6 +331,38 @@ TEST_F(Media, DownloadsOfScriptedClients) {
     }
 }
 
+// An episode's minute of audio comes from its duration as TagLib read it (90 s at 8 kbit/s: a
+// minute is two thirds of the file), not from the 128 kbit/s default that would ask for all of it.
+TEST_F(Media, AMinuteOfAnEpisodeIsItsBytesPerSecondTimesSixty) {
+    const auto made = run_program({"/usr/bin/ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi",
+                                   "-i", "sine=frequency=440:duration=90", "-ac", "1", "-ar",
+                                   "8000", "-b:a", "8k", (dir_.path() / "long.mp3").string()});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    fs::copy_file(dir_.path() / "long.mp3", site_.content() / "episodes" / "090-long.mp3");
+    write_file(site_.content() / "episodes" / "090-long.md",
+               "---\ntitle: A long episode\ndate: 2026-05-01T08:00:00Z\n---\nNinety seconds.\n");
+    site_.write_config("127.0.0.1:0", "",
+                       "  trusted_proxies: [127.0.0.1]\npodcast:\n  author: A Tester\n");
+    const auto size = fs::file_size(site_.content() / "episodes" / "090-long.mp3");
+    ASSERT_LT(size, 960'000u);  // so that without the duration only the whole file would count
+    RunningFeedd feedd(site_.config());
+    ASSERT_NE(feedd.get("/feed.xml").body.find("<itunes:duration>00:01:30</itunes:duration>"),
+              std::string::npos);
+    const std::string path = "/media/episodes/090-long.mp3";
+    const std::string player = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)";
+    const auto fetch = [&](const std::string& address, std::uint64_t last) {
+        return curl(feedd, path,
+                    {"-H", "X-Forwarded-For: " + address, "-A", player, "-r",
+                     "0-" + std::to_string(last)})
+            .status;
+    };
+    EXPECT_EQ(fetch("198.51.100.7", size * 55 / 90), 206);  // 55 s of audio: not yet
+    EXPECT_EQ(fetch("198.51.100.8", size * 65 / 90), 206);  // 65 s: a download
+    const auto stats = nlohmann::json::parse(feedd.get("/stats.json").body);
+    ASSERT_TRUE(stats.contains("downloads")) << stats.dump(1);
+    EXPECT_EQ(stats["downloads"]["show"]["today"], 1) << stats.dump(1);
+}
+
 // A client that asks for a large file and reads nothing holds its own connection only: the feed
 // and other media are answered meanwhile, without waiting.
 TEST_F(Media, AStalledReaderDoesNotHoldUpOthers) {
