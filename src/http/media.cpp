@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "content/media_types.h"
+#include "http/header_text.h"
 #include "http/http_date.h"
 #include "http/responses.h"
 
@@ -22,22 +23,9 @@ namespace {
 
 constexpr std::uint64_t kMax = UINT64_MAX;
 
-bool is_ows(char c) {
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; };
-               return lower(x) == lower(y);
-           });
-}
+using detail::iequals;
+using detail::is_ows;
+using detail::trim;
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "feed/browser_view.h"
+#include "http/header_text.h"
 #include "http/http_date.h"
 #include "http/metrics.h"
 #include "http/readers_hooks.h"
@@ -42,22 +43,9 @@ Response text_response(status code, std::string_view body, unsigned version, boo
 
 namespace {
 
-bool is_ows(char c) {
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; };
-               return lower(x) == lower(y);
-           });
-}
+using detail::iequals;
+using detail::is_ows;
+using detail::trim;
 
 // qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ), as thousandths; -1 if malformed.
 int parse_qvalue(std::string_view s) {
