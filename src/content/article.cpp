@@ -320,14 +320,16 @@ std::optional<Article> parse(const SourceFile& source, const ContentConfig& cont
     a.related_url = std::move(body->related_url);
     if (meta.lang) a.lang = std::move(*meta.lang);
     a.enclosure = std::move(meta.enclosure);
-    a.episode.episode = meta.episode;
-    a.episode.season = meta.season;
-    if (meta.episode_type) a.episode.episode_type = std::move(*meta.episode_type);
-    a.episode.explicit_content = meta.explicit_content;
-    if (meta.transcript) a.episode.transcript.url = std::move(*meta.transcript);
-    if (meta.chapters) a.episode.chapters.url = std::move(*meta.chapters);
-    if (meta.persons) a.episode.persons = std::move(*meta.persons);
-    if (meta.soundbites) a.episode.soundbites = std::move(*meta.soundbites);
+    Episode episode;
+    episode.episode = meta.episode;
+    episode.season = meta.season;
+    if (meta.episode_type) episode.episode_type = std::move(*meta.episode_type);
+    episode.explicit_content = meta.explicit_content;
+    if (meta.transcript) episode.transcript.url = std::move(*meta.transcript);
+    if (meta.chapters) episode.chapters.url = std::move(*meta.chapters);
+    if (meta.persons) episode.persons = std::move(*meta.persons);
+    if (meta.soundbites) episode.soundbites = std::move(*meta.soundbites);
+    a.episode = std::move(episode);
     if (meta.slug) a.slug = std::move(*meta.slug);
     a.expires = meta.expires;
     return a;
@@ -378,7 +380,7 @@ std::uint64_t article_digest(const Article& a) {
         h.number(a.enclosure->duration_s.has_value());
         h.number(static_cast<std::uint64_t>(a.enclosure->duration_s.value_or(0)));
     }
-    const Episode& ep = a.episode;
+    const Episode& ep = *a.episode;
     for (const auto* n : {&ep.episode, &ep.season}) {
         h.number(n->has_value());
         h.number(static_cast<std::uint64_t>(n->value_or(0)));

@@ -72,6 +72,35 @@ struct Episode {
     bool operator==(const Episode&) const = default;
 };
 
+// An Episode kept out of line, and only when it says something: most articles are no episode,
+// and inline it would add some 400 bytes to every one of them (the store keeps them all; the
+// 10k-article memory target of docs/benchmarks.md). Reads see an empty Episode when there is none.
+class EpisodeBox {
+  public:
+    EpisodeBox() = default;
+    EpisodeBox(const EpisodeBox& other) { *this = *other; }
+    EpisodeBox& operator=(const EpisodeBox& other) {
+        if (this != &other) *this = *other;
+        return *this;
+    }
+    EpisodeBox(EpisodeBox&&) noexcept = default;
+    EpisodeBox& operator=(EpisodeBox&&) noexcept = default;
+    EpisodeBox& operator=(Episode episode) {
+        if (episode.empty())
+            held_.reset();
+        else
+            held_ = std::make_unique<Episode>(std::move(episode));
+        return *this;
+    }
+    const Episode& operator*() const { return held_ ? *held_ : kNone; }
+    const Episode* operator->() const { return &**this; }
+    bool operator==(const EpisodeBox& other) const { return **this == *other; }
+
+  private:
+    static inline const Episode kNone{};
+    std::unique_ptr<Episode> held_;
+};
+
 // Where an article's publication date came from: its metadata, else a "YYYY-MM-DD" its file name
 // starts with (a page bundle's folder name for index.md), a "YYYY/MM/DD" in its path, one in its
 // metadata's url, and only then the file's modification time.
@@ -111,7 +140,7 @@ struct Article : std::enable_shared_from_this<Article> {
     std::string related_url;
     std::string lang;
     std::optional<Enclosure> enclosure;
-    Episode episode;
+    EpisodeBox episode;
     std::string slug;                // as written in the metadata; empty: none
     std::optional<Seconds> expires;  // expiryDate/expires; kept for the feed stage
     // article_digest() of the fields above, so that change detection need not hash every field

@@ -175,12 +175,14 @@ void attach_episode_files(const ContentConfig& content, Article& a,
     // Only an episode looks for its transcript and chapters by name: a few lookups less for
     // every other article of the site.
     if (!a.enclosure) stem.clear();
-    attach_link(content, a, "transcript", a.episode.transcript, stem, {".vtt", ".srt"}, problems);
-    attach_link(content, a, "chapters", a.episode.chapters, stem, {".chapters.json"}, problems);
+    Episode episode = *a.episode;
+    attach_link(content, a, "transcript", episode.transcript, stem, {".vtt", ".srt"}, problems);
+    attach_link(content, a, "chapters", episode.chapters, stem, {".chapters.json"}, problems);
     if (content.episode_media && !a.image.empty() && is_relative_path(a.image)) {
         const std::string file = resolve_path(folder_of(a.path), a.image);
-        if (!file.empty() && is_regular(content.dir / file)) a.episode.image_file = file;
+        if (!file.empty() && is_regular(content.dir / file)) episode.image_file = file;
     }
+    a.episode = std::move(episode);
 }
 
 std::vector<std::string> articles_named_after(std::string_view media_path) {

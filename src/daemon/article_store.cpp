@@ -355,8 +355,8 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             for (const auto& [article_path, entry] : entries_) {
                 const Article* a = entry.article.get();
                 if (a && ((a->enclosure && a->enclosure->file == path) ||
-                          a->episode.transcript.file == path || a->episode.chapters.file == path ||
-                          a->episode.image_file == path))
+                          a->episode->transcript.file == path ||
+                          a->episode->chapters.file == path || a->episode->image_file == path))
                     reread(article_path);
             }
         } else if (!exists) {

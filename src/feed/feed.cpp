@@ -108,11 +108,14 @@ Entry make_entry(const Article& a, const Config& config) {
         e.enclosure = *a.enclosure;
         e.enclosure->url = file_or_url(a.enclosure->file, a.enclosure->url);
     }
-    e.episode = a.episode;
-    for (EpisodeLink* link : {&e.episode.transcript, &e.episode.chapters})
-        link->url = file_or_url(link->file, link->url);
-    if (show && !a.episode.image_file.empty())
-        e.image = media_file_url(config, a.episode.image_file);
+    if (!a.episode->empty()) {
+        Episode episode = *a.episode;
+        for (EpisodeLink* link : {&episode.transcript, &episode.chapters})
+            link->url = file_or_url(link->file, link->url);
+        e.episode = std::move(episode);
+    }
+    if (show && !a.episode->image_file.empty())
+        e.image = media_file_url(config, a.episode->image_file);
     return e;
 }
 

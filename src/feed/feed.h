@@ -41,7 +41,7 @@ struct Entry {
     std::string lang;
     std::optional<Enclosure> enclosure;  // url absolute (a file's: feed/podcast.h media_file_url)
     // The article's episode keys; transcript and chapters urls absolute (empty when none).
-    Episode episode;
+    EpisodeBox episode;
 };
 
 struct FeedUrls {

@@ -58,11 +58,11 @@ Json item(const Entry& e) {
         if (e.enclosure->duration_s) attachment["duration_in_seconds"] = *e.enclosure->duration_s;
         Json attachments = Json::array({std::move(attachment)});
         // An episode's transcript is another attachment, the one other thing JSON Feed can say.
-        if (!e.episode.transcript.url.empty()) {
+        if (!e.episode->transcript.url.empty()) {
             Json transcript = Json::object();
-            transcript["url"] = e.episode.transcript.url;
+            transcript["url"] = e.episode->transcript.url;
             transcript["mime_type"] =
-                e.episode.transcript.type.empty() ? "text/plain" : e.episode.transcript.type;
+                e.episode->transcript.type.empty() ? "text/plain" : e.episode->transcript.type;
             transcript["title"] = "Transcript";
             attachments.push_back(std::move(transcript));
         }

@@ -37,7 +37,7 @@ std::string number(double seconds) {
 // ones; nothing for an entry of a feed that is no show.
 void add_episode(pugi::xml_node item, const Entry& e) {
     using detail::add_text;
-    const Episode& ep = e.episode;
+    const Episode& ep = *e.episode;
     if (e.enclosure && e.enclosure->duration_s) {
         add_text(item, "itunes:duration", itunes_duration(*e.enclosure->duration_s));
     }

@@ -186,10 +186,10 @@ TEST(EpisodeFiles, AMediaFileBesideTheArticleIsItsEnclosure) {
     EXPECT_EQ(e.length, fs::file_size(audio().file("a.opus")));
     EXPECT_EQ(e.type, "audio/opus");
     EXPECT_EQ(e.duration_s, std::optional<std::int64_t>(3));
-    EXPECT_EQ(out.article->episode.transcript.file, "episodes/042-guest.vtt");
-    EXPECT_EQ(out.article->episode.transcript.type, "text/vtt");
-    EXPECT_EQ(out.article->episode.chapters.file, "episodes/042-guest.chapters.json");
-    EXPECT_EQ(out.article->episode.chapters.type, "application/json+chapters");
+    EXPECT_EQ(out.article->episode->transcript.file, "episodes/042-guest.vtt");
+    EXPECT_EQ(out.article->episode->transcript.type, "text/vtt");
+    EXPECT_EQ(out.article->episode->chapters.file, "episodes/042-guest.chapters.json");
+    EXPECT_EQ(out.article->episode->chapters.type, "application/json+chapters");
     EXPECT_TRUE(out.problems.empty());
 }
 
@@ -216,9 +216,9 @@ TEST(EpisodeFiles, AnEnclosureNamedAsAPathIsProbedAndTheUrlFormsStay) {
     EXPECT_EQ(out.article->enclosure->file, "audio/show 1.m4a");
     EXPECT_EQ(out.article->enclosure->type, "audio/x-m4a");
     EXPECT_EQ(out.article->enclosure->duration_s, std::optional<std::int64_t>(3));
-    EXPECT_EQ(out.article->episode.transcript.url, "https://cdn.example.org/t.srt");
-    EXPECT_EQ(out.article->episode.transcript.file, "");
-    EXPECT_EQ(out.article->episode.transcript.type, "application/srt");
+    EXPECT_EQ(out.article->episode->transcript.url, "https://cdn.example.org/t.srt");
+    EXPECT_EQ(out.article->episode->transcript.file, "");
+    EXPECT_EQ(out.article->episode->transcript.type, "application/srt");
 
     // A URL, and the {url, length, type} mapping: as written, no file.
     write(content / "posts/url.md",
@@ -258,7 +258,7 @@ TEST(EpisodeFiles, ABundleHasTheOneAudioFileInItsFolder) {
     auto out = content.read("shows/003/index.md");
     ASSERT_TRUE(out.article && out.article->enclosure);
     EXPECT_EQ(out.article->enclosure->file, "shows/003/episode.flac");
-    EXPECT_EQ(out.article->episode.transcript.file, "shows/003/episode.srt");
+    EXPECT_EQ(out.article->episode->transcript.file, "shows/003/episode.srt");
     content.copy("a.mp3", "shows/003/other.mp3");
     out = content.read("shows/003/index.md");
     ASSERT_TRUE(out.article);
@@ -299,7 +299,7 @@ TEST(EpisodeMetadata, EpisodeKeysAreRead) {
         "'https://ada.example/a.jpg'}\n  - name: Bob\n"
         "soundbites:\n  - {start: '1:05', duration: 30.5, title: Best bit}\n---\nHi.\n");
     ASSERT_TRUE(out.article.has_value()) << (out.problems.empty() ? "" : out.problems[0].message);
-    const Episode& ep = out.article->episode;
+    const Episode& ep = *out.article->episode;
     EXPECT_EQ(ep.episode, std::optional<long long>(42));
     EXPECT_EQ(ep.season, std::optional<long long>(3));
     EXPECT_EQ(ep.episode_type, "bonus");

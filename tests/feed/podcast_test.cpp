@@ -37,14 +37,16 @@ Config show_config() {
 Article episode_article() {
     Article a = test::article("episodes/042-guest.md", "Guest", at(2026, 1, 2));
     a.enclosure = Enclosure{"042-guest.mp3", 12225, "audio/mpeg", "episodes/042 guest.mp3", 3725};
-    a.episode.episode = 42;
-    a.episode.season = 2;
-    a.episode.episode_type = "full";
-    a.episode.explicit_content = true;
-    a.episode.transcript = {"042-guest.vtt", "episodes/042-guest.vtt", "text/vtt"};
-    a.episode.chapters = {"https://cdn.example.org/c.json", "", "application/json+chapters"};
-    a.episode.persons = {{"Bob", "guest", "", "https://bob.example", ""}};
-    a.episode.soundbites = {{65, 30.5, "Best bit"}};
+    Episode episode;
+    episode.episode = 42;
+    episode.season = 2;
+    episode.episode_type = "full";
+    episode.explicit_content = true;
+    episode.transcript = {"042-guest.vtt", "episodes/042-guest.vtt", "text/vtt"};
+    episode.chapters = {"https://cdn.example.org/c.json", "", "application/json+chapters"};
+    episode.persons = {{"Bob", "guest", "", "https://bob.example", ""}};
+    episode.soundbites = {{65, 30.5, "Best bit"}};
+    a.episode = std::move(episode);
     return a;
 }
 
