@@ -101,6 +101,57 @@ class EpisodeBox {
     std::unique_ptr<Episode> held_;
 };
 
+// An optional value kept out of line: an std::optional with the interface the code uses, whose
+// empty state costs a pointer. For what few articles have (an enclosure) and would otherwise make
+// every article the store keeps larger (the 10k-article memory target, docs/benchmarks.md).
+template <class T>
+class OutOfLine {
+  public:
+    OutOfLine() = default;
+    OutOfLine(std::nullopt_t) {}
+    OutOfLine(T value) : held_(std::make_unique<T>(std::move(value))) {}
+    OutOfLine(std::optional<T> value) { *this = std::move(value); }
+    OutOfLine(const OutOfLine& other)
+        : held_(other.held_ ? std::make_unique<T>(*other.held_) : nullptr) {}
+    OutOfLine(OutOfLine&&) noexcept = default;
+    OutOfLine& operator=(const OutOfLine& other) {
+        if (this != &other) held_ = other.held_ ? std::make_unique<T>(*other.held_) : nullptr;
+        return *this;
+    }
+    OutOfLine& operator=(OutOfLine&&) noexcept = default;
+    OutOfLine& operator=(std::optional<T> value) {
+        held_ = value ? std::make_unique<T>(std::move(*value)) : nullptr;
+        return *this;
+    }
+    OutOfLine& operator=(T value) {
+        held_ = std::make_unique<T>(std::move(value));
+        return *this;
+    }
+    OutOfLine& operator=(std::nullopt_t) {
+        held_.reset();
+        return *this;
+    }
+
+    bool has_value() const { return held_ != nullptr; }
+    explicit operator bool() const { return has_value(); }
+    T& operator*() { return *held_; }
+    const T& operator*() const { return *held_; }
+    T* operator->() { return held_.get(); }
+    const T* operator->() const { return held_.get(); }
+    void reset() { held_.reset(); }
+    template <class... Args>
+    T& emplace(Args&&... args) {
+        held_ = std::make_unique<T>(std::forward<Args>(args)...);
+        return *held_;
+    }
+    bool operator==(const OutOfLine& other) const {
+        return has_value() == other.has_value() && (!has_value() || *held_ == *other.held_);
+    }
+
+  private:
+    std::unique_ptr<T> held_;
+};
+
 // Where an article's publication date came from: its metadata, else a "YYYY-MM-DD" its file name
 // starts with (a page bundle's folder name for index.md), a "YYYY/MM/DD" in its path, one in its
 // metadata's url, and only then the file's modification time.
@@ -139,7 +190,7 @@ struct Article : std::enable_shared_from_this<Article> {
     // link, and what relative links in its body are relative to. Empty for other articles.
     std::string related_url;
     std::string lang;
-    std::optional<Enclosure> enclosure;
+    OutOfLine<Enclosure> enclosure;
     EpisodeBox episode;
     std::string slug;                // as written in the metadata; empty: none
     std::optional<Seconds> expires;  // expiryDate/expires; kept for the feed stage

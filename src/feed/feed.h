@@ -39,7 +39,7 @@ struct Entry {
     // when it is the entry's link. Atom <link rel="related">, JSON Feed external_url.
     std::string related;
     std::string lang;
-    std::optional<Enclosure> enclosure;  // url absolute (a file's: feed/podcast.h media_file_url)
+    OutOfLine<Enclosure> enclosure;  // url absolute (a file's: feed/podcast.h media_file_url)
     // The article's episode keys; transcript and chapters urls absolute (empty when none).
     EpisodeBox episode;
 };
