@@ -44,12 +44,7 @@ std::optional<std::uint64_t> parse_digits(std::string_view s) {
     return value;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+using detail::hex_value;
 
 // Members of an entity-tag list (RFC 9110 §8.8.3: 1#entity-tag, or "*"), compared with `etag`:
 // strongly (both strong and equal; If-Match, §13.1.1) or weakly (equal without W/;

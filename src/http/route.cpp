@@ -141,12 +141,7 @@ bool none_match_hits(std::string_view header, std::initializer_list<std::string_
     return false;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+using detail::hex_value;
 
 // Origin-form only: feedd cannot know which authorities are its own, so absolute-form ("http://
 // other.example/…") and asterisk-form are refused. Dot-dot and NUL are refused in the path also
