@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "config/glob.h"
 #include "content/episode_files.h"
@@ -525,8 +527,16 @@ class FolderReader {
     int fd_ = -1;
 };
 
+bool is_web_page_name(std::string_view path) {
+    const auto dot = path.rfind('.');
+    if (dot == std::string_view::npos) return false;
+    std::string ext(path.substr(dot));
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".html" || ext == ".htm";
+}
+
 ReadOutcome read_article_in(FolderReader& dir, const ContentConfig& content,
-                            const SourceStamp& stamp, Detail detail) {
+                            const SourceStamp& stamp, Detail detail, KeptBodies* keep = nullptr) {
     ReadOutcome out;
     out.stamp = stamp;
     SourceFile source;
@@ -555,11 +565,20 @@ ReadOutcome read_article_in(FolderReader& dir, const ContentConfig& content,
             return out;
         }
     }
-    auto parsed = parse_article(source, content, detail);
+    const bool page_in_full = keep && detail == Detail::metadata && is_web_page_name(stamp.path);
+    auto parsed = parse_article(source, content, page_in_full ? Detail::full : detail);
     dir.scratch = std::move(source.bytes);
     out.problems = std::move(parsed.problems);
     if (parsed.article) {
         attach_episode_files(content, *parsed.article, out.problems);
+        if (page_in_full) {
+            if (!parsed.article->content_html.empty() && keep->worth_offering(*parsed.article)) {
+                auto full = std::make_shared<Article>(*parsed.article);
+                full->digest = article_digest(*full);
+                keep->offer({out.stamp, std::move(full)});
+            }
+            std::string().swap(parsed.article->content_html);  // the outcome is metadata only
+        }
         parsed.article->digest = article_digest(*parsed.article);  // on the worker threads
         out.article = std::make_shared<Article>(std::move(*parsed.article));
     }
@@ -578,9 +597,37 @@ ParseOutcome read_article(const ContentConfig& content, const SourceStamp& stamp
     return out;
 }
 
+KeptBodies::KeptBodies(std::size_t count, Wanted wanted, Before before)
+    : count_(count), wanted_(std::move(wanted)), before_(std::move(before)) {}
+
+bool KeptBodies::worth_offering(const Article& metadata) const {
+    return count_ > 0 && (!wanted_ || wanted_(metadata));
+}
+
+void KeptBodies::offer(Body body) {
+    // A max-heap by `before`: its top is the one a newcomer that comes before it pushes out.
+    const auto later_on_top = [this](const Body& a, const Body& b) {
+        return before_(*a.article, *b.article);
+    };
+    std::lock_guard lock(mutex_);
+    if (heap_.size() < count_) {
+        heap_.push_back(std::move(body));
+        std::push_heap(heap_.begin(), heap_.end(), later_on_top);
+    } else if (before_(*body.article, *heap_.front().article)) {
+        std::pop_heap(heap_.begin(), heap_.end(), later_on_top);
+        heap_.back() = std::move(body);  // the one pushed out is freed here
+        std::push_heap(heap_.begin(), heap_.end(), later_on_top);
+    }
+}
+
+std::vector<KeptBodies::Body> KeptBodies::take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(heap_, {});
+}
+
 std::vector<ReadOutcome> read_articles(const ContentConfig& content,
                                        const std::vector<SourceStamp>& stamps, Detail detail,
-                                       unsigned threads) {
+                                       unsigned threads, KeptBodies* keep) {
     std::vector<ReadOutcome> outcomes(stamps.size());
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     // A few files per worker at least: a thread costs about as much as reading one.
@@ -591,7 +638,7 @@ std::vector<ReadOutcome> read_articles(const ContentConfig& content,
         FolderReader reader(dir);
         // Each index is read by exactly one worker and written to its own slot: no other sharing.
         for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < stamps.size();) {
-            outcomes[i] = read_article_in(reader, content, stamps[i], detail);
+            outcomes[i] = read_article_in(reader, content, stamps[i], detail, keep);
         }
     };
     if (threads <= 1) {
@@ -609,7 +656,7 @@ std::vector<ReadOutcome> read_articles(const ContentConfig& content,
 
 std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<Problem>& problems,
                                       Detail detail, unsigned threads,
-                                      const FolderHook& before_listing) {
+                                      const FolderHook& before_listing, KeptBodies* keep) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     const ContentDir dir(content.dir);
     // Folders listed and not read yet, in small batches so that every thread has some till the
@@ -632,7 +679,7 @@ std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<
                 queue.pop_front();
             }
             for (const auto& stamp : batch)
-                out.push_back(read_article_in(reader, content, stamp, detail));
+                out.push_back(read_article_in(reader, content, stamp, detail, keep));
         }
     };
     // Tells the readers that nothing more comes, also when listing throws (out of memory):

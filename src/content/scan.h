@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,11 +96,45 @@ struct ReadOutcome {
     SourceStamp stamp;
 };
 
+// The bodies a metadata read keeps for the articles a feed shows in full (ArticleStore): once a
+// web page is parsed for its metadata, its body costs little more (the extraction that finds its
+// summary is most of the work), while reading the page again for the feed costs all of it. A
+// metadata read given a KeptBodies reads web pages in full, hands each body `wanted` accepts to
+// offer(), and keeps the bodies of the `count` pages that come first by `before` (a feed's order),
+// dropping every other as soon as it is read or pushed out: at most `count` are held at once,
+// besides the one each reading thread holds. The outcomes themselves carry no body. Markdown and
+// text articles are not kept: reading a few again costs less than rendering every body of a site.
+class KeptBodies {
+  public:
+    using Wanted = std::function<bool(const Article&)>;
+    using Before = std::function<bool(const Article&, const Article&)>;
+    KeptBodies(std::size_t count, Wanted wanted, Before before);
+
+    struct Body {
+        SourceStamp stamp;                 // the file as it was read
+        std::shared_ptr<Article> article;  // in full, digest set
+    };
+    // Whether a page's body is worth offering (count > 0 and `wanted` accepts it). Thread-safe.
+    bool worth_offering(const Article& metadata) const;
+    // Keeps `body` if it is among the first `count` offered so far. Thread-safe.
+    void offer(Body body);
+    // The bodies kept, leaving this empty.
+    std::vector<Body> take();
+
+  private:
+    std::size_t count_;
+    Wanted wanted_;
+    Before before_;
+    std::mutex mutex_;
+    std::vector<Body> heap_;  // the last by `before` on top
+};
+
 // read_article for each stamp, on `threads` threads (0: one per hardware thread, the caller's
 // included). Outcomes are in the order of `stamps`. Articles come with their digest set.
+// With `keep` (and Detail::metadata), web pages' bodies are offered to it.
 std::vector<ReadOutcome> read_articles(const ContentConfig& content,
                                        const std::vector<SourceStamp>& stamps, Detail detail,
-                                       unsigned threads = 0);
+                                       unsigned threads = 0, KeptBodies* keep = nullptr);
 
 // list_sources (names only) + read_articles for a first scan, overlapped: the calling thread lists
 // the folders while the other threads read the files of the folders already listed. Outcomes are
@@ -107,7 +142,8 @@ std::vector<ReadOutcome> read_articles(const ContentConfig& content,
 // `before_listing` as for list_sources.
 std::vector<ReadOutcome> scan_sources(const ContentConfig& content, std::vector<Problem>& problems,
                                       Detail detail, unsigned threads = 0,
-                                      const FolderHook& before_listing = {});
+                                      const FolderHook& before_listing = {},
+                                      KeptBodies* keep = nullptr);
 
 // list_sources + read_articles.
 ContentSet scan_content(const ContentConfig& content, Detail detail = Detail::full);

@@ -207,13 +207,40 @@ void ArticleStore::put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& updat
     update.read += outcomes.size();
 }
 
+KeptBodies ArticleStore::bodies_to_keep() const {
+    const Seconds now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return KeptBodies(
+        keep_while_reading_, [now](const Article& a) { return is_published(a, now); },
+        // select_published's order: newest first, ties by path.
+        [](const Article& a, const Article& b) {
+            const auto ta = publication_time(a), tb = publication_time(b);
+            return ta != tb ? ta > tb : a.path < b.path;
+        });
+}
+
+void ArticleStore::put_kept(KeptBodies& kept) {
+    for (auto& body : kept.take()) {
+        const auto found = entries_.find(body.stamp.path);
+        // Only the version the store holds now (a file read twice in one update keeps its last).
+        if (found == entries_.end() || !(found->second.version == FileVersion::of(body.stamp)))
+            continue;
+        bodies_.insert_or_assign(found->first,
+                                 Entry{found->second.version,
+                                       held(std::move(*with_ledger_id(std::move(body.article)))),
+                                       {}});
+    }
+}
+
 StoreUpdate ArticleStore::rescan(const FolderHook& before_listing) {
     StoreUpdate update;
     std::vector<Problem> listing_problems;
     if (entries_.empty()) {
         // A first scan: everything listed is new, and it is read while the rest is listed.
-        put_all(scan_sources(content_, listing_problems, Detail::metadata, 0, before_listing),
-                update);
+        auto kept = bodies_to_keep();
+        put_all(
+            scan_sources(content_, listing_problems, Detail::metadata, 0, before_listing, &kept),
+            update);
+        put_kept(kept);
     } else {
         const auto stamps =
             list_sources(content_, listing_problems, {}, Listing::stamped, before_listing);
@@ -233,7 +260,9 @@ StoreUpdate ArticleStore::rescan(const FolderHook& before_listing) {
                 ++update.removed;
             }
         }
-        put_all(read_articles(content_, to_read, Detail::metadata), update);
+        auto kept = bodies_to_keep();
+        put_all(read_articles(content_, to_read, Detail::metadata, 0, &kept), update);
+        put_kept(kept);
     }
     directory_problems_ = std::move(listing_problems);
     update.new_problems.insert(update.new_problems.begin(), directory_problems_.begin(),
@@ -368,7 +397,9 @@ StoreUpdate ArticleStore::update(const std::vector<std::string>& paths) {
             }
         }
     }
-    put_all(read_articles(content_, to_read, Detail::metadata), update);
+    auto kept = bodies_to_keep();
+    put_all(read_articles(content_, to_read, Detail::metadata, 0, &kept), update);
+    put_kept(kept);
     return update;
 }
 

@@ -47,6 +47,11 @@ class ArticleStore {
     // Looks only at these paths (relative to content.dir; a folder stands for everything below it).
     StoreUpdate update(const std::vector<std::string>& paths);
 
+    // While reading web pages for their metadata, keeps the bodies of the `count` a feed would
+    // show first (content/scan.h's KeptBodies) for with_bodies(), which then need not read them
+    // again: a first build reads each page once. 0 (the default): no body is kept.
+    void keep_bodies_while_reading(std::size_t count) { keep_while_reading_ = count; }
+
     // Articles read from now on take their id from `ledger` (when their metadata sets none):
     // docs/identity.md. Null: no ledger. The ledger must outlive the store, or the next call.
     void use_ledger(const IdentityLedger* ledger) { ledger_ = ledger; }
@@ -109,6 +114,10 @@ class ArticleStore {
     using Entries = std::map<std::string, Entry, std::less<>>;
     // Each outcome becomes its path's entry; its problems are reported in `update`.
     void put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& update);
+    // A KeptBodies for a read that starts now (count 0 when none is to be kept).
+    KeptBodies bodies_to_keep() const;
+    // What a read kept, as bodies_ for with_bodies() (after put_all of the same read).
+    void put_kept(KeptBodies& kept);
     void put(const std::string& path, Entry entry);
     // `gone`: the article left the site (not replaced by a newer read of its file). `uncount`:
     // its site suffix leaves its folder's count.
@@ -131,7 +140,8 @@ class ArticleStore {
     std::unique_ptr<SitePlanner> planner_;  // made by the first plan()
     Config planner_config_;
     std::map<std::string, Entry, std::less<>> bodies_;  // full reads of the articles feeds show
-    std::vector<Problem> directory_problems_;           // from the last full listing
+    std::size_t keep_while_reading_ = 0;
+    std::vector<Problem> directory_problems_;  // from the last full listing
     RenderCache render_cache_;
     const IdentityLedger* ledger_ = nullptr;
     std::vector<std::string> arrived_;  // paths new to the store since keep_identities

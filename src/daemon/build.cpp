@@ -18,7 +18,8 @@ Seconds now_seconds() {
 
 std::string problem_line(const ContentConfig& content, const Problem& problem) {
     auto located = problem;
-    located.path = problem.path.empty() ? content.dir.string() : (content.dir / problem.path).string();
+    located.path =
+        problem.path.empty() ? content.dir.string() : (content.dir / problem.path).string();
     return to_string(located);
 }
 
@@ -44,6 +45,12 @@ long resident_kib() {
 
 }  // namespace
 
+std::size_t bodies_kept_while_reading(const Config& config) {
+    return config.feeds.full_content && config.feeds.limit > 0
+               ? static_cast<std::size_t>(config.feeds.limit)
+               : 0;
+}
+
 Build render_site(ArticleStore& store, const Config& config, Seconds now,
                   std::chrono::steady_clock::time_point started, Deferred deferred) {
     // Where a build's time goes, for `--log-level debug` (docs/benchmarks.md). The first phase,
@@ -52,9 +59,11 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
     auto phase_start = started;
     const auto phase = [&](const char* name) {
         const auto end = std::chrono::steady_clock::now();
-        phases += std::string(phases.empty() ? "" : ", ") + name + " " +
-                  std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(end - phase_start).count()) +
-                  " us (resident " + std::to_string(resident_kib() / 1024) + " MiB)";
+        phases +=
+            std::string(phases.empty() ? "" : ", ") + name + " " +
+            std::to_string(
+                std::chrono::duration_cast<std::chrono::microseconds>(end - phase_start).count()) +
+            " us (resident " + std::to_string(resident_kib() / 1024) + " MiB)";
         phase_start = end;
     };
     phase("read");
@@ -84,11 +93,12 @@ Build render_site(ArticleStore& store, const Config& config, Seconds now,
     Build build;
     build.invalid = validate_snapshot(snapshot, deferred, previous.get());
     phase("check");
-    log::debug("build: " + phases + "; " + std::to_string(cache.rendered) + " document groups made, " +
-               std::to_string(cache.reused) + " shared with the previous build");
+    log::debug("build: " + phases + "; " + std::to_string(cache.rendered) +
+               " document groups made, " + std::to_string(cache.reused) +
+               " shared with the previous build");
     snapshot.info.built_at = std::chrono::system_clock::now();
-    snapshot.info.duration =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    snapshot.info.duration = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
     build.snapshot = std::make_shared<const Snapshot>(std::move(snapshot));
     cache.previous = build.snapshot;
     build.next_publication = store.next_publication(now);

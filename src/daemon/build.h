@@ -16,7 +16,8 @@ namespace feedd {
 
 struct Build {
     std::shared_ptr<const Snapshot> snapshot;
-    std::vector<std::string> invalid;  // feedd's own checks that failed (the snapshot must not be served)
+    std::vector<std::string>
+        invalid;  // feedd's own checks that failed (the snapshot must not be served)
     std::optional<Seconds> next_publication;  // when a scheduled article becomes due
 };
 
@@ -25,7 +26,12 @@ struct Build {
 // themselves when first asked for. `now` decides what is published. `started` is when the
 // rebuild began (the snapshot records the duration).
 Build render_site(ArticleStore& store, const Config& config, Seconds now,
-                  std::chrono::steady_clock::time_point started, Deferred deferred = Deferred::skip);
+                  std::chrono::steady_clock::time_point started,
+                  Deferred deferred = Deferred::skip);
+
+// How many bodies a store keeps while reading (ArticleStore::keep_bodies_while_reading): those
+// of the site feed's articles when it carries them (topic feeds' are read again when asked for).
+std::size_t bodies_kept_while_reading(const Config& config);
 
 Seconds now_seconds();
 

@@ -2,8 +2,8 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -38,7 +38,8 @@ struct OneShot {
 
 std::unique_ptr<OneShot> build_once(const Config& config) {
     const auto started = std::chrono::steady_clock::now();
-    auto once = std::make_unique<OneShot>(ArticleStore(config.content), Build{}, IdentityLedger{}, std::string{});
+    auto once = std::make_unique<OneShot>(ArticleStore(config.content), Build{}, IdentityLedger{},
+                                          std::string{});
     auto ledger = load_ledger(ledger_file(config));
     if (!ledger) {
         once->ledger_error = ledger.error();
@@ -46,6 +47,7 @@ std::unique_ptr<OneShot> build_once(const Config& config) {
     }
     once->ledger = std::move(*ledger);
     once->store.use_ledger(&once->ledger);
+    once->store.keep_bodies_while_reading(bodies_kept_while_reading(config));
     once->store.rescan();
     once->build = render_site(once->store, config, now_seconds(), started, Deferred::render);
     return once;
@@ -69,7 +71,8 @@ void log_build(const Config& config, const OneShot& once) {
 std::string percent_decoded(std::string_view path) {
     std::string out;
     for (std::size_t i = 0; i < path.size(); ++i) {
-        if (path[i] == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+        if (path[i] == '%' && i + 2 < path.size() &&
+            std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
             std::isxdigit(static_cast<unsigned char>(path[i + 2]))) {
             out += static_cast<char>(std::stoi(std::string(path.substr(i + 1, 2)), nullptr, 16));
             i += 2;
@@ -144,7 +147,8 @@ int build_to_directory(const Config& config, const fs::path& out_dir) {
         if (!resource) continue;
         // URL paths map onto files the way a static web server maps them back.
         const auto decoded = percent_decoded(url_path);
-        const auto relative = decoded.ends_with('/') ? decoded.substr(1) + "index.html" : decoded.substr(1);
+        const auto relative =
+            decoded.ends_with('/') ? decoded.substr(1) + "index.html" : decoded.substr(1);
         const auto file = out_dir / relative;
         fs::create_directories(file.parent_path(), ec);
         std::string error;
@@ -153,7 +157,8 @@ int build_to_directory(const Config& config, const fs::path& out_dir) {
             return kExitProblems;
         }
     }
-    log::info("wrote " + std::to_string(build.snapshot->resources.size()) + " files to " + out_dir.string());
+    log::info("wrote " + std::to_string(build.snapshot->resources.size()) + " files to " +
+              out_dir.string());
     return kExitOk;
 }
 
@@ -194,7 +199,8 @@ int check(const Config& config) {
         std::cout << problem_line(config.content, problem) << '\n';
         if (problem.severity == Severity::error) ++errors;
     }
-    for (const auto& message : once.build.invalid) std::cout << "built feed is invalid: " << message << '\n';
+    for (const auto& message : once.build.invalid)
+        std::cout << "built feed is invalid: " << message << '\n';
     std::cerr << once.build.snapshot->info.articles << " articles published, " << problems.size()
               << " problems (" << errors << " errors, " << problems.size() - errors
               << " warnings)\n";
@@ -266,15 +272,17 @@ int adopt(const Config& config, const std::string& source) {
         return kExitProblems;
     }
     for (const PublishedEntry* entry : adoption.unmatched) {
-        std::cout << "unmatched: \"" << entry->title << "\" " << (entry->link.empty() ? entry->id : entry->link)
-                  << '\n';
+        std::cout << "unmatched: \"" << entry->title << "\" "
+                  << (entry->link.empty() ? entry->id : entry->link) << '\n';
     }
-    std::cout << source << ": " << entries->size() << " entries, " << adoption.matched.size() << " matched ("
-              << by_link << " by link, " << adoption.matched.size() - by_link << " by title and date), "
-              << adoption.unmatched.size() << " unmatched; " << recorded << " ids recorded in " << file.string()
+    std::cout << source << ": " << entries->size() << " entries, " << adoption.matched.size()
+              << " matched (" << by_link << " by link, " << adoption.matched.size() - by_link
+              << " by title and date), " << adoption.unmatched.size() << " unmatched; " << recorded
+              << " ids recorded in " << file.string()
               << (same ? ", " + std::to_string(same) + " recorded already" : std::string()) << '\n';
     if (recorded > 0)
-        std::cout << "A running feedd takes them at its next reload (SIGHUP, systemctl reload feedd) or start.\n";
+        std::cout << "A running feedd takes them at its next reload (SIGHUP, systemctl reload "
+                     "feedd) or start.\n";
     return adoption.matched.empty() && !entries->empty() ? kExitProblems : kExitOk;
 }
 

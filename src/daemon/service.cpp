@@ -22,9 +22,9 @@
 #include "daemon/pings.h"
 #include "daemon/podcast_guids.h"
 #include "daemon/reader_stats.h"
-#include "feed/url.h"
 #include "daemon/systemd.h"
 #include "feed/feed.h"
+#include "feed/url.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "hub/hub.h"
@@ -144,6 +144,7 @@ struct Service::Impl {
         start_watcher(config.content, /*walk=*/false);
         store = std::make_unique<ArticleStore>(config.content);
         store->use_ledger(&ledger);
+        store->keep_bodies_while_reading(bodies_kept_while_reading(config));
         const auto update = store->rescan([this](const std::string& folder) {
             if (watcher) watcher->watch_folder(folder);  // io is not running yet (watch_folder)
         });
@@ -345,6 +346,7 @@ struct Service::Impl {
                 store = std::make_unique<ArticleStore>(job_config.content);
                 store->use_ledger(&ledger);
             }
+            store->keep_bodies_while_reading(bodies_kept_while_reading(job_config));
             const bool everything = rescan || store->size() == 0;
             auto update = everything ? store->rescan() : store->update(paths);
             log_problems(job_config.content, update.new_problems);
@@ -401,7 +403,8 @@ struct Service::Impl {
         std::map<std::string, double, std::less<>> durations;
         for (const Article* article : store->articles()) {
             const auto& enclosure = article->enclosure;
-            if (enclosure && !enclosure->file.empty() && enclosure->duration_s && *enclosure->duration_s > 0) {
+            if (enclosure && !enclosure->file.empty() && enclosure->duration_s &&
+                *enclosure->duration_s > 0) {
                 durations[with.podcast.media_path + detail::encode_path(enclosure->file)] =
                     static_cast<double>(*enclosure->duration_s);
             }

@@ -384,5 +384,70 @@ TEST_F(ScanTest, StampsNothingForWhatIsNotAnArticle) {
     EXPECT_FALSE(stamp_source(config_, "missing.md").has_value());
 }
 
+// KeptBodies keeps the first `count` offered by its order, whatever order they come in, and
+// what `wanted` refuses is not worth offering.
+TEST(KeptBodiesTest, KeepsTheFirstByOrderAndNoMore) {
+    KeptBodies kept(
+        3, [](const Article& a) { return !a.draft; },
+        [](const Article& a, const Article& b) { return a.title < b.title; });
+    Article draft;
+    draft.draft = true;
+    EXPECT_FALSE(kept.worth_offering(draft));
+    const Article published;
+    EXPECT_TRUE(kept.worth_offering(published));
+    EXPECT_FALSE(KeptBodies(0, {}, {}).worth_offering(published));
+
+    std::vector<std::string> titles{"g", "c", "h", "a", "e", "b", "f", "d"};
+    for (const auto& title : titles) {
+        auto article = std::make_shared<Article>();
+        article->title = title;
+        article->path = title + ".html";
+        kept.offer({SourceStamp{article->path}, article});
+    }
+    std::vector<std::string> got;
+    for (const auto& body : kept.take()) {
+        EXPECT_EQ(body.stamp.path, body.article->title + ".html");
+        got.push_back(body.article->title);
+    }
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_TRUE(kept.take().empty());
+}
+
+// A metadata read with a KeptBodies: the outcomes carry no body, and the bodies kept are those a
+// full read gives.
+TEST_F(ScanTest, AMetadataReadKeepsWebPagesBodiesAsAFullReadMakesThem) {
+    for (int day = 1; day <= 4; ++day) {
+        const auto n = std::to_string(day);
+        write("p" + n + ".html",
+              "<html><head><title>Page " + n +
+                  "</title><meta property=\"article:published_time\" content=\"2024-01-0" + n +
+                  "T10:00:00Z\"></head><body><article><h1>Page " + n + "</h1><p>The text of page " +
+                  n + ", long enough to be an article's paragraph.</p></article></body></html>");
+    }
+    write("m.md", "---\ntitle: M\ndate: 2024-02-01\n---\nMarkdown body.\n");
+    KeptBodies kept(2, {}, [](const Article& a, const Article& b) { return a.date > b.date; });
+    std::vector<Problem> problems;
+    const auto outcomes = scan_sources(config_, problems, Detail::metadata, 2, {}, &kept);
+    ASSERT_EQ(outcomes.size(), 5u);
+    for (const auto& outcome : outcomes) {
+        ASSERT_TRUE(outcome.article) << outcome.stamp.path;
+        EXPECT_TRUE(outcome.article->content_html.empty()) << outcome.stamp.path;
+    }
+    auto bodies = kept.take();
+    ASSERT_EQ(bodies.size(), 2u);  // the Markdown article is newer, but not a web page
+    std::sort(bodies.begin(), bodies.end(),
+              [](const auto& a, const auto& b) { return a.stamp.path < b.stamp.path; });
+    EXPECT_EQ(bodies[0].stamp.path, "p3.html");
+    EXPECT_EQ(bodies[1].stamp.path, "p4.html");
+    for (const auto& body : bodies) {
+        const auto full = read_article(config_, body.stamp, Detail::full);
+        ASSERT_TRUE(full.article);
+        EXPECT_NE(body.article->content_html.find("The text of page"), std::string::npos);
+        EXPECT_EQ(body.article->content_html, full.article->content_html);
+        EXPECT_EQ(body.article->digest, article_digest(*full.article));
+    }
+}
+
 }  // namespace
 }  // namespace feedd

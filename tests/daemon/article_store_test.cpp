@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "daemon/build.h"
@@ -208,6 +209,74 @@ TEST_F(ArticleStoreTest, HoldsBodiesOnlyForTheArticlesFeedsShow) {
     rewrite("d5.md", md("D5", "2024-01-05", "A new body"));
     store.update({"d5.md"});
     EXPECT_NE(store.feed_articles(2, now_, true)[0]->content_html.find("A new body"),
+              std::string::npos);
+}
+
+// A first read of web pages keeps the bodies of the pages the site feed shows: with_bodies gives
+// those from that read (a page changed in place behind the store's back, same stamp, still shows
+// its first text) and reads only the others.
+TEST_F(ArticleStoreTest, WebPagesTheFeedShowsAreReadOnce) {
+    const auto page = [](int day, const std::string& word) {
+        const auto n = std::to_string(day);
+        return "<html><head><title>Page " + n +
+               "</title><meta property=\"article:published_time\" content=\"2024-01-0" + n +
+               "T10:00:00Z\"></head><body><article><p>The " + word + " of page " + n +
+               ", long enough to be an article's paragraph.</p></article></body></html>";
+    };
+    for (int day = 1; day <= 4; ++day)
+        write("p" + std::to_string(day) + ".html", page(day, "text"));
+    ArticleStore store(content_);
+    store.keep_bodies_while_reading(2);
+    EXPECT_EQ(store.rescan().read, 4u);
+    for (const auto* a : store.articles()) EXPECT_TRUE(a->content_html.empty()) << a->path;
+
+    // The same bytes' length, the same inode and mtime: the store cannot tell.
+    const auto same_stamp_rewrite = [&](int day) {
+        const auto path = content_.dir / ("p" + std::to_string(day) + ".html");
+        const auto mtime = fs::last_write_time(path);
+        std::ofstream(path, std::ios::in | std::ios::out) << page(day, "TEXT");
+        fs::last_write_time(path, mtime);
+    };
+    for (int day = 1; day <= 4; ++day) same_stamp_rewrite(day);
+    const auto shown = store.feed_articles(3, now_, true);
+    ASSERT_EQ(shown.size(), 3u);
+    EXPECT_EQ(shown[0]->path, "p4.html");
+    EXPECT_NE(shown[0]->content_html.find("The text of page 4"), std::string::npos);  // kept
+    EXPECT_NE(shown[1]->content_html.find("The text of page 3"), std::string::npos);  // kept
+    EXPECT_NE(shown[2]->content_html.find("The TEXT of page 2"), std::string::npos);  // read now
+
+    // Without keeping, every body is read when the feed asks for it.
+    ArticleStore plain(content_);
+    plain.rescan();
+    for (int day = 1; day <= 4; ++day) {
+        const auto path = content_.dir / ("p" + std::to_string(day) + ".html");
+        const auto mtime = fs::last_write_time(path);
+        std::ofstream(path, std::ios::in | std::ios::out) << page(day, "WORD");
+        fs::last_write_time(path, mtime);
+    }
+    EXPECT_NE(plain.feed_articles(1, now_, true)[0]->content_html.find("The WORD of page 4"),
+              std::string::npos);
+}
+
+// A page that changes keeps its new body from the update that read it.
+TEST_F(ArticleStoreTest, AnUpdatedWebPageBodyIsTheNewOne) {
+    write("p.html",
+          "<html><head><title>P</title><meta name=\"date\" "
+          "content=\"2024-03-01\"></head><body><article><p>First version of the "
+          "page, a paragraph long enough.</p></article></body></html>");
+    ArticleStore store(content_);
+    store.keep_bodies_while_reading(50);
+    store.rescan();
+    ASSERT_EQ(store.feed_articles(5, now_, true).size(), 1u);
+    EXPECT_NE(store.feed_articles(5, now_, true)[0]->content_html.find("First version"),
+              std::string::npos);
+    rewrite("p.html",
+            "<html><head><title>P</title><meta name=\"date\" "
+            "content=\"2024-03-01\"></head><body><article><p>Second version of "
+            "the page, a paragraph long enough.</p></article></body></html>");
+    EXPECT_EQ(store.update({"p.html"}).read, 1u);
+    EXPECT_TRUE(store.articles()[0]->content_html.empty());
+    EXPECT_NE(store.feed_articles(5, now_, true)[0]->content_html.find("Second version"),
               std::string::npos);
 }
 
