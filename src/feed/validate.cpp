@@ -85,25 +85,83 @@ void check_atom(const std::string& path, const Resource& resource, Errors& error
     }
 }
 
+// A JSON Feed checked as it is parsed (nlohmann's SAX interface) rather than through a DOM: a
+// site of many tags has hundreds of JSON feeds, and building each one's DOM to look at a few keys
+// cost more than rendering it. Keeps the top level's required keys and each item's "id".
+class JsonFeedCheck final : public nlohmann::json_sax<nlohmann::json> {
+  public:
+    bool top_is_object = false;
+    bool has_version = false, has_title = false, has_items = false;
+    std::vector<std::string> item_ids;  // one per item of a top-level "items" array ("" if none)
+
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool string(string_t& value) override {
+        // Depth 3 is an item's own member (deeper values are inside one of them).
+        if (depth_ == 3 && in_item_ && key_is_id_) item_ids.back() = value;
+        return true;
+    }
+    bool start_object(std::size_t) override {
+        if (depth_ == 0) top_is_object = true;
+        if (depth_ == 2 && in_items_) {
+            in_item_ = true;
+            item_ids.emplace_back();
+        }
+        ++depth_;
+        return true;
+    }
+    bool end_object() override {
+        --depth_;
+        if (depth_ == 2) in_item_ = false;
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        if (depth_ == 1 && top_key_ == "items") in_items_ = true;
+        ++depth_;
+        return true;
+    }
+    bool end_array() override {
+        --depth_;
+        if (depth_ == 1) in_items_ = false;
+        return true;
+    }
+    bool key(string_t& key) override {
+        if (depth_ == 1) {
+            top_key_ = key;
+            has_version |= key == "version";
+            has_title |= key == "title";
+            has_items |= key == "items";
+        } else if (depth_ == 3) {
+            key_is_id_ = key == "id";
+        }
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+        return false;
+    }
+
+  private:
+    int depth_ = 0;
+    std::string top_key_;
+    bool in_items_ = false, in_item_ = false, key_is_id_ = false;
+};
+
 void check_json(const std::string& path, const Resource& resource, Errors& errors) {
-    const auto json = nlohmann::json::parse(resource.body, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) {
+    JsonFeedCheck check;
+    if (!nlohmann::json::sax_parse(resource.body, &check) || !check.top_is_object) {
         errors.push_back(path + ": not valid JSON");
         return;
     }
-    for (const char* required : {"version", "title", "items"}) {
-        if (!json.contains(required)) errors.push_back(path + ": no \"" + required + "\"");
-    }
-    const auto items = json.find("items");
-    if (items == json.end() || !items->is_array()) return;
+    if (!check.has_version) errors.push_back(path + ": no \"version\"");
+    if (!check.has_title) errors.push_back(path + ": no \"title\"");
+    if (!check.has_items) errors.push_back(path + ": no \"items\"");
     std::set<std::string> ids;
     std::size_t index = 0;
-    for (const auto& item : *items) {
-        ++index;
-        const auto id = item.find("id");
-        check_unique(path, ids, id != item.end() && id->is_string() ? id->get<std::string>() : "",
-                     index, errors);
-    }
+    for (const auto& id : check.item_ids) check_unique(path, ids, id, ++index, errors);
 }
 
 }  // namespace

@@ -45,22 +45,59 @@ TEST(ValidateSnapshot, ReportsRepeatedIds) {
     std::vector<Article> articles = {article("a.md", "First", at(2026, 1, 1)),
                                      article("b.md", "Second", at(2026, 1, 2))};
     articles[0].id = articles[1].id = "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427";
-    const auto errors = validate_snapshot(make_snapshot(make_feed(articles, site_config(), at(2026, 2, 1))));
-    EXPECT_TRUE(mentions(errors, "/feed.xml: entry 2 repeats the id urn:uuid:")) << ::testing::PrintToString(errors);
-    EXPECT_TRUE(mentions(errors, "/atom.xml: entry 2 repeats the id")) << ::testing::PrintToString(errors);
-    EXPECT_TRUE(mentions(errors, "/feed.json: entry 2 repeats the id")) << ::testing::PrintToString(errors);
+    const auto errors =
+        validate_snapshot(make_snapshot(make_feed(articles, site_config(), at(2026, 2, 1))));
+    EXPECT_TRUE(mentions(errors, "/feed.xml: entry 2 repeats the id urn:uuid:"))
+        << ::testing::PrintToString(errors);
+    EXPECT_TRUE(mentions(errors, "/atom.xml: entry 2 repeats the id"))
+        << ::testing::PrintToString(errors);
+    EXPECT_TRUE(mentions(errors, "/feed.json: entry 2 repeats the id"))
+        << ::testing::PrintToString(errors);
 }
 
 TEST(ValidateSnapshot, ReportsMissingRequiredElements) {
     auto snapshot = built_snapshot();
-    replace_body(snapshot, "/atom.xml",
-                 "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
-                 "<entry><id>x</id><title>a</title></entry></feed>");
+    replace_body(
+        snapshot, "/atom.xml",
+        "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+        "<entry><id>x</id><title>a</title></entry></feed>");
     replace_body(snapshot, "/feed.json", "{\"version\": \"https://jsonfeed.org/version/1.1\"}");
     const auto errors = validate_snapshot(snapshot);
     EXPECT_TRUE(mentions(errors, "/atom.xml: <feed> has no <id>"));
     EXPECT_TRUE(mentions(errors, "/atom.xml: <feed> has no <updated>"));
     EXPECT_TRUE(mentions(errors, "/atom.xml: entry 1 has no <updated>"));
+    EXPECT_TRUE(mentions(errors, "/feed.json: no \"items\""));
+}
+
+// The JSON Feed check reads items' own "id" members only: an "id" deeper in an item (an
+// author's, an attachment's) or outside "items" is not an item's id.
+TEST(ValidateSnapshot, JsonFeedIdsAreTheItemsOwn) {
+    auto snapshot = built_snapshot();
+    const std::string head =
+        "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"t\", ";
+    replace_body(
+        snapshot, "/feed.json",
+        head +
+            "\"authors\": [{\"id\": \"x\"}], \"items\": ["
+            "{\"authors\": [{\"id\": \"a\"}], \"id\": \"1\", \"attachments\": [{\"id\": \"1\"}]},"
+            "{\"id\": \"2\", \"_meta\": {\"id\": \"1\"}},"
+            "{\"title\": \"no id\", \"tags\": [\"id\"]},"
+            "{\"id\": \"2\"}]}");
+    auto errors = validate_snapshot(snapshot);
+    EXPECT_EQ(errors, (std::vector<std::string>{"/feed.json: entry 3 has no id",
+                                                "/feed.json: entry 4 repeats the id 2"}));
+
+    replace_body(snapshot, "/feed.json", head + "\"items\": [{\"id\": \"1\"},]}");
+    EXPECT_EQ(validate_snapshot(snapshot), std::vector<std::string>{"/feed.json: not valid JSON"});
+    replace_body(snapshot, "/feed.json", "[{\"version\": 1, \"title\": 1, \"items\": []}]");
+    EXPECT_EQ(validate_snapshot(snapshot), std::vector<std::string>{"/feed.json: not valid JSON"});
+    replace_body(snapshot, "/feed.json", head + "\"items\": []} trailing");
+    EXPECT_EQ(validate_snapshot(snapshot), std::vector<std::string>{"/feed.json: not valid JSON"});
+    replace_body(snapshot, "/feed.json",
+                 "{\"feed\": {\"version\": 1, \"title\": 1, \"items\": []}}");
+    errors = validate_snapshot(snapshot);
+    EXPECT_TRUE(mentions(errors, "/feed.json: no \"version\"")) << ::testing::PrintToString(errors);
+    EXPECT_TRUE(mentions(errors, "/feed.json: no \"title\""));
     EXPECT_TRUE(mentions(errors, "/feed.json: no \"items\""));
 }
 
