@@ -59,75 +59,6 @@ bool is_space(char c) {
 
 }  // namespace
 
-CleanText clean_text(std::string_view bytes) {
-    CleanText out;
-    out.text.reserve(bytes.size());
-    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-
-    int line = 1;
-    auto removed = [&] {
-        if (out.removed_count++ == 0) out.removed_line = line;
-    };
-    auto invalid = [&] {
-        if (out.invalid_utf8_count++ == 0) out.invalid_utf8_line = line;
-        out.text += kReplacement;
-    };
-
-    const std::size_t n = bytes.size();
-    std::size_t i = 0;
-    while (i < n) {
-        const auto c = static_cast<unsigned char>(bytes[i]);
-        if (c < 0x80) {
-            if (c == '\r') {
-                out.text += '\n';
-                ++line;
-                i += (i + 1 < n && bytes[i + 1] == '\n') ? 2 : 1;
-                continue;
-            }
-            if (c == '\n') {
-                out.text += '\n';
-                ++line;
-            } else if (c < 0x20 && c != '\t') {
-                removed();
-            } else {
-                out.text += static_cast<char>(c);
-            }
-            ++i;
-            continue;
-        }
-        const int len = sequence_length(c);
-        if (len == 0) {
-            invalid();
-            ++i;
-            continue;
-        }
-        // Consume the longest well-formed prefix; if it is incomplete, that prefix is one
-        // maximal subpart and becomes one U+FFFD.
-        int got = 1;
-        while (got < len && i + got < n) {
-            const auto b = static_cast<unsigned char>(bytes[i + got]);
-            if (got == 1 ? !second_ok(c, b) : !in(b, 0x80, 0xBF)) break;
-            ++got;
-        }
-        if (got < len) {
-            invalid();
-            i += got;
-            continue;
-        }
-        const auto b1 = static_cast<unsigned char>(bytes[i + 1]);
-        const bool surrogate = c == 0xED && b1 >= 0xA0;
-        const bool nonchar =
-            c == 0xEF && b1 == 0xBF && (static_cast<unsigned char>(bytes[i + 2]) & 0xFE) == 0xBE;
-        if (surrogate || nonchar) {
-            removed();
-        } else {
-            out.text.append(bytes.substr(i, len));
-        }
-        i += len;
-    }
-    return out;
-}
-
 #ifdef __x86_64__
 namespace {
 
@@ -164,8 +95,11 @@ bool has_avx2() {
 }  // namespace
 #endif
 
-bool is_clean_text(std::string_view bytes) {
-    if (bytes.starts_with("\xEF\xBB\xBF")) return false;
+namespace {
+
+// How many leading bytes of `bytes` are clean as is_clean_text means it (whole well-formed
+// sequences only): what clean_text copies as it is, in one piece.
+std::size_t clean_prefix(std::string_view bytes) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
     constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
     const std::size_t n = bytes.size();
@@ -204,24 +138,92 @@ bool is_clean_text(std::string_view bytes) {
         if (i >= n) break;
         const auto c = static_cast<unsigned char>(bytes[i]);
         if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n') return false;
+            if (c < 0x20 && c != '\t' && c != '\n') return i;
             ++i;
             continue;
         }
         const int len = sequence_length(c);
-        if (len == 0 || i + static_cast<std::size_t>(len) > n) return false;
+        if (len == 0 || i + static_cast<std::size_t>(len) > n) return i;
         const auto b1 = static_cast<unsigned char>(bytes[i + 1]);
-        if (!second_ok(c, b1)) return false;
+        if (!second_ok(c, b1)) return i;
         for (int k = 2; k < len; ++k) {
-            if (!in(static_cast<unsigned char>(bytes[i + k]), 0x80, 0xBF)) return false;
+            if (!in(static_cast<unsigned char>(bytes[i + k]), 0x80, 0xBF)) return i;
         }
-        if (c == 0xED && b1 >= 0xA0) return false;  // surrogate
+        if (c == 0xED && b1 >= 0xA0) return i;  // surrogate
         if (c == 0xEF && b1 == 0xBF && (static_cast<unsigned char>(bytes[i + 2]) & 0xFE) == 0xBE) {
-            return false;  // U+FFFE, U+FFFF
+            return i;  // U+FFFE, U+FFFF
         }
         i += static_cast<std::size_t>(len);
     }
-    return true;
+    return n;
+}
+
+}  // namespace
+
+bool is_clean_text(std::string_view bytes) {
+    return !bytes.starts_with("\xEF\xBB\xBF") && clean_prefix(bytes) == bytes.size();
+}
+
+CleanText clean_text(std::string_view bytes) {
+    CleanText out;
+    out.text.reserve(bytes.size());
+    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+
+    // The line of the first of each problem: every line end so far became one '\n' of the text.
+    const auto line_now = [&] {
+        return 1 + static_cast<int>(std::count(out.text.begin(), out.text.end(), '\n'));
+    };
+    auto removed = [&] {
+        if (out.removed_count++ == 0) out.removed_line = line_now();
+    };
+    auto invalid = [&] {
+        if (out.invalid_utf8_count++ == 0) out.invalid_utf8_line = line_now();
+        out.text += kReplacement;
+    };
+
+    const std::size_t n = bytes.size();
+    std::size_t i = 0;
+    while (i < n) {
+        // What is clean already goes over in one piece (real pages are clean but for their CRLF
+        // line ends, and went over byte by byte).
+        const std::size_t run = clean_prefix(bytes.substr(i));
+        out.text.append(bytes.substr(i, run));
+        i += run;
+        if (i >= n) break;
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        if (c < 0x80) {
+            if (c == '\r') {
+                out.text += '\n';
+                i += (i + 1 < n && bytes[i + 1] == '\n') ? 2 : 1;
+            } else {
+                removed();  // a control character
+                ++i;
+            }
+            continue;
+        }
+        const int len = sequence_length(c);
+        if (len == 0) {
+            invalid();
+            ++i;
+            continue;
+        }
+        // Consume the longest well-formed prefix; if it is incomplete, that prefix is one
+        // maximal subpart and becomes one U+FFFD.
+        int got = 1;
+        while (got < len && i + got < n) {
+            const auto b = static_cast<unsigned char>(bytes[i + got]);
+            if (got == 1 ? !second_ok(c, b) : !in(b, 0x80, 0xBF)) break;
+            ++got;
+        }
+        if (got < len) {
+            invalid();
+            i += got;
+            continue;
+        }
+        removed();  // a well-formed sequence that is not clean: a surrogate, U+FFFE or U+FFFF
+        i += len;
+    }
+    return out;
 }
 
 int first_nul_line(std::string_view bytes) {
