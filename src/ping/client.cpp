@@ -2,14 +2,11 @@
 
 #include <strings.h>
 #include <algorithm>
-#include <condition_variable>
 #include <cstring>
-#include <map>
-#include <mutex>
-#include <stdexcept>
 
 #include "ping/bodies.h"
 #include "ping/curl_library.h"
+#include "ping/curl_multi.h"
 
 namespace feedd::ping {
 namespace {
@@ -123,33 +120,10 @@ Outcome xmlrpc_outcome(const std::string& body) {
 
 struct Client::Impl {
     ClientOptions options;
-    // Both set by the first start() (libcurl is loaded then, not before), on the one thread that
-    // uses the client; wakeup() reads `multi` under wake_mutex.
-    const CurlLibrary* curl = nullptr;
-    CURLM* multi = nullptr;
-    std::map<CURL*, std::unique_ptr<Transfer>> transfers;
-    // Requests that ended before a transfer could start (libcurl could not be loaded): the next
-    // run() returns them, like any other outcome.
-    std::vector<Finished> failed;
-    // Until `multi` exists, run() waits here and wakeup() signals here.
-    std::mutex wake_mutex;
-    std::condition_variable woken_cv;
-    bool woken = false;
-
-    // Loads libcurl and makes the multi handle if that has not happened yet; the error otherwise.
-    std::optional<std::string> ready() {
-        if (multi) return std::nullopt;
-        auto lib = curl_library();
-        if (!lib) return lib.error();
-        CURLM* handle = (*lib)->multi_init();
-        if (!handle) return std::string("curl_multi_init failed");
-        std::lock_guard lock(wake_mutex);
-        curl = *lib;
-        multi = handle;
-        return std::nullopt;
-    }
+    CurlMulti<Transfer, Finished> multi;
 
     void begin(std::unique_ptr<Transfer> t) {
+        const CurlLibrary* curl = multi.library();
         t->curl = curl;
         t->release();
         t->response.clear();
@@ -198,15 +172,12 @@ struct Client::Impl {
         setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
         setopt(easy, CURLOPT_HEADERDATA, t.get());
         setopt(easy, CURLOPT_ERRORBUFFER, t->error);
-        if (curl->multi_add_handle(multi, easy) != CURLM_OK) {
-            throw std::runtime_error("curl_multi_add_handle failed");
-        }
-        transfers.emplace(easy, std::move(t));
+        multi.add(std::move(t));
     }
 
     // Decides what a finished request means; returns nullopt when a follow-up request was started.
     std::optional<Outcome> finish(std::unique_ptr<Transfer> t, CURLcode code) {
-        curl->multi_remove_handle(multi, t->easy);
+        const CurlLibrary* curl = multi.library();
         // No fallback after a network error: the service was not reached, so the other method
         // would not be either; the queue's retry covers it.
         if (code != CURLE_OK) return conclude(*t, network_failure(code, *t), false);
@@ -283,18 +254,15 @@ Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
     impl_->options = std::move(options);
 }
 
-Client::~Client() {
-    cancel_all();
-    if (impl_->multi) impl_->curl->multi_cleanup(impl_->multi);
-}
+Client::~Client() = default;  // impl_->multi abandons the transfers still running
 
 void Client::start(const Request& request) {
-    if (auto error = impl_->ready()) {
+    if (auto error = impl_->multi.ready()) {
         // Reported like an unreachable endpoint: the queue keeps the ping and tries again later.
         Outcome out;
         out.kind = OutcomeKind::retry;
         out.message = std::move(*error);
-        impl_->failed.push_back({request.tag, std::move(out)});
+        impl_->multi.fail({request.tag, std::move(out)});
         return;
     }
     auto t = std::make_unique<Transfer>();
@@ -305,63 +273,25 @@ void Client::start(const Request& request) {
 }
 
 std::vector<Finished> Client::run(std::chrono::milliseconds wait) {
-    std::vector<Finished> finished = std::move(impl_->failed);
-    impl_->failed.clear();
-    if (!impl_->multi) {
-        // Nothing was ever sent (or libcurl could not be loaded): wait without it.
-        if (finished.empty()) {
-            std::unique_lock lock(impl_->wake_mutex);
-            impl_->woken_cv.wait_for(lock, std::max(wait, std::chrono::milliseconds(0)),
-                                     [&] { return impl_->woken; });
-            impl_->woken = false;
-        }
-        return finished;
-    }
-    const auto& curl = *impl_->curl;
-    int running = 0;
-    curl.multi_perform(impl_->multi, &running);
-    auto collect = [&] {
-        int left = 0;
-        while (CURLMsg* msg = curl.multi_info_read(impl_->multi, &left)) {
-            if (msg->msg != CURLMSG_DONE) continue;
-            auto it = impl_->transfers.find(msg->easy_handle);
-            if (it == impl_->transfers.end()) continue;
-            auto t = std::move(it->second);
-            impl_->transfers.erase(it);
+    return impl_->multi.run(
+        wait, [&](std::unique_ptr<Transfer> t, CURLcode code) -> std::optional<Finished> {
             const auto tag = t->request.tag;
-            if (auto outcome = impl_->finish(std::move(t), msg->data.result)) {
-                finished.push_back({tag, std::move(*outcome)});
-            }
-        }
-    };
-    collect();
-    if (finished.empty()) {
-        curl.multi_poll(impl_->multi, nullptr, 0,
-                        static_cast<int>(std::max<std::int64_t>(0, wait.count())), nullptr);
-        curl.multi_perform(impl_->multi, &running);
-        collect();
-    }
-    return finished;
+            auto outcome = impl_->finish(std::move(t), code);
+            if (!outcome) return std::nullopt;
+            return Finished{tag, std::move(*outcome)};
+        });
 }
 
 void Client::wakeup() {
-    std::lock_guard lock(impl_->wake_mutex);
-    if (impl_->multi) {
-        impl_->curl->multi_wakeup(impl_->multi);
-    } else {
-        impl_->woken = true;
-        impl_->woken_cv.notify_all();
-    }
+    impl_->multi.wakeup();
 }
 
 std::size_t Client::active() const {
-    return impl_->transfers.size() + impl_->failed.size();
+    return impl_->multi.active();
 }
 
 void Client::cancel_all() {
-    for (auto& [easy, t] : impl_->transfers) impl_->curl->multi_remove_handle(impl_->multi, easy);
-    impl_->transfers.clear();
-    impl_->failed.clear();
+    impl_->multi.cancel_all();
 }
 
 std::vector<Outcome> deliver_all(const ClientOptions& options,

@@ -5,14 +5,11 @@
 
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
-#include <condition_variable>
-#include <map>
-#include <mutex>
 #include <optional>
-#include <stdexcept>
 
 #include "ping/address.h"
 #include "ping/curl_library.h"
+#include "ping/curl_multi.h"
 
 namespace feedd::ping {
 namespace {
@@ -79,27 +76,10 @@ curl_socket_t open_socket(void* user, curlsocktype purpose, curl_sockaddr* addre
 
 struct HttpClient::Impl {
     HttpClientOptions options;
-    const CurlLibrary* curl = nullptr;
-    CURLM* multi = nullptr;
-    std::map<CURL*, std::unique_ptr<Transfer>> transfers;
-    std::vector<HttpResult> failed;  // ended before starting (libcurl could not be loaded)
-    std::mutex wake_mutex;
-    std::condition_variable woken_cv;
-    bool woken = false;
-
-    std::optional<std::string> ready() {
-        if (multi) return std::nullopt;
-        auto lib = curl_library();
-        if (!lib) return lib.error();
-        CURLM* handle = (*lib)->multi_init();
-        if (!handle) return std::string("curl_multi_init failed");
-        std::lock_guard lock(wake_mutex);
-        curl = *lib;
-        multi = handle;
-        return std::nullopt;
-    }
+    CurlMulti<Transfer, HttpResult> multi;
 
     void begin(std::unique_ptr<Transfer> t) {
+        const CurlLibrary* curl = multi.library();
         t->curl = curl;
         t->max_response = options.max_response_bytes;
         CURL* easy = curl->easy_init();
@@ -135,14 +115,11 @@ struct HttpClient::Impl {
         setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
         setopt(easy, CURLOPT_WRITEDATA, t.get());
         setopt(easy, CURLOPT_ERRORBUFFER, t->error);
-        if (curl->multi_add_handle(multi, easy) != CURLM_OK) {
-            throw std::runtime_error("curl_multi_add_handle failed");
-        }
-        transfers.emplace(easy, std::move(t));
+        multi.add(std::move(t));
     }
 
     HttpResult finish(Transfer& t, CURLcode code) {
-        curl->multi_remove_handle(multi, t.easy);
+        const CurlLibrary* curl = multi.library();
         HttpResult out;
         out.tag = t.request.tag;
         if (code != CURLE_OK) {
@@ -170,17 +147,14 @@ HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>
     impl_->options = options;
 }
 
-HttpClient::~HttpClient() {
-    cancel_all();
-    if (impl_->multi) impl_->curl->multi_cleanup(impl_->multi);
-}
+HttpClient::~HttpClient() = default;  // impl_->multi abandons the transfers still running
 
 void HttpClient::start(HttpRequest request) {
-    if (auto error = impl_->ready()) {
+    if (auto error = impl_->multi.ready()) {
         HttpResult out;
         out.tag = request.tag;
         out.error = std::move(*error);
-        impl_->failed.push_back(std::move(out));
+        impl_->multi.fail(std::move(out));
         return;
     }
     auto t = std::make_unique<Transfer>();
@@ -189,59 +163,21 @@ void HttpClient::start(HttpRequest request) {
 }
 
 std::vector<HttpResult> HttpClient::run(std::chrono::milliseconds wait) {
-    std::vector<HttpResult> finished = std::move(impl_->failed);
-    impl_->failed.clear();
-    if (!impl_->multi) {
-        if (finished.empty()) {
-            std::unique_lock lock(impl_->wake_mutex);
-            impl_->woken_cv.wait_for(lock, std::max(wait, std::chrono::milliseconds(0)),
-                                     [&] { return impl_->woken; });
-            impl_->woken = false;
-        }
-        return finished;
-    }
-    const auto& curl = *impl_->curl;
-    int running = 0;
-    auto collect = [&] {
-        int left = 0;
-        while (CURLMsg* msg = curl.multi_info_read(impl_->multi, &left)) {
-            if (msg->msg != CURLMSG_DONE) continue;
-            auto it = impl_->transfers.find(msg->easy_handle);
-            if (it == impl_->transfers.end()) continue;
-            auto t = std::move(it->second);
-            impl_->transfers.erase(it);
-            finished.push_back(impl_->finish(*t, msg->data.result));
-        }
-    };
-    curl.multi_perform(impl_->multi, &running);
-    collect();
-    if (finished.empty()) {
-        curl.multi_poll(impl_->multi, nullptr, 0,
-                        static_cast<int>(std::max<std::int64_t>(0, wait.count())), nullptr);
-        curl.multi_perform(impl_->multi, &running);
-        collect();
-    }
-    return finished;
+    return impl_->multi.run(wait, [&](std::unique_ptr<Transfer> t, CURLcode code) {
+        return std::optional<HttpResult>(impl_->finish(*t, code));
+    });
 }
 
 void HttpClient::wakeup() {
-    std::lock_guard lock(impl_->wake_mutex);
-    if (impl_->multi) {
-        impl_->curl->multi_wakeup(impl_->multi);
-    } else {
-        impl_->woken = true;
-        impl_->woken_cv.notify_all();
-    }
+    impl_->multi.wakeup();
 }
 
 std::size_t HttpClient::active() const {
-    return impl_->transfers.size() + impl_->failed.size();
+    return impl_->multi.active();
 }
 
 void HttpClient::cancel_all() {
-    for (auto& [easy, t] : impl_->transfers) impl_->curl->multi_remove_handle(impl_->multi, easy);
-    impl_->transfers.clear();
-    impl_->failed.clear();
+    impl_->multi.cancel_all();
 }
 
 }  // namespace feedd::ping
