@@ -1,7 +1,5 @@
 #include "readers/downloads.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <mutex>
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "readers/daily_keys.h"
+#include "readers/day_map.h"
 #include "readers/user_agents.h"
 
 namespace feedd::readers {
@@ -155,35 +154,16 @@ DailyDownloads DownloadCounter::totals(Seconds now) {
 }
 
 std::string downloads_to_json(const DailyDownloads& downloads) {
-    nlohmann::ordered_json days = nlohmann::ordered_json::object();
-    for (const auto& [day, media] : downloads) {
-        auto& out = days[day];
-        out = nlohmann::ordered_json::object();
-        for (const auto& [path, n] : media) out[path] = n;
-    }
-    nlohmann::ordered_json document;
-    document["version"] = 1;
-    document["days"] = std::move(days);
-    return document.dump(1) + "\n";
+    return day_map_to_json(counts_object(downloads));
 }
 
 std::expected<DailyDownloads, std::string> downloads_from_json(std::string_view text,
                                                                std::string_view file) {
-    const auto bad = [&](const std::string& why) {
-        return std::unexpected(std::string(file) + ": " + why);
-    };
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(text, nullptr, false);
-    } catch (const nlohmann::json::exception& error) {  // a number beyond a double
-        return bad(std::string("not JSON feedd can read: ") + error.what());
-    }
-    if (document.is_discarded()) return bad("not JSON");
-    if (!document.is_object() || !document.contains("version") || document["version"] != 1 ||
-        !document.contains("days") || !document["days"].is_object())
-        return bad("not feedd's downloads file (version 1, with \"days\")");
+    const auto days = day_map_from_json(text, file, "downloads");
+    if (!days) return std::unexpected(days.error());
+    const auto bad = [&](const std::string& why) { return day_map_error(file, why); };
     DailyDownloads downloads;
-    for (const auto& [day, media] : document["days"].items()) {
+    for (const auto& [day, media] : days->items()) {
         if (!media.is_object()) return bad("day " + day + " is not an object");
         for (const auto& [path, n] : media.items()) {
             if (!n.is_number_unsigned()) return bad("day " + day + ", " + path + " is not a count");

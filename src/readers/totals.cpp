@@ -1,8 +1,8 @@
 #include "readers/totals.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+
+#include "readers/day_map.h"
 
 namespace feedd::readers {
 
@@ -28,39 +28,16 @@ void merge_counts(DailyTotals& totals, const std::vector<FeedCounts>& counts, Se
 }
 
 std::string to_json(const DailyTotals& totals) {
-    nlohmann::ordered_json days = nlohmann::ordered_json::object();
-    for (const auto& [day, feeds] : totals) {
-        auto& out = days[day];
-        out = nlohmann::ordered_json::object();
-        for (const auto& [feed, sources] : feeds) {
-            auto& per_feed = out[feed];
-            per_feed = nlohmann::ordered_json::object();
-            for (const auto& [source, n] : sources) per_feed[source] = n;
-        }
-    }
-    nlohmann::ordered_json document;
-    document["version"] = 1;
-    document["days"] = std::move(days);
-    return document.dump(1) + "\n";
+    return day_map_to_json(counts_object(totals));
 }
 
 std::expected<DailyTotals, std::string> totals_from_json(std::string_view text,
                                                          std::string_view file) {
-    const auto bad = [&](const std::string& why) {
-        return std::unexpected(std::string(file) + ": " + why);
-    };
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(text, nullptr, false);
-    } catch (const nlohmann::json::exception& error) {
-        return bad(std::string("not JSON feedd can read: ") + error.what());
-    }
-    if (document.is_discarded()) return bad("not JSON");
-    if (!document.is_object() || document.value("version", 0) != 1 || !document.contains("days") ||
-        !document["days"].is_object())
-        return bad("not feedd's readers file (version 1, with \"days\")");
+    const auto days = day_map_from_json(text, file, "readers");
+    if (!days) return std::unexpected(days.error());
+    const auto bad = [&](const std::string& why) { return day_map_error(file, why); };
     DailyTotals totals;
-    for (const auto& [day, feeds] : document["days"].items()) {
+    for (const auto& [day, feeds] : days->items()) {
         if (!feeds.is_object()) return bad("day " + day + " is not an object");
         for (const auto& [feed, sources] : feeds.items()) {
             if (!sources.is_object())

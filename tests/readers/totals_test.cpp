@@ -51,6 +51,15 @@ TEST(DailyTotals, ReadBackFromTheirFileAndErrorsNameIt) {
     EXPECT_EQ(bad.error(),
               "state/readers.json: day 2026-12-05, feed /feed.xml: feedly is not a count");
     EXPECT_FALSE(totals_from_json("not json", "f"));
+    // Any "version" but the number 1 is another file: an error, never an exception.
+    for (const char* other :
+         {"{\"version\": \"1\", \"days\": {}}", "{\"version\": 1.5, \"days\": {}}",
+          "{\"version\": true, \"days\": {}}"}) {
+        const auto read = totals_from_json(other, "state/readers.json");
+        ASSERT_FALSE(read) << other;
+        EXPECT_EQ(read.error(),
+                  "state/readers.json: not feedd's readers file (version 1, with \"days\")");
+    }
 }
 
 TEST(StatsPage, ShowsEachFeedAndSourceAndAChartWithoutScripts) {
