@@ -266,11 +266,12 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     return lines;
 }
 
-std::string escape_html(std::string_view text) {
+std::string escape_html(std::string_view text, bool apostrophes) {
+    const std::string_view specials = apostrophes ? "&<>\"'" : "&<>\"";
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     while (!text.empty()) {
-        const auto special = text.find_first_of("&<>\"");
+        const auto special = text.find_first_of(specials);
         out.append(text.substr(0, special));
         if (special == std::string_view::npos) break;
         switch (text[special]) {
@@ -282,6 +283,9 @@ std::string escape_html(std::string_view text) {
                 break;
             case '>':
                 out += "&gt;";
+                break;
+            case '\'':
+                out += "&#39;";
                 break;
             default:
                 out += "&quot;";

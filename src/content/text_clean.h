@@ -37,8 +37,9 @@ std::string_view trim(std::string_view text);
 // Splits on '\n' (text already cleaned); a final empty piece after a trailing '\n' is dropped.
 std::vector<std::string_view> split_lines(std::string_view text);
 
-// Escapes &, <, > and " for HTML text and attribute values.
-std::string escape_html(std::string_view text);
+// Escapes &, <, > and " for HTML text and double-quoted attribute values; with `apostrophes`, '
+// as well (&#39;), as feedd's own pages (feed/html_page.cpp, feed/browser_view.cpp) always have.
+std::string escape_html(std::string_view text, bool apostrophes = false);
 
 // Collapses runs of whitespace to one space and trims.
 std::string collapse_spaces(std::string_view text);

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "content/dates.h"
+#include "content/text_clean.h"
 #include "feed/compress.h"
 #include "feed/snapshot.h"
 
@@ -35,19 +36,7 @@ struct ViewModel {
 };
 
 std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
+    return escape_html(text, true);
 }
 
 // Only http(s) links become hrefs: a feed's text is not trusted to be a safe URL.
@@ -57,9 +46,9 @@ bool is_web_url(std::string_view url) {
 
 // "5 April 2021", or the text as written when it is not a date feedd reads.
 std::string display_date(std::string_view text) {
-    static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
-                                              "May",     "June",     "July",      "August",
-                                              "September", "October", "November", "December"};
+    static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                              "May",       "June",     "July",     "August",
+                                              "September", "October",  "November", "December"};
     const auto parsed = parse_date(text, "UTC", std::chrono::sys_seconds{});
     if (!parsed) return std::string(text);
     const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(*parsed)};
@@ -104,8 +93,7 @@ std::string child_text(const pugi::xml_node& node, const char* name) {
     return node.child(name).text().get();
 }
 
-void read_rss(std::string_view doc, const pugi::xml_document& xml, ViewModel& model,
-              Spans& spans) {
+void read_rss(std::string_view doc, const pugi::xml_document& xml, ViewModel& model, Spans& spans) {
     const pugi::xml_node channel = xml.child("rss").child("channel");
     if (!channel) throw std::runtime_error("no rss/channel element");
     model.format = "RSS";
@@ -289,8 +277,8 @@ std::string render_page(const ViewModel& model, std::string_view feed_url,
     html += "<meta name=\"robots\" content=\"noindex\">\n";
     html += "<title>" + escape(title) + " (" + escape(model.format) + " feed)</title>\n";
     html += "<link rel=\"alternate\" type=\"" +
-            escape(content_type.substr(0, content_type.find(';'))) + "\" title=\"" +
-            escape(title) + "\" href=\"" + escape(feed_url) + "\">\n";
+            escape(content_type.substr(0, content_type.find(';'))) + "\" title=\"" + escape(title) +
+            "\" href=\"" + escape(feed_url) + "\">\n";
     html += "<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n<main>\n";
     html += "<h1>" + escape(title) + "</h1>\n";
     if (!model.description.empty() && model.description != model.title) {
@@ -300,8 +288,9 @@ std::string render_page(const ViewModel& model, std::string_view feed_url,
             escape(model.format) +
             "). Subscribe by copying its address into your feed reader:</p>\n";
     html += "<code class=\"url\">" + escape(feed_url) + "</code>\n";
-    html += "<p>Feed readers get new articles as soon as they are published. New to feeds? "
-            "<a href=\"https://aboutfeeds.com/\">About Feeds</a> explains how they work.";
+    html +=
+        "<p>Feed readers get new articles as soon as they are published. New to feeds? "
+        "<a href=\"https://aboutfeeds.com/\">About Feeds</a> explains how they work.";
     if (is_web_url(model.home)) {
         html += " Or <a href=\"" + escape(model.home) + "\">visit the website</a>.";
     }

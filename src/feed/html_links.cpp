@@ -5,8 +5,8 @@
 // bytes we have no reason to touch. The rewriter follows the HTML tokenizer's rules for what
 // matters here: comments, CDATA, doctype/processing instructions, raw-text elements (script,
 // style, textarea, title) and quoted/unquoted attribute values, and copies everything else as is.
-#include "content/text_clean.h"
 #include "feed/html_links.h"
+#include "content/text_clean.h"
 
 #include <algorithm>
 #include <cctype>
@@ -101,30 +101,6 @@ bool decode_entities(std::string_view in, std::string& out) {
         i = semi;
     }
     return true;
-}
-
-std::string escape_attribute(std::string_view value) {
-    std::string out;
-    out.reserve(value.size());
-    for (const char c : value) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
 }
 
 std::string_view trim(std::string_view s) {
@@ -285,7 +261,7 @@ class Rewriter {
         }
         out_.append(html_.substr(name_start, i - name_start));
         out_ += "=\"";
-        out_ += escape_attribute(*replaced);
+        out_ += escape_html(*replaced);
         out_ += '"';
         pos_ = attr_end;
     }

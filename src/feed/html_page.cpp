@@ -2,6 +2,7 @@
 // Written by hand: it is one small fixed template, and every inserted value goes through escape().
 #include <string_view>
 
+#include "content/text_clean.h"
 #include "feed/format.h"
 #include "feed/writers.h"
 
@@ -9,30 +10,7 @@ namespace feedd {
 namespace {
 
 std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return escape_html(text, true);
 }
 
 std::string head(const Feed& feed) {
@@ -62,12 +40,14 @@ std::string render_topic_index_html(const Feed& page, const std::vector<TopicInd
         out += "<ul>\n";
         for (const TopicIndexItem& item : items) {
             out += "<li id=\"" + escape(item.anchor) + "\">";
-            out += item.page_url.empty() ? escape(item.name)
-                                         : "<a href=\"" + escape(item.page_url) + "\">" + escape(item.name) + "</a>";
+            out += item.page_url.empty()
+                       ? escape(item.name)
+                       : "<a href=\"" + escape(item.page_url) + "\">" + escape(item.name) + "</a>";
             out += " (" + std::to_string(item.count) + ")";
             if (!item.also.empty()) {
                 out += " <small>also:";
-                for (std::size_t i = 0; i < item.also.size(); ++i) out += (i ? ", " : " ") + escape(item.also[i]);
+                for (std::size_t i = 0; i < item.also.size(); ++i)
+                    out += (i ? ", " : " ") + escape(item.also[i]);
                 out += "</small>";
             }
             out += " \xE2\x80\x94 <a href=\"" + escape(item.rss_url) + "\">RSS</a>, <a href=\"" +

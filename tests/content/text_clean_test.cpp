@@ -67,6 +67,11 @@ TEST(EscapeHtml, EscapesMarkupCharacters) {
     EXPECT_EQ(escape_html("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
 }
 
+TEST(EscapeHtml, ApostrophesOnlyWhenAsked) {
+    EXPECT_EQ(escape_html("Bob's <b>"), "Bob's &lt;b&gt;");
+    EXPECT_EQ(escape_html("Bob's <b> & \"it\"", true), "Bob&#39;s &lt;b&gt; &amp; &quot;it&quot;");
+}
+
 }  // namespace
 }  // namespace feedd
 
