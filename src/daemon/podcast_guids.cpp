@@ -1,12 +1,11 @@
 #include "daemon/podcast_guids.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "ping/queue.h"
 
 namespace feedd {
 
@@ -34,31 +33,13 @@ std::expected<void, std::string> record_podcast_guids(const Config& config,
     EpisodeGuids merged = recorded;
     for (auto& [enclosure, guid] : episode_guids(articles, config)) merged[enclosure] = guid;
     if (merged == recorded) return {};
-    const fs::path file = podcast_guids_file(config);
-    std::error_code ec;
-    fs::create_directories(config.state_dir, ec);
-    const std::string bytes = format_episode_guids(merged);
-    const fs::path temporary = fs::path(file).concat(".tmp");
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return std::unexpected(temporary.string() + ": cannot write: " + std::strerror(errno));
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string why = std::strerror(errno);
-            ::close(fd);
-            return std::unexpected(temporary.string() + ": cannot write: " + why);
-        }
-        written += static_cast<std::size_t>(n);
-    }
-    const bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    if (!synced)
-        return std::unexpected(temporary.string() + ": cannot write: " + std::strerror(errno));
-    fs::rename(temporary, file, ec);
-    if (ec) return std::unexpected(file.string() + ": " + ec.message());
+    // 0644 as before, not the helper's 0600: nothing in it is secret.
+    constexpr auto mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                          fs::perms::others_read;
+    if (auto written = ping::write_file_atomically(podcast_guids_file(config),
+                                                   format_episode_guids(merged), mode);
+        !written)
+        return std::unexpected(written.error());
     recorded = std::move(merged);
     return {};
 }

@@ -302,13 +302,15 @@ std::expected<void, std::string> PingQueue::save(const std::filesystem::path& fi
 }
 
 std::expected<void, std::string> write_file_atomically(const std::filesystem::path& file,
-                                                       const std::string& bytes) {
+                                                       const std::string& bytes,
+                                                       std::filesystem::perms mode) {
     const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     const auto temp = std::filesystem::path(file.string() + ".tmp");
 
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int fd =
+        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
     if (fd < 0) return std::unexpected(errno_text("cannot create", temp));
     if (!write_all(fd, bytes) || ::fsync(fd) != 0) {
         auto message = errno_text("cannot write", temp);

@@ -57,9 +57,11 @@ struct Job {
 };
 
 // Replaces `file` with `bytes` atomically and durably: temp file, fsync, rename, fsync of the
-// folder.
-std::expected<void, std::string> write_file_atomically(const std::filesystem::path& file,
-                                                       const std::string& bytes);
+// folder. A new file gets `mode` (0600 unless said: state files may hold secrets).
+std::expected<void, std::string> write_file_atomically(
+    const std::filesystem::path& file, const std::string& bytes,
+    std::filesystem::perms mode = std::filesystem::perms::owner_read |
+                                  std::filesystem::perms::owner_write);
 
 class PingQueue {
   public:
