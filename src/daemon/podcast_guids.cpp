@@ -34,10 +34,8 @@ std::expected<void, std::string> record_podcast_guids(const Config& config,
     for (auto& [enclosure, guid] : episode_guids(articles, config)) merged[enclosure] = guid;
     if (merged == recorded) return {};
     // 0644 as before, not the helper's 0600: nothing in it is secret.
-    constexpr auto mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                          fs::perms::others_read;
-    if (auto written = ping::write_file_atomically(podcast_guids_file(config),
-                                                   format_episode_guids(merged), mode);
+    if (auto written = ping::write_file_atomically(
+            podcast_guids_file(config), format_episode_guids(merged), ping::kReadableByAll);
         !written)
         return std::unexpected(written.error());
     recorded = std::move(merged);

@@ -1,14 +1,12 @@
 #include "daemon/reader_stats.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "content/media_types.h"
+#include "ping/queue.h"
 #include "readers/stats_page.h"
 
 namespace feedd {
@@ -56,32 +54,8 @@ std::expected<readers::DailyTotals, std::string> load_reader_totals(
 
 std::expected<void, std::string> save_reader_totals(const std::filesystem::path& file,
                                                     const std::string& bytes) {
-    std::error_code ec;
-    std::filesystem::create_directories(file.parent_path(), ec);
-    if (ec)
-        return std::unexpected(file.parent_path().string() + ": cannot create: " + ec.message());
-    const auto temporary = std::filesystem::path(file).concat(".tmp");
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return std::unexpected(temporary.string() + ": cannot create: " + std::strerror(errno));
-    std::string_view rest = bytes;
-    bool ok = true;
-    while (ok && !rest.empty()) {
-        const auto n = ::write(fd, rest.data(), rest.size());
-        if (n < 0 && errno == EINTR) continue;
-        ok = n > 0;
-        if (ok) rest.remove_prefix(static_cast<std::size_t>(n));
-    }
-    ok = ok && ::fsync(fd) == 0;
-    const int saved = errno;
-    ::close(fd);
-    if (!ok) {
-        ::unlink(temporary.c_str());
-        return std::unexpected(temporary.string() + ": cannot write: " + std::strerror(saved));
-    }
-    if (::rename(temporary.c_str(), file.c_str()) != 0)
-        return std::unexpected(file.string() + ": cannot replace: " + std::strerror(errno));
-    return {};
+    // 0644 as before: counts per feed and source, no addresses (those never reach the disk).
+    return ping::write_file_atomically(file, bytes, ping::kReadableByAll);
 }
 
 ReaderStats::ReaderStats(std::string site_title, readers::DailyTotals totals,

@@ -60,7 +60,8 @@ class ReaderStats : public http::ReaderHooks {
     std::unique_ptr<readers::DownloadCounter> downloads_;
 };
 
-// Writes `bytes` to `file` through a temporary file, fsync and a rename. The error names the file.
+// Writes `bytes` to `file` atomically and durably (ping::write_file_atomically), mode 0644. The
+// error names the file.
 std::expected<void, std::string> save_reader_totals(const std::filesystem::path& file,
                                                     const std::string& bytes);
 

@@ -307,7 +307,13 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
     const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
+    if (ec) return std::unexpected("cannot create " + dir.string() + ": " + ec.message());
     const auto temp = std::filesystem::path(file.string() + ".tmp");
+    // A failed write leaves no temporary file behind (it would sit next to the state for good).
+    const auto failed = [&temp](std::string message) {
+        ::unlink(temp.c_str());
+        return std::unexpected(std::move(message));
+    };
 
     const int fd =
         ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
@@ -315,12 +321,11 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
     if (!write_all(fd, bytes) || ::fsync(fd) != 0) {
         auto message = errno_text("cannot write", temp);
         ::close(fd);
-        return std::unexpected(message);
+        return failed(std::move(message));
     }
-    if (::close(fd) != 0) return std::unexpected(errno_text("cannot close", temp));
-    if (::rename(temp.c_str(), file.c_str()) != 0) {
-        return std::unexpected(errno_text("cannot rename to", file));
-    }
+    if (::close(fd) != 0) return failed(errno_text("cannot close", temp));
+    if (::rename(temp.c_str(), file.c_str()) != 0)
+        return failed(errno_text("cannot rename to", file));
     // The rename is durable only once the folder entry is.
     const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd < 0) return std::unexpected(errno_text("cannot open", dir));

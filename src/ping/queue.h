@@ -57,11 +57,16 @@ struct Job {
 };
 
 // Replaces `file` with `bytes` atomically and durably: temp file, fsync, rename, fsync of the
-// folder. A new file gets `mode` (0600 unless said: state files may hold secrets).
+// folder; on a failure the temp file is removed. A new file gets `mode` (0600 unless said: state
+// files may hold secrets). The error names the file or folder.
 std::expected<void, std::string> write_file_atomically(
     const std::filesystem::path& file, const std::string& bytes,
     std::filesystem::perms mode = std::filesystem::perms::owner_read |
                                   std::filesystem::perms::owner_write);
+// 0644, for a state file that holds nothing secret (reader totals, episode guids).
+inline constexpr auto kReadableByAll =
+    std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+    std::filesystem::perms::group_read | std::filesystem::perms::others_read;
 
 class PingQueue {
   public:

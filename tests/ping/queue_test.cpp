@@ -1,6 +1,7 @@
 #include "ping/queue.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -251,6 +252,40 @@ TEST(PingQueue, MissingFileIsAnEmptyStateWithoutWarnings) {
     PingQueue q(test_policy());
     EXPECT_TRUE(q.load(dir.path() / "nothing.json").empty());
     EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(WriteFileAtomically, ReplacesTheFileWithTheModeAsked) {
+    test::TempDir dir;
+    const auto file = dir.path() / "state" / "readers.json";  // the folder is made
+    const auto old_mask = ::umask(022);
+    ASSERT_TRUE(write_file_atomically(file, "first", kReadableByAll).has_value());
+    ASSERT_TRUE(write_file_atomically(file, "second", kReadableByAll).has_value());
+    ::umask(old_mask);
+    EXPECT_EQ(test::read_file(file), "second");
+    EXPECT_EQ(std::filesystem::status(file).permissions(), kReadableByAll);
+    EXPECT_FALSE(std::filesystem::exists(file.string() + ".tmp"));
+    const auto secret = dir.path() / "ping-state.json";
+    ASSERT_TRUE(write_file_atomically(secret, "{}").has_value());
+    EXPECT_EQ(std::filesystem::status(secret).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST(WriteFileAtomically, AFailureNamesTheFileAndLeavesNoTemporaryFile) {
+    test::TempDir dir;
+    // A folder in the file's place: the rename fails after the temporary file was written.
+    const auto file = dir.path() / "readers.json";
+    std::filesystem::create_directories(file / "inside");
+    const auto written = write_file_atomically(file, "bytes");
+    ASSERT_FALSE(written.has_value());
+    EXPECT_NE(written.error().find(file.string()), std::string::npos) << written.error();
+    EXPECT_FALSE(std::filesystem::exists(file.string() + ".tmp"));
+    // A file in the folder's place: the folder cannot be made.
+    test::write_file(dir.path() / "state", "not a folder");
+    const auto no_folder = write_file_atomically(dir.path() / "state" / "readers.json", "bytes");
+    ASSERT_FALSE(no_folder.has_value());
+    EXPECT_TRUE(
+        no_folder.error().starts_with("cannot create " + (dir.path() / "state").string() + ": "))
+        << no_folder.error();
 }
 
 TEST(PingQueue, JobsForEndpointsNoLongerConfiguredAreDropped) {
