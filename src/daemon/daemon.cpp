@@ -20,6 +20,7 @@
 #include "feed/feed.h"
 #include "ping/fetch.h"
 #include "ping/pinger.h"
+#include "ping/queue.h"
 #include "readers/stats_page.h"
 
 namespace feedd {
@@ -83,27 +84,6 @@ std::string percent_decoded(std::string_view path) {
     return out;
 }
 
-// Writes through a temporary file and a rename, so a reader of `path` never sees half a file.
-bool write_file_atomically(const fs::path& path, const std::string& bytes, std::string& error) {
-    const auto temporary = fs::path(path).concat(".tmp");
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.flush();
-        if (!out) {
-            error = temporary.string() + ": cannot write";
-            return false;
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary, path, ec);
-    if (ec) {
-        error = path.string() + ": " + ec.message();
-        return false;
-    }
-    return true;
-}
-
 // What `feedd check` compares the next build with (daemon/podcast_guids.h); a failure to write
 // it is logged, never a failed build.
 void record_guids(const Config& config, const OneShot& once) {
@@ -150,10 +130,10 @@ int build_to_directory(const Config& config, const fs::path& out_dir) {
         const auto relative =
             decoded.ends_with('/') ? decoded.substr(1) + "index.html" : decoded.substr(1);
         const auto file = out_dir / relative;
-        fs::create_directories(file.parent_path(), ec);
-        std::string error;
-        if (!write_file_atomically(file, resource->body, error)) {
-            log::error(error);
+        // Atomic for a web server reading the folder meanwhile, but not fsynced
+        // (ping::replace_file): a crash loses nothing that the next build does not make again.
+        if (auto written = ping::replace_file(file, resource->body); !written) {
+            log::error(written.error());
             return kExitProblems;
         }
     }

@@ -301,9 +301,13 @@ std::expected<void, std::string> PingQueue::save(const std::filesystem::path& fi
     return write_file_atomically(file, serialize());
 }
 
-std::expected<void, std::string> write_file_atomically(const std::filesystem::path& file,
-                                                       const std::string& bytes,
-                                                       std::filesystem::perms mode) {
+namespace {
+
+// Both of the header's writers: the same temp file and rename, with or without the fsyncs.
+std::expected<void, std::string> write_through_temporary(const std::filesystem::path& file,
+                                                         const std::string& bytes,
+                                                         std::filesystem::perms mode,
+                                                         bool durable) {
     const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -318,7 +322,7 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
     const int fd =
         ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
     if (fd < 0) return std::unexpected(errno_text("cannot create", temp));
-    if (!write_all(fd, bytes) || ::fsync(fd) != 0) {
+    if (!write_all(fd, bytes) || (durable && ::fsync(fd) != 0)) {
         auto message = errno_text("cannot write", temp);
         ::close(fd);
         return failed(std::move(message));
@@ -326,6 +330,7 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
     if (::close(fd) != 0) return failed(errno_text("cannot close", temp));
     if (::rename(temp.c_str(), file.c_str()) != 0)
         return failed(errno_text("cannot rename to", file));
+    if (!durable) return {};
     // The rename is durable only once the folder entry is.
     const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd < 0) return std::unexpected(errno_text("cannot open", dir));
@@ -333,6 +338,20 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
     ::close(dir_fd);
     if (!synced) return std::unexpected(errno_text("cannot fsync", dir));
     return {};
+}
+
+}  // namespace
+
+std::expected<void, std::string> write_file_atomically(const std::filesystem::path& file,
+                                                       const std::string& bytes,
+                                                       std::filesystem::perms mode) {
+    return write_through_temporary(file, bytes, mode, true);
+}
+
+std::expected<void, std::string> replace_file(const std::filesystem::path& file,
+                                              const std::string& bytes,
+                                              std::filesystem::perms mode) {
+    return write_through_temporary(file, bytes, mode, false);
 }
 
 }  // namespace feedd::ping

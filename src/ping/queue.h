@@ -63,6 +63,19 @@ std::expected<void, std::string> write_file_atomically(
     const std::filesystem::path& file, const std::string& bytes,
     std::filesystem::perms mode = std::filesystem::perms::owner_read |
                                   std::filesystem::perms::owner_write);
+// Replaces `file` with `bytes` atomically but not durably: the same temp file and rename, so a
+// reader never sees half a file, but no fsync, so after a crash of the machine the file may be the
+// old one or empty. For output that a rerun makes again: `feedd build` writes thousands of site
+// files, and an fsync each would make it many times slower. A new file gets `mode` (by default
+// 0666 less the umask, as any program's output).
+std::expected<void, std::string> replace_file(
+    const std::filesystem::path& file, const std::string& bytes,
+    std::filesystem::perms mode = std::filesystem::perms::owner_read |
+                                  std::filesystem::perms::owner_write |
+                                  std::filesystem::perms::group_read |
+                                  std::filesystem::perms::group_write |
+                                  std::filesystem::perms::others_read |
+                                  std::filesystem::perms::others_write);
 // 0644, for a state file that holds nothing secret (reader totals, episode guids).
 inline constexpr auto kReadableByAll =
     std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |

@@ -288,6 +288,25 @@ TEST(WriteFileAtomically, AFailureNamesTheFileAndLeavesNoTemporaryFile) {
         << no_folder.error();
 }
 
+TEST(ReplaceFile, ReplacesTheFileAsAnyProgramsOutput) {
+    test::TempDir dir;
+    const auto file = dir.path() / "site" / "tags" / "feed.xml";
+    const auto old_mask = ::umask(027);
+    ASSERT_TRUE(replace_file(file, "<rss/>").has_value());
+    ASSERT_TRUE(replace_file(file, "<rss>new</rss>").has_value());
+    ::umask(old_mask);
+    EXPECT_EQ(test::read_file(file), "<rss>new</rss>");
+    namespace fs = std::filesystem;
+    EXPECT_EQ(fs::status(file).permissions(),
+              fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    EXPECT_FALSE(fs::exists(file.string() + ".tmp"));
+    fs::create_directories(dir.path() / "index.html" / "inside");
+    const auto written = replace_file(dir.path() / "index.html", "x");
+    ASSERT_FALSE(written.has_value());
+    EXPECT_NE(written.error().find((dir.path() / "index.html").string()), std::string::npos);
+    EXPECT_FALSE(fs::exists(dir.path() / "index.html.tmp"));
+}
+
 TEST(PingQueue, JobsForEndpointsNoLongerConfiguredAreDropped) {
     PingQueue q(test_policy());
     q.announce(kHub, "t", "e1", kT0);
