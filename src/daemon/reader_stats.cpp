@@ -16,6 +16,23 @@ readers::Seconds now() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+// Reads `file` whole and parses it with `parse` (which names the file in its errors); a missing
+// file is nothing kept yet, an empty value.
+template <class Value>
+std::expected<Value, std::string> load_json(
+    const std::filesystem::path& file,
+    std::expected<Value, std::string> (*parse)(std::string_view, std::string_view)) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::error_code ec;
+        if (!std::filesystem::exists(file, ec) && !ec) return Value{};
+        return std::unexpected(file.string() + ": cannot read: " + std::strerror(errno));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse(text.str(), file.string());
+}
+
 }  // namespace
 
 std::filesystem::path readers_file(const Config& config) {
@@ -28,28 +45,12 @@ std::filesystem::path downloads_file(const Config& config) {
 
 std::expected<readers::DailyDownloads, std::string> load_downloads(
     const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        std::error_code ec;
-        if (!std::filesystem::exists(file, ec) && !ec) return readers::DailyDownloads{};
-        return std::unexpected(file.string() + ": cannot read: " + std::strerror(errno));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return readers::downloads_from_json(text.str(), file.string());
+    return load_json(file, readers::downloads_from_json);
 }
 
 std::expected<readers::DailyTotals, std::string> load_reader_totals(
     const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        std::error_code ec;
-        if (!std::filesystem::exists(file, ec) && !ec) return readers::DailyTotals{};
-        return std::unexpected(file.string() + ": cannot read: " + std::strerror(errno));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return readers::totals_from_json(text.str(), file.string());
+    return load_json(file, readers::totals_from_json);
 }
 
 std::expected<void, std::string> save_reader_totals(const std::filesystem::path& file,
