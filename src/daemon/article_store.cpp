@@ -3,13 +3,17 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
+#include "content/digest.h"
 #include "content/episode_files.h"
 #include "feed/feed.h"
 
 namespace feedd {
 namespace {
+
+namespace fs = std::filesystem;
 
 bool below(std::string_view path, std::string_view folder) {
     return path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/';
@@ -38,6 +42,37 @@ std::string folder_of(std::string_view path) {
     const auto slash = path.rfind('/');
     return std::string(slash == std::string_view::npos ? std::string_view{}
                                                        : path.substr(0, slash));
+}
+
+// What an article's episode files (the enclosure, transcript, chapters and image it took facts
+// from) are now: a hash of each one's path, size, mtime and inode, or of its absence; 0 for an
+// article with none. Taken right after a read, so a file replaced between the read and this stat
+// is missed here, but not by the watcher, whose event comes after.
+std::uint64_t episode_files_stamp(const fs::path& dir, const Article* article) {
+    if (!article) return 0;
+    std::vector<const std::string*> files;
+    if (article->enclosure && !article->enclosure->file.empty())
+        files.push_back(&article->enclosure->file);
+    const Episode& episode = *article->episode;
+    for (const std::string* file :
+         {&episode.transcript.file, &episode.chapters.file, &episode.image_file}) {
+        if (!file->empty()) files.push_back(file);
+    }
+    if (files.empty()) return 0;
+    Hasher h;
+    for (const std::string* file : files) {
+        h.field(*file);
+        struct stat st {};
+        if (::stat((dir / *file).c_str(), &st) == 0) {
+            h.number(static_cast<std::uint64_t>(st.st_size));
+            h.number(static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1000000000u +
+                     static_cast<std::uint64_t>(st.st_mtim.tv_nsec));
+            h.number(static_cast<std::uint64_t>(st.st_ino));
+        } else {
+            h.number(~std::uint64_t{0});  // gone
+        }
+    }
+    return h.value() | 1;  // never 0, which means "none"
 }
 
 bool same_site_suffix(const std::shared_ptr<const Article>& a,
@@ -200,9 +235,10 @@ void ArticleStore::put_all(std::vector<ReadOutcome> outcomes, StoreUpdate& updat
     for (auto& outcome : outcomes) {
         update.new_problems.insert(update.new_problems.end(), outcome.problems.begin(),
                                    outcome.problems.end());
+        const auto episode_files = episode_files_stamp(content_.dir, outcome.article.get());
         put(outcome.stamp.path,
             Entry{FileVersion::of(outcome.stamp), with_ledger_id(std::move(outcome.article)),
-                  std::move(outcome.problems)});
+                  std::move(outcome.problems), episode_files});
     }
     update.read += outcomes.size();
 }
@@ -249,8 +285,13 @@ StoreUpdate ArticleStore::rescan(const FolderHook& before_listing) {
         for (const auto& stamp : stamps) {
             listed.insert(stamp.path);
             const auto found = entries_.find(stamp.path);
-            if (found == entries_.end() || !(found->second.version == FileVersion::of(stamp)))
+            if (found == entries_.end() || !(found->second.version == FileVersion::of(stamp)) ||
+                (found->second.episode_files != 0 &&
+                 found->second.episode_files !=
+                     episode_files_stamp(content_.dir, found->second.article.get()))) {
+                if (found != entries_.end()) bodies_.erase(found->first);  // read with old facts
                 to_read.push_back(stamp);
+            }
         }
         for (auto it = entries_.begin(); it != entries_.end();) {
             if (listed.contains(it->first)) {

@@ -109,6 +109,10 @@ class ArticleStore {
         FileVersion version;
         std::shared_ptr<const Article> article;  // shared with documents deferred by past builds
         std::vector<Problem> problems;
+        // The article's episode files as they were after it was read (episode_files_stamp in
+        // the .cpp; 0: it has none), for rescan(): a media file replaced while the watcher missed
+        // it (an overflow) changes no stamp of the article's own.
+        std::uint64_t episode_files = 0;
     };
 
     using Entries = std::map<std::string, Entry, std::less<>>;

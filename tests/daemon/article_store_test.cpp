@@ -280,6 +280,49 @@ TEST_F(ArticleStoreTest, AnUpdatedWebPageBodyIsTheNewOne) {
               std::string::npos);
 }
 
+// A media file replaced while the watcher missed it (no update() names it) is seen by the next
+// rescan: its article is read again with the new file's length. An article without episode files
+// is not read again.
+TEST_F(ArticleStoreTest, ARescanSeesAReplacedMediaFile) {
+    content_.episode_media = true;
+    const auto mp3 = [](std::size_t frames) {
+        // MPEG-1 Layer III frame headers (128 kbit/s, 44.1 kHz: 417 bytes a frame).
+        std::string bytes;
+        for (std::size_t i = 0; i < frames; ++i) {
+            std::string frame(417, '\0');
+            frame[0] = '\xFF';
+            frame[1] = '\xFB';
+            frame[2] = '\x90';
+            frame[3] = '\x64';
+            bytes += frame;
+        }
+        return bytes;
+    };
+    write("ep/001.md", md("One", "2024-01-01"));
+    write("ep/001.mp3", mp3(10));
+    write("other.md", md("Other", "2024-01-02"));
+    ArticleStore store(content_);
+    store.rescan();
+    const auto length_of = [&](const std::string& path) -> std::uint64_t {
+        for (const auto* a : store.articles())
+            if (a->path == path && a->enclosure) return a->enclosure->length;
+        return 0;
+    };
+    ASSERT_EQ(length_of("ep/001.md"), 4170u);
+    EXPECT_EQ(store.rescan().read, 0u);  // nothing changed
+
+    // Replaced as rsync does (a new file renamed over the old one), no update() for it.
+    write("ep/.001.mp3.tmp", mp3(20));
+    fs::rename(content_.dir / "ep/.001.mp3.tmp", content_.dir / "ep/001.mp3");
+    EXPECT_EQ(store.rescan().read, 1u);
+    EXPECT_EQ(length_of("ep/001.md"), 8340u);
+
+    fs::remove(content_.dir / "ep/001.mp3");
+    EXPECT_EQ(store.rescan().read, 1u);
+    EXPECT_EQ(length_of("ep/001.md"), 0u);  // no enclosure any more
+    EXPECT_EQ(store.rescan().read, 0u);
+}
+
 TEST_F(ArticleStoreTest, AFileReplacedByAFolderLeavesAndTheFolderIsRead) {
     write("x.md", md("X", "2024-01-01"));
     ArticleStore store(content_);
