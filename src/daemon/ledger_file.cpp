@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "daemon/log.h"
+#include "ping/queue.h"
 
 namespace feedd {
 namespace {
@@ -33,21 +34,9 @@ bool write_all(int fd, std::string_view bytes) {
     return ::fdatasync(fd) == 0;
 }
 
+// A compacted ledger replaces the file whole; appends (append_ledger) stay in place.
 std::expected<void, std::string> rewrite(const fs::path& file, const IdentityLedger& ledger) {
-    const auto temporary = fs::path(file).concat(".tmp");
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return std::unexpected(system_error(temporary, "create"));
-    const bool written = write_all(fd, format_ledger(ledger));
-    const int saved = errno;
-    ::close(fd);
-    if (!written) {
-        ::unlink(temporary.c_str());
-        errno = saved;
-        return std::unexpected(system_error(temporary, "write"));
-    }
-    if (::rename(temporary.c_str(), file.c_str()) != 0)
-        return std::unexpected(system_error(file, "replace"));
-    return {};
+    return ping::write_file_atomically(file, format_ledger(ledger), ping::kReadableByAll);
 }
 
 }  // namespace

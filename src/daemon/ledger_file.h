@@ -1,7 +1,7 @@
 // The identity ledger's journal on disk (feed/identity_ledger.h): state_dir/identity-ledger. Read
 // at start (and by `feedd adopt`, `build`, `check`), appended to by each build or adoption that
 // changes it (one write(2) with O_APPEND, then fdatasync: a crash loses at most that append, which
-// the next build makes again), and rewritten whole through a temporary file and a rename when most
+// the next build makes again), and rewritten whole (ping::write_file_atomically) when most
 // of its lines say something a later line took back.
 #pragma once
 
