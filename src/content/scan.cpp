@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -528,11 +527,7 @@ class FolderReader {
 };
 
 bool is_web_page_name(std::string_view path) {
-    const auto dot = path.rfind('.');
-    if (dot == std::string_view::npos) return false;
-    std::string ext(path.substr(dot));
-    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return ext == ".html" || ext == ".htm";
+    return has_extension(path, ".html") || has_extension(path, ".htm");
 }
 
 ReadOutcome read_article_in(FolderReader& dir, const ContentConfig& content,
